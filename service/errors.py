@@ -1,0 +1,153 @@
+"""Typed errors of the service and their one mapping to HTTP answers.
+
+Every failure a client can cause is a :class:`SuratError` subclass carrying
+its HTTP status; :func:`register_error_handlers` turns any of them into an RFC
+7807 ``application/problem+json`` body. Views and the pipeline raise, they
+never build error responses themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one field of a request, as the client sees it."""
+
+    pointer: str
+    """JSON pointer (RFC 6901) into the request body."""
+    code: str
+    """Stable machine code, e.g. ``nip_tanggal_lahir``."""
+    message: str
+    """What is wrong, in Indonesian."""
+    pasal: str
+    """The article the rule rests on, e.g. ``Perbup Hulu Sungai Selatan 45/2023 Pasal 14 ayat (4) huruf c``."""
+    severity: str = "galat"
+    """``galat`` blocks the letter; ``peringatan`` is reported with the 201."""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        del data["severity"]
+        return data
+
+
+class SuratError(Exception):
+    """Root of every error the service answers with a problem document."""
+
+    status = 500
+    code = "kesalahan_internal"
+    title = "Kesalahan internal"
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+    def problem(self) -> dict:
+        return {
+            "type": f"urn:suratkerja:masalah:{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+
+class InvalidRequest(SuratError):
+    """The request breaks one or more rules; one finding per field."""
+
+    status = 422
+    code = "validasi"
+    title = "Permintaan tidak memenuhi ketentuan"
+
+    def __init__(self, findings: list[Finding], detail: str | None = None):
+        super().__init__(detail or f"{len(findings)} isian tidak memenuhi ketentuan.")
+        self.findings = findings
+
+    def problem(self) -> dict:
+        return {**super().problem(), "errors": [f.to_dict() for f in self.findings]}
+
+
+class BadRequest(SuratError):
+    """The body cannot be read at all (not JSON, wrong content type)."""
+
+    status = 400
+    code = "permintaan_rusak"
+    title = "Permintaan tidak dapat dibaca"
+
+
+class UnsupportedMediaType(BadRequest):
+    status = 415
+    code = "jenis_konten"
+    title = "Jenis konten tidak didukung"
+
+
+class NotFound(SuratError):
+    status = 404
+    code = "tidak_ditemukan"
+    title = "Tidak ditemukan"
+
+
+class Conflict(SuratError):
+    status = 409
+    code = "konflik"
+    title = "Konflik dengan keadaan surat"
+
+
+class ServiceUnavailable(SuratError):
+    """A back end (converter, signer) failed after its retry; nothing was issued."""
+
+    status = 503
+    code = "layanan_tidak_tersedia"
+    title = "Layanan sementara tidak tersedia"
+
+
+def problem_response(problem: dict, status: int):
+    response = jsonify(problem)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error, ours or Werkzeug's, as problem+json; never leak a traceback."""
+
+    @app.errorhandler(SuratError)
+    def _surat_error(error: SuratError):
+        if error.status >= 500:
+            logger.error("%s: %s", error.code, error.detail, exc_info=error.__cause__ or error)
+        return problem_response(error.problem(), error.status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        problem = {
+            "type": "about:blank",
+            "title": error.name,
+            "status": error.code,
+            "detail": _INDONESIAN_HTTP.get(error.code, error.description),
+        }
+        response = problem_response(problem, error.code or 500)
+        for header, value in error.get_headers():
+            if header.lower() not in ("content-type", "content-length"):
+                response.headers[header] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        logger.exception("unhandled error")
+        return problem_response(SuratError().problem(), 500)
+
+
+_INDONESIAN_HTTP = {
+    404: "Alamat tidak ditemukan.",
+    405: "Metode tidak diizinkan untuk alamat ini.",
+    413: "Ukuran permintaan melebihi batas.",
+    415: "Jenis konten tidak didukung.",
+}

@@ -1,0 +1,44 @@
+"""The five letter types, one module each, and the registry the API uses.
+
+A letter module declares ``JENIS`` (its name in the API), ``JUDUL``,
+``TEMPLATE`` (its DOCX in ``letter_templates/``), ``RULE_KEYS`` (the keys of
+its section in a region profile), a marshmallow ``Schema`` and
+``check(data, profile) -> list[Finding]`` for the rules beyond the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+from marshmallow import Schema
+
+from ..errors import Finding
+from ..regions import RegionProfile
+from . import permohonan_pelibatan
+
+
+@dataclass(frozen=True)
+class LetterType:
+    jenis: str
+    judul: str
+    template: str
+    rule_keys: frozenset[str]
+    schema: type[Schema]
+    check: Callable[[dict, RegionProfile], list[Finding]]
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> "LetterType":
+        return cls(
+            jenis=module.JENIS, judul=module.JUDUL, template=module.TEMPLATE,
+            rule_keys=module.RULE_KEYS, schema=module.Schema, check=module.check,
+        )
+
+
+LETTER_TYPES: dict[str, LetterType] = {
+    m.JENIS: LetterType.from_module(m)
+    for m in (permohonan_pelibatan,)
+}
+
+RULE_KEYS = {jenis: t.rule_keys for jenis, t in LETTER_TYPES.items()}

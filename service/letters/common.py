@@ -1,0 +1,145 @@
+"""The shapes every letter shares: a unit, an official, an addressee,
+tembusan, a period, a reference to another letter, and the letter envelope.
+
+Each appears once here; letter modules compose them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from marshmallow import validate
+
+from .fields import (
+    NASKAH_DINAS, BaseSchema, Bilangan, Daftar, Msg, Objek, Tanggal, Teks, length, one_of, text,
+)
+from .nip import NIP
+
+PERAN = (
+    "pimpinan_unit", "ppk", "pyb", "pejabat_administrator", "pejabat_pengawas",
+    "pejabat_fungsional", "pelaksana", "lainnya",
+)
+"""Roles an official plays in the chain. ``pimpinan_unit`` is the Kepala or
+Pimpinan of a Perangkat Daerah, Unit Kerja or Unit Organisasi; ``ppk`` the
+Pejabat Pembina Kepegawaian / Pejabat Penilai Kinerja as the regulation names
+it; ``pyb`` the Pejabat yang Berwenang."""
+
+PERAN_LABEL = {
+    "pimpinan_unit": "pimpinan/kepala unit",
+    "ppk": "PPK",
+    "pyb": "Pejabat yang Berwenang",
+    "pejabat_administrator": "pejabat administrator",
+    "pejabat_pengawas": "pejabat pengawas",
+    "pejabat_fungsional": "pejabat fungsional",
+    "pelaksana": "pelaksana",
+    "lainnya": "pejabat lain",
+}
+
+JALUR = ("lintas_pd", "lintas_uo", "lintas_instansi")
+"""Routes across units: between Perangkat Daerah, between Unit Organisasi,
+or between instansi (two governments)."""
+
+SIFAT = ("Biasa", "Terbatas", "Rahasia", "Sangat Rahasia")
+SATUAN_WAKTU = ("hari", "minggu", "bulan", "tahun")
+
+_KODE_UNIT = validate.Regexp(
+    r"^[A-Z0-9][A-Z0-9.\-]{0,29}$",
+    error=Msg("Kode unit: huruf kapital, angka, titik atau tanda hubung (maks. 30).", "kode_unit"),
+)
+_GOLONGAN = validate.Regexp(
+    r"^(I|II|III|IV)/[a-e]$",
+    error=Msg("Golongan ruang ditulis seperti III/c atau IV/a.", "golongan"),
+)
+
+
+class UnitRefSchema(BaseSchema):
+    """A unit as named in the text of a letter."""
+
+    kode = Teks(required=True, validate=_KODE_UNIT, metadata={"description": "Kode unit, mis. DINKES"})
+    nama = text(200, metadata={"description": "Nama perangkat daerah/unit kerja/unit organisasi"})
+    instansi = text(200, metadata={"description": "Instansi pemerintah, mis. Pemerintah Kabupaten Tanah Laut"})
+
+
+class UnitSchema(UnitRefSchema):
+    """The issuing unit: what the kop prints and what the numbering counts per."""
+
+    alamat = text(300)
+    telepon = Teks(validate=length(1, 60))
+    email = Teks(validate=validate.Email(error=Msg("Alamat surel tidak valid.", "email")))
+    laman = Teks(validate=length(1, 120))
+    kode_pos = Teks(validate=validate.Regexp(r"^\d{5}$", error=Msg("Kode pos 5 angka.", "kode_pos")))
+
+
+class PejabatSchema(BaseSchema):
+    """An official (ASN): who signs, who is addressed, who is assigned."""
+
+    nama = text(150)
+    nip = NIP(required=True, metadata={"description": "18 angka; spasi cetak boleh"})
+    pangkat = text(60, metadata={"description": "mis. Penata Tingkat I"})
+    golongan = Teks(required=True, validate=_GOLONGAN)
+    jabatan = text(200)
+    peran = Teks(required=True, validate=one_of(PERAN))
+    unit = Objek(UnitRefSchema, required=True)
+
+
+class KepadaSchema(BaseSchema):
+    """The addressee: printed after "Yth.", then "di" and the place."""
+
+    jabatan = text(200)
+    peran = Teks(required=True, validate=one_of(PERAN))
+    unit = Objek(UnitRefSchema, required=True)
+    tempat = text(100)
+
+
+class TembusanSchema(BaseSchema):
+    """One copy recipient. ``peran`` lets the rules see who it is."""
+
+    jabatan = text(200)
+    peran = Teks(validate=one_of(PERAN))
+    instansi = Teks(validate=length(1, 200))
+
+
+class JangkaWaktuSchema(BaseSchema):
+    """A period: start date and a length in days, weeks, months or years."""
+
+    mulai = Tanggal(required=True)
+    jumlah = Bilangan(
+        required=True,
+        validate=validate.Range(1, 120, error=Msg("Jumlah antara 1 dan 120.", "jangka_waktu")),
+    )
+    satuan = Teks(required=True, validate=one_of(SATUAN_WAKTU))
+
+
+class RujukanSchema(BaseSchema):
+    """A letter this one answers or rests on, as printed in its text."""
+
+    nomor = text(120)
+    tanggal = Tanggal(required=True)
+    hal = text(300)
+
+
+class SuratSchema(BaseSchema):
+    """The envelope every letter type shares."""
+
+    wilayah = text(60, metadata={"description": "Kode wilayah dari GET /api/v1/wilayah"})
+    tanggal = Tanggal(load_default=None, metadata={"description": "Tanggal surat; kosong = hari ini"})
+    tempat = Teks(validate=length(1, 100), metadata={"description": "Kosong = ibu kota wilayah"})
+    sifat = Teks(load_default="Biasa", validate=one_of(SIFAT))
+    lampiran = Teks(load_default="-", validate=length(1, 100))
+    hal = text(300, metadata={"pasal": NASKAH_DINAS})
+    pengirim = Objek(UnitSchema, required=True)
+    penandatangan = Objek(PejabatSchema, required=True)
+    tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
+
+
+def akhir_jangka_waktu(jangka: dict) -> dt.date:
+    """Last day of a period (inclusive): 1 Dec + 3 bulan → 28 Feb."""
+    mulai, jumlah, satuan = jangka["mulai"], jangka["jumlah"], jangka["satuan"]
+    if satuan in ("hari", "minggu"):
+        return mulai + dt.timedelta(days=jumlah * (7 if satuan == "minggu" else 1) - 1)
+    months = jumlah * (12 if satuan == "tahun" else 1)
+    year, month = divmod(mulai.month - 1 + months, 12)
+    year, month = mulai.year + year, month + 1
+    day = min(mulai.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day) - dt.timedelta(days=1)

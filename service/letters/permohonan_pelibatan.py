@@ -1,0 +1,97 @@
+"""Surat permohonan pelibatan: the owner of a piece of work asks another
+unit to release its pejabat fungsional/pelaksana (MATRIX §1).
+
+Region rules read from ``[aturan.permohonan-pelibatan]``:
+
+``jalur``
+    route → article: the routes the region provides for.
+``dalam_unit``
+    article saying that inside one unit no request letter is used.
+``penandatangan``
+    ``{peran, pasal}``: who sends the request (the owner unit's head).
+``kepada``
+    route → ``{peran, pasal, instansi}``: who it is addressed to; ``instansi =
+    "asal"`` means the addressee sits in the sender's own instansi (the
+    Pejabat yang Berwenang who forwards it, TL Ps 15, BGO Ps 6(4)),
+    otherwise the addressee belongs to the requested unit.
+``tembusan``
+    route → list of ``{peran, pasal}``: copies that must be sent.
+``isi_minimum``
+    content → article: the four minimum contents.
+"""
+
+from __future__ import annotations
+
+from marshmallow import validate
+
+from ..errors import Finding
+from ..regions import RegionProfile
+from .checks import Checker, same_instansi
+from .common import JALUR, JangkaWaktuSchema, KepadaSchema, SuratSchema, UnitRefSchema
+from .fields import BaseSchema, Bilangan, Daftar, Msg, Objek, Teks, length, one_of, text
+
+JENIS = "permohonan-pelibatan"
+JUDUL = "Surat Permohonan Pelibatan"
+TEMPLATE = "permohonan_pelibatan.docx"
+RULE_KEYS = frozenset({"jalur", "dalam_unit", "penandatangan", "kepada", "tembusan", "isi_minimum"})
+
+ISI = {
+    "maksud_tujuan": "maksud dan tujuan permohonan",
+    "kompetensi": "kompetensi, keahlian dan/atau keterampilan yang dibutuhkan",
+    "target_kinerja": "ekspektasi/target kinerja",
+    "jangka_waktu": "jangka waktu pelaksanaan tugas",
+}
+
+
+class KebutuhanSchema(BaseSchema):
+    """How many officials of which jabatan the request asks for."""
+
+    jabatan = text(200)
+    jumlah = Bilangan(
+        required=True,
+        validate=validate.Range(1, 50, error=Msg("Jumlah antara 1 dan 50.", "jumlah")),
+    )
+
+
+class Schema(SuratSchema):
+    jalur = Teks(required=True, validate=one_of(JALUR))
+    unit_tujuan = Objek(UnitRefSchema, required=True, metadata={"description": "Unit yang pegawainya diminta"})
+    kepada = Objek(KepadaSchema, required=True)
+    maksud_tujuan = Teks(validate=length(1, 2000))
+    kompetensi = Daftar(Teks(validate=length(1, 500)), validate=length(0, 20))
+    target_kinerja = Teks(validate=length(1, 2000))
+    jangka_waktu = Objek(JangkaWaktuSchema)
+    kebutuhan = Daftar(Objek(KebutuhanSchema), load_default=list, validate=length(0, 20))
+
+
+def check(data: dict, profile: RegionProfile) -> list[Finding]:
+    c = Checker(profile, JENIS)
+    rules = c.rules
+    c.required_contents(data, rules["isi_minimum"], ISI)
+
+    signer = data["penandatangan"]
+    c.role(signer, "/penandatangan", rules["penandatangan"], "Penandatangan permohonan")
+    if signer["unit"]["kode"] != data["pengirim"]["kode"]:
+        c.add("/penandatangan/unit", "penandatangan_bukan_pemilik_kinerja",
+              "Permohonan ditandatangani pimpinan unit pemilik kinerja (unit pengirim).",
+              rules["penandatangan"]["pasal"])
+
+    asal, tujuan = data["pengirim"], data["unit_tujuan"]
+    if asal["kode"] == tujuan["kode"] and same_instansi(asal, tujuan):
+        c.add("/unit_tujuan", "dalam_unit",
+              "Pelibatan di dalam satu unit tidak memakai surat permohonan.", rules["dalam_unit"])
+    elif c.route(data["jalur"], asal, tujuan):
+        jalur = data["jalur"]
+        addressee = rules["kepada"].get(jalur)
+        kepada = data["kepada"]
+        c.role(kepada, "/kepada", addressee, "Surat ditujukan kepada")
+        if addressee and addressee.get("instansi") == "asal":
+            if not same_instansi(kepada["unit"], asal):
+                c.add("/kepada/unit", "kepada_melalui_pyb",
+                      "Permohonan lintas instansi disampaikan lebih dahulu kepada Pejabat yang "
+                      "Berwenang di instansi sendiri.", addressee["pasal"])
+        elif addressee and kepada["unit"]["kode"] != tujuan["kode"]:
+            c.add("/kepada/unit", "kepada_bukan_unit_tujuan",
+                  "Surat ditujukan kepada pimpinan unit yang pegawainya diminta.", addressee["pasal"])
+        c.tembusan(data["tembusan"], rules["tembusan"].get(jalur, ()))
+    return c.findings

@@ -1,0 +1,162 @@
+"""Region profiles: what differs between the five regulations, read from data.
+
+Each region is one TOML file in ``service/wilayah/``; a sixth region is a new
+file, not new code. The top-level keys are the region's identity (name,
+instrument, letterhead, numbering); each letter type has a section of its own
+whose keys that letter type's module declares in ``RULE_KEYS`` and interprets.
+Unknown keys are refused at start-up so a typo in a profile cannot silently
+switch a rule off.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+PROFILE_DIR = Path(__file__).parent / "wilayah"
+
+NATIONAL = "nasional"
+"""A rule reference meaning "the region's text is silent; the national default applies"."""
+
+
+class ProfileError(ValueError):
+    """A region profile file is malformed; raised at start-up, never per request."""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The regional regulation a region's rules rest on."""
+
+    jenis: str
+    """e.g. ``Peraturan Bupati``."""
+    nomor: str
+    tahun: int
+    judul: str
+    sebutan: str
+    """Short name that prefixes every article cited, e.g. ``Perbup Hulu Sungai Selatan 45/2023``."""
+
+
+@dataclass(frozen=True)
+class Numbering:
+    format: str
+    """Python format string over ``klasifikasi``, ``urut``, ``kode_unit``, ``tahun``."""
+    klasifikasi: Mapping[str, str]
+    """Kode klasifikasi arsip per letter type (``jenis``)."""
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    kode: str
+    """URL-safe identifier, e.g. ``hulu-sungai-selatan``; the file's stem."""
+    nama: str
+    pemerintah: str
+    """As printed at the top of the kop, e.g. ``PEMERINTAH KABUPATEN HULU SUNGAI SELATAN``."""
+    kepala_daerah: str
+    ibu_kota: str
+    lambang: Path
+    instrumen: Instrument
+    penomoran: Numbering
+    mengingat: tuple[str, ...]
+    """Legal bases a decree of this region recites, in order of rank."""
+    aturan: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Per letter type, the region's rules (keys declared by the letter module)."""
+
+    def cite(self, ref: str) -> str:
+        """Turn a rule reference from the profile into a full citation.
+
+        ``Pasal …`` and ``Lampiran …`` refer to the region's own instrument;
+        ``nasional`` is the national default where the text is silent; any
+        other string is already a full citation.
+        """
+        if ref == NATIONAL:
+            return (
+                "PermenPANRB 7/2022 (ketentuan nasional; "
+                f"{self.instrumen.sebutan} tidak mengatur)"
+            )
+        if ref.startswith(("Pasal", "Lampiran")):
+            return f"{self.instrumen.sebutan} {ref}"
+        return ref
+
+    def rules(self, jenis: str) -> Mapping[str, Any]:
+        return self.aturan.get(jenis, MappingProxyType({}))
+
+    def summary(self) -> dict:
+        """What ``GET /wilayah`` shows: identity, instrument, numbering."""
+        return {
+            "kode": self.kode,
+            "nama": self.nama,
+            "pemerintah": self.pemerintah,
+            "ibu_kota": self.ibu_kota,
+            "instrumen": {
+                "jenis": self.instrumen.jenis,
+                "nomor": self.instrumen.nomor,
+                "tahun": self.instrumen.tahun,
+                "judul": self.instrumen.judul,
+                "sebutan": self.instrumen.sebutan,
+            },
+            "format_nomor": self.penomoran.format,
+            "jenis_surat": sorted(self.aturan),
+        }
+
+
+_TOP_KEYS = {
+    "nama", "pemerintah", "kepala_daerah", "ibu_kota", "lambang",
+    "instrumen", "penomoran", "mengingat", "aturan",
+}
+
+
+def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionProfile:
+    """Read one profile and check it against the letter types' declared keys.
+
+    :param rule_keys: for each ``jenis``, the rule keys its module understands.
+    :raises ProfileError: on unknown or missing keys.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        unknown = set(data) - _TOP_KEYS
+        if unknown:
+            raise ProfileError(f"{path.name}: unknown keys {sorted(unknown)}")
+        aturan = data.get("aturan", {})
+        for jenis, section in aturan.items():
+            if jenis not in rule_keys:
+                raise ProfileError(f"{path.name}: unknown letter type [aturan.{jenis}]")
+            extra = set(section) - rule_keys[jenis]
+            if extra:
+                raise ProfileError(f"{path.name}: [aturan.{jenis}] unknown keys {sorted(extra)}")
+        missing = set(rule_keys) - set(aturan)
+        if missing:
+            raise ProfileError(f"{path.name}: no rules for {sorted(missing)}")
+        penomoran = data["penomoran"]
+        lambang = path.parent / data["lambang"]
+        if not lambang.is_file():
+            raise ProfileError(f"{path.name}: emblem {lambang} missing")
+        return RegionProfile(
+            kode=path.stem,
+            nama=data["nama"],
+            pemerintah=data["pemerintah"],
+            kepala_daerah=data["kepala_daerah"],
+            ibu_kota=data["ibu_kota"],
+            lambang=lambang,
+            instrumen=Instrument(**data["instrumen"]),
+            penomoran=Numbering(
+                format=penomoran["format"],
+                klasifikasi=MappingProxyType(dict(penomoran["klasifikasi"])),
+            ),
+            mengingat=tuple(data["mengingat"]),
+            aturan=MappingProxyType({k: MappingProxyType(v) for k, v in aturan.items()}),
+        )
+    except (KeyError, TypeError, tomllib.TOMLDecodeError) as e:
+        raise ProfileError(f"{path.name}: {e!r}") from e
+
+
+def load_profiles(
+    rule_keys: Mapping[str, frozenset[str]], directory: Path = PROFILE_DIR
+) -> dict[str, RegionProfile]:
+    """All profiles in ``directory``, keyed by region code."""
+    return {
+        p.kode: p
+        for p in (load_profile(path, rule_keys) for path in sorted(directory.glob("*.toml")))
+    }
