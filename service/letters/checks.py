@@ -43,19 +43,24 @@ def _field_pasal(schema: Schema | None, path: list) -> str | None:
     return field.metadata.get("pasal") if field is not None else None
 
 
-def findings_from_messages(messages: Any, schema: Schema, path: list | None = None) -> list[Finding]:
-    """Flatten marshmallow's nested error messages into one finding per field."""
+def findings_from_messages(
+    messages: Any, schema: Schema, path: list | None = None, default_pasal: str = NASKAH_DINAS,
+) -> list[Finding]:
+    """Flatten marshmallow's nested error messages into one finding per field.
+
+    :param default_pasal: cited where neither the message nor the field names an article.
+    """
     path = path or []
     if isinstance(messages, Mapping):
         found = []
         for key, value in messages.items():
             sub = path if key == "_schema" else [*path, key]
-            found += findings_from_messages(value, schema, sub)
+            found += findings_from_messages(value, schema, sub, default_pasal)
         return found
     if isinstance(messages, (list, tuple)):
-        return [f for m in messages for f in findings_from_messages(m, schema, path)]
+        return [f for m in messages for f in findings_from_messages(m, schema, path, default_pasal)]
     code = getattr(messages, "code", "tidak_valid")
-    pasal = getattr(messages, "pasal", None) or _field_pasal(schema, path) or NASKAH_DINAS
+    pasal = getattr(messages, "pasal", None) or _field_pasal(schema, path) or default_pasal
     return [Finding(pointer(*path), code, str(messages), pasal)]
 
 

@@ -26,6 +26,9 @@ class Msg(str):
         msg.pasal = pasal
         return msg
 
+    def __reduce__(self):  # marshmallow deep-copies fields and their messages
+        return Msg, (str(self), self.code, self.pasal)
+
     def format(self, *args, **kwargs) -> "Msg":  # marshmallow formats field messages
         return Msg(str.format(self, *args, **kwargs), self.code, self.pasal)
 

@@ -1,0 +1,88 @@
+"""suratkerja: naskah dinas for cross-unit work of pejabat fungsional and pelaksana.
+
+:func:`create_app` builds the Flask application: settings, registry,
+file store, numbering, the LibreOffice converters, the API and the pages.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+from .config import Settings, load_settings
+from .errors import register_error_handlers
+from .letters import RULE_KEYS
+from .models import Base
+from .numbering import Sequencer
+from .pipeline import Services
+from .regions import load_profiles
+from .storage import FileStore
+
+logger = logging.getLogger(__name__)
+
+
+def _engine(settings: Settings):
+    if settings.db_url.startswith("sqlite"):
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(settings.db_url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(settings.db_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _converter(settings: Settings):
+    from .convert import ConverterPool
+
+    pool = ConverterPool(
+        size=settings.converter_count or None,
+        timeout=settings.converter_timeout,
+        soffice=settings.soffice,
+        workdir=settings.instance_dir / "konversi",
+    )
+    pool.start()
+    atexit.register(pool.stop)
+    return pool
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
+    """Build the application.
+
+    :param test_config: settings overriding the defaults and the config file.
+    :param converter: an already started converter (tests share one); by
+        default the app starts its own LibreOffice pool.
+    """
+    settings = load_settings(test_config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.ensure_ascii = False
+
+    engine = _engine(settings)
+    Base.metadata.create_all(engine)
+    app.extensions["suratkerja"] = Services(
+        settings=settings,
+        profiles=load_profiles(RULE_KEYS),
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        store=FileStore(settings.files_dir),
+        sequencer=Sequencer(engine, settings.lock_dir),
+        converter=converter or _converter(settings),
+    )
+
+    from .api import init_api
+    from .web import blp as web_blp
+
+    init_api(app)
+    app.register_blueprint(web_blp)
+    register_error_handlers(app)  # after flask-smorest's, so ours answer every error
+    return app

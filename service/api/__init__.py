@@ -1,0 +1,71 @@
+"""The HTTP API: flask-smorest blueprints and the OpenAPI document.
+
+The OpenAPI document is generated from the marshmallow schemas and served at
+``/api/v1/openapi.json``; the Swagger UI at ``/api/v1/docs`` uses a bundled
+copy of its assets so it works without internet access.
+"""
+
+from __future__ import annotations
+
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import UnprocessableEntity
+
+from ..errors import InvalidRequest, problem_response
+from ..letters.checks import findings_from_messages
+
+from ..letters import LETTER_TYPES
+from . import surat, wilayah
+from .schemas import DaftarArgsSchema, ProblemSchema
+
+api = Api()
+
+DOCS_ASSETS = "/api/v1/docs/aset/"
+API_DOC = "Dokumentasi API suratkerja (/api/v1/docs)"
+
+API_CONFIG = {
+    "API_TITLE": "suratkerja",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": DOCS_ASSETS,
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "Naskah dinas pelibatan pejabat fungsional dan pelaksana lintas unit. "
+                "Kesalahan dijawab sebagai application/problem+json (RFC 7807); galat validasi "
+                "berisi satu entri per isian dengan pointer JSON, kode, pesan, dan pasal."
+            )
+        }
+    },
+}
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(API_CONFIG)
+    api.init_app(app)
+    api.spec.components.schema("Problem", schema=ProblemSchema)
+    for jenis, kind in LETTER_TYPES.items():
+        api.spec.components.schema(surat.schema_name(jenis), schema=kind.schema)
+    api.register_blueprint(surat.blp)
+    for rule in ("/api/v1/surat/<string:jenis>", "/api/v1/surat/<string:jenis>/validasi"):
+        app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
+    api.register_blueprint(wilayah.blp)
+
+    @app.errorhandler(UnprocessableEntity)
+    def _bad_arguments(error: UnprocessableEntity):
+        """Query arguments rejected by webargs, in our problem format."""
+        messages = (getattr(error, "data", None) or {}).get("messages", {})
+        findings = [
+            f for location in messages.values()
+            for f in findings_from_messages(location, DaftarArgsSchema(), default_pasal=API_DOC)
+        ]
+        problem = InvalidRequest(findings)
+        return problem_response(problem.problem(), problem.status)
+
+    @app.route(DOCS_ASSETS + "<path:filename>")
+    def docs_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

@@ -1,0 +1,32 @@
+"""Reading a JSON request body, answering every way it can be unreadable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from ..errors import BadRequest, UnsupportedMediaType
+
+
+def json_body() -> Any:
+    """The parsed JSON body.
+
+    :raises UnsupportedMediaType: not ``application/json``.
+    :raises BadRequest: not valid UTF-8 JSON, or nested beyond reason.
+    (A body over the size limit is answered 413 by Werkzeug before this.)
+    """
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            f"Kirim badan permintaan sebagai application/json, bukan '{request.mimetype or 'kosong'}'."
+        )
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise BadRequest("Badan permintaan bukan teks UTF-8.") from e
+    except json.JSONDecodeError as e:
+        raise BadRequest(f"JSON tidak sah: {e.msg} (baris {e.lineno}, kolom {e.colno}).") from e
+    except RecursionError as e:
+        raise BadRequest("JSON bersarang terlalu dalam.") from e

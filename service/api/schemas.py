@@ -1,0 +1,99 @@
+"""Response and query schemas of the HTTP API (documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks
+
+
+class FindingSchema(BaseSchema):
+    pointer = fields.String(metadata={"description": "JSON pointer ke isian yang bermasalah"})
+    code = fields.String()
+    message = fields.String(metadata={"description": "Pesan dalam bahasa Indonesia"})
+    pasal = fields.String(metadata={"description": "Pasal yang menjadi dasar aturan"})
+
+
+class ProblemSchema(BaseSchema):
+    """RFC 7807 problem document (``application/problem+json``)."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(FindingSchema), metadata={"description": "Satu entri per isian"})
+
+
+class UnitSingkatSchema(BaseSchema):
+    kode = fields.String()
+    nama = fields.String()
+
+
+class TautanSchema(BaseSchema):
+    self = fields.String()
+    pdf = fields.String()
+
+
+class SuratOutSchema(BaseSchema):
+    id = fields.String()
+    jenis = fields.String()
+    wilayah = fields.String()
+    unit = fields.Nested(UnitSingkatSchema)
+    nomor = fields.String()
+    hal = fields.String()
+    tanggal = fields.Date()
+    status = fields.String(metadata={"description": "konsep (belum ditandatangani) atau ditandatangani"})
+    dibuat = fields.DateTime()
+    sha256 = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
+                         metadata={"description": "pdf: berkas pratinjau; ditandatangani: berkas bertanda tangan"})
+    tautan = fields.Nested(TautanSchema)
+
+
+class SuratTerbitSchema(SuratOutSchema):
+    peringatan = fields.List(fields.Nested(FindingSchema))
+
+
+class ValidasiSchema(BaseSchema):
+    valid = fields.Boolean()
+    peringatan = fields.List(fields.Nested(FindingSchema))
+
+
+class DaftarArgsSchema(BaseSchema):
+    wilayah = Teks()
+    unit = Teks(metadata={"description": "Kode unit pengirim"})
+    jenis = Teks()
+    dari = Tanggal(metadata={"description": "Tanggal surat paling awal"})
+    sampai = Tanggal(metadata={"description": "Tanggal surat paling akhir"})
+    q = Teks(validate=validate.Length(max=200), metadata={"description": "Cari pada hal"})
+    halaman = Bilangan(load_default=1, validate=validate.Range(min=1, error=Msg("Minimal 1.", "halaman")))
+    per_halaman = Bilangan(
+        load_default=20,
+        validate=validate.Range(1, 100, error=Msg("Antara 1 dan 100.", "per_halaman")),
+    )
+
+
+class DaftarSuratSchema(BaseSchema):
+    items = fields.List(fields.Nested(SuratOutSchema))
+    total = fields.Integer()
+    halaman = fields.Integer()
+    per_halaman = fields.Integer()
+
+
+class InstrumenSchema(BaseSchema):
+    jenis = fields.String()
+    nomor = fields.String()
+    tahun = fields.Integer()
+    judul = fields.String()
+    sebutan = fields.String()
+
+
+class WilayahSchema(BaseSchema):
+    kode = fields.String()
+    nama = fields.String()
+    pemerintah = fields.String()
+    ibu_kota = fields.String()
+    instrumen = fields.Nested(InstrumenSchema)
+    format_nomor = fields.String()
+    jenis_surat = fields.List(fields.String())
+
+

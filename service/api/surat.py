@@ -1,0 +1,136 @@
+"""``/api/v1/surat``: issue, validate, list, read and download letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import current_app, send_file, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..errors import NotFound
+from ..letters import LETTER_TYPES
+from ..models import Surat
+from ..pipeline import Services, issue
+from ..registry import find_letters
+from ..validation import letter_type, validate_letter
+from .body import json_body
+from .schemas import DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratTerbitSchema, ValidasiSchema
+
+blp = Blueprint("surat", __name__, url_prefix="/api/v1/surat", description="Surat: terbitkan, cari, unduh")
+
+_PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
+_ERRORS = {
+    "400": {"description": "Badan permintaan tidak dapat dibaca", **_PROBLEM},
+    "413": {"description": "Badan permintaan melebihi batas ukuran", **_PROBLEM},
+    "415": {"description": "Bukan application/json", **_PROBLEM},
+    "422": {"description": "Melanggar aturan; satu entri per isian, dengan pasalnya", **_PROBLEM},
+}
+
+
+def services() -> Services:
+    return current_app.extensions["suratkerja"]
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def surat_out(surat: Surat) -> dict:
+    return {
+        "id": surat.id, "jenis": surat.jenis, "wilayah": surat.wilayah,
+        "unit": {"kode": surat.unit_kode, "nama": surat.unit_nama},
+        "nomor": surat.nomor, "hal": surat.hal, "tanggal": surat.tanggal,
+        "status": surat.status, "dibuat": as_utc(surat.dibuat),
+        "sha256": {"pdf": surat.pdf_sha256, "ditandatangani": surat.signed_sha256},
+        "tautan": {
+            "self": url_for("surat.SuratItem", surat_id=surat.id),
+            "pdf": url_for("surat.SuratPdf", surat_id=surat.id),
+        },
+    }
+
+
+def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
+    """The POST views of one letter type (issue, and validate only)."""
+    body = {"requestBody": {"required": True, "content": {"application/json": {"schema": schema_name}}}}
+
+    class Issue(MethodView):
+        @blp.doc(**body, responses=_ERRORS)
+        @blp.response(201, SuratTerbitSchema)
+        def post(self):
+            surat, valid = issue(services(), jenis, json_body())
+            return {**surat_out(surat), "peringatan": [w.to_dict() for w in valid.warnings]}
+
+    class Validate(MethodView):
+        @blp.doc(**body, responses=_ERRORS)
+        @blp.response(200, ValidasiSchema)
+        def post(self):
+            valid = validate_letter(jenis, json_body(), services().profiles)
+            return {"valid": True, "peringatan": [w.to_dict() for w in valid.warnings]}
+
+    Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."
+    Validate.post.__doc__ = f"Periksa {LETTER_TYPES[jenis].judul.lower()} tanpa menerbitkan."
+    blp.add_url_rule(f"/{jenis}", view_func=Issue.as_view(f"issue_{jenis}"))
+    blp.add_url_rule(f"/{jenis}/validasi", view_func=Validate.as_view(f"validate_{jenis}"))
+    return Issue
+
+
+def unknown_jenis(jenis: str):
+    """POST to a letter type the service does not have: 404 naming the ones it has."""
+    letter_type(jenis)  # raises NotFound for an unknown type
+    raise NotFound()
+
+
+def schema_name(jenis: str) -> str:
+    return "".join(part.capitalize() for part in jenis.split("-"))
+
+
+for _jenis in LETTER_TYPES:
+    _issue_view(_jenis, schema_name(_jenis))
+
+
+@blp.route("")
+class SuratList(MethodView):
+    @blp.arguments(DaftarArgsSchema, location="query")
+    @blp.response(200, DaftarSuratSchema)
+    def get(self, args):
+        """Daftar surat, terbaru dahulu; saring per wilayah, unit, jenis, tanggal, dan teks hal."""
+        page, size = args["halaman"], args["per_halaman"]
+        with services().sessions() as session:
+            rows, total = find_letters(session, args, page=page, size=size)
+            return {"items": [surat_out(s) for s in rows], "total": total, "halaman": page, "per_halaman": size}
+
+
+def load_surat(surat_id: str) -> Surat:
+    with services().sessions() as session:
+        surat = session.get(Surat, surat_id)
+    if surat is None:
+        raise NotFound(f"Surat {surat_id} tidak ditemukan.")
+    return surat
+
+
+@blp.route("/<string:surat_id>")
+class SuratItem(MethodView):
+    @blp.response(200, SuratOutSchema)
+    @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
+    def get(self, surat_id):
+        """Data satu surat."""
+        return surat_out(load_surat(surat_id))
+
+
+def download_name(surat: Surat) -> str:
+    return f"{surat.jenis}_{re.sub(r'[^A-Za-z0-9.-]+', '-', surat.nomor)}.pdf"
+
+
+@blp.route("/<string:surat_id>/pdf")
+class SuratPdf(MethodView):
+    @blp.response(200, content_type="application/pdf", description="Berkas PDF/A surat (yang ditandatangani bila sudah)")
+    @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
+    def get(self, surat_id):
+        """Unduh PDF surat."""
+        surat = load_surat(surat_id)
+        path = services().store.path(surat.current_sha256)
+        return send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name(surat), etag=surat.current_sha256)

@@ -1,0 +1,73 @@
+"""``suratkerja`` command: run the service, regenerate the sample letters.
+
+``suratkerja serve``  starts the service with waitress on its embedded
+defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
+``suratkerja sampel`` issues every request in ``samples/requests/`` on a
+fresh registry and writes the PDFs to ``samples/pdf/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import REPO_ROOT
+
+SAMPLES = REPO_ROOT / "samples"
+
+
+def serve(args: argparse.Namespace) -> None:
+    from waitress import serve as waitress_serve
+
+    from . import create_app
+
+    app = create_app({"base_url": f"http://{args.host}:{args.port}"})
+    logging.getLogger(__name__).info("suratkerja listening on http://%s:%d", args.host, args.port)
+    waitress_serve(app, host=args.host, port=args.port, threads=args.threads)
+
+
+def sampel(args: argparse.Namespace) -> None:
+    """Issue each sample on a fresh registry, so numbers start at 1 every time."""
+    from . import create_app
+    from .pipeline import issue
+
+    out = Path(args.out)
+    requests = sorted((SAMPLES / "requests").glob("*/*.json"))
+    with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
+        app = create_app({"instance_dir": tmp})
+        services = app.extensions["suratkerja"]
+        try:
+            for path in requests:
+                jenis, wilayah = path.stem, path.parent.name
+                surat, _ = issue(services, jenis, json.loads(path.read_text(encoding="utf-8")))
+                target = out / wilayah / f"{jenis}.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(services.store.path(surat.pdf_sha256), target)
+                print(f"{target.relative_to(out.parent) if out.parent in target.parents else target}: {surat.nomor}")
+        finally:
+            services.converter.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="jalankan layanan")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=serve)
+    p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
+    p.add_argument("--out", default=str(SAMPLES / "pdf"))
+    p.set_defaults(func=sampel)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

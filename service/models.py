@@ -1,0 +1,65 @@
+"""The registry: letters and the per-unit number counters (SQLAlchemy 2).
+
+SQLite by default, PostgreSQL by URL; nothing here is dialect-specific.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, Date, DateTime, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Surat(Base):
+    """One issued letter. The request is kept as received, after validation."""
+
+    __tablename__ = "surat"
+    __table_args__ = (
+        UniqueConstraint("wilayah", "unit_kode", "tahun", "urut", name="uq_surat_urut"),
+        UniqueConstraint("wilayah", "nomor", name="uq_surat_nomor"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    jenis: Mapped[str] = mapped_column(String(40), index=True)
+    wilayah: Mapped[str] = mapped_column(String(60), index=True)
+    unit_kode: Mapped[str] = mapped_column(String(30), index=True)
+    unit_nama: Mapped[str] = mapped_column(String(200))
+    tahun: Mapped[int] = mapped_column(Integer)
+    urut: Mapped[int] = mapped_column(Integer)
+    nomor: Mapped[str] = mapped_column(String(120))
+    hal: Mapped[str] = mapped_column(Text)
+    tanggal: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="konsep")
+    permintaan: Mapped[dict] = mapped_column(JSON)
+    """The request body as validated (dates as ISO strings)."""
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    """The unsigned PDF/A as rendered (the preview)."""
+    signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The signed PDF once signed; it then replaces the preview for download."""
+    dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    diubah: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    @property
+    def current_sha256(self) -> str:
+        return self.signed_sha256 or self.pdf_sha256
+
+
+class Penomoran(Base):
+    """The last number given per issuing unit and year."""
+
+    __tablename__ = "penomoran"
+
+    wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
+    unit_kode: Mapped[str] = mapped_column(String(30), primary_key=True)
+    tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
+    terakhir: Mapped[int] = mapped_column(Integer, default=0)
