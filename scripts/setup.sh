@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libreoffice-writer-nogui python3-uno python3-venv python3-dev
   fonts-liberation fonts-liberation2 poppler-utils
-  softhsm2 libnss3-tools
+  softhsm2 libnss3-tools curl
 )
 
 missing=()

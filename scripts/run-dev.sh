@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up, start suratkerja on its embedded defaults (SQLite and files under
+# instance/, LibreOffice kept warm), issue one sample letter and show it.
+# The service keeps running until Ctrl+C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+BASE="http://127.0.0.1:${PORT}"
+bash scripts/setup.sh
+
+.venv/bin/suratkerja serve --port "$PORT" &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  curl -sf "$BASE/api/v1/wilayah" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "the service did not start" >&2; exit 1; }
+  sleep 0.5
+done
+
+sample=samples/requests/hulu-sungai-selatan/permohonan-pelibatan.json
+mkdir -p instance
+curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$sample" \
+  "$BASE/api/v1/surat/permohonan-pelibatan" > instance/contoh.json
+id=$(.venv/bin/python -c 'import json; print(json.load(open("instance/contoh.json"))["id"])')
+curl -sf -o instance/contoh.pdf "$BASE/api/v1/surat/$id/pdf"
+
+echo
+echo "Surat terbit: $(.venv/bin/python -c 'import json; d=json.load(open("instance/contoh.json")); print(d["nomor"], "-", d["hal"])')"
+echo "PDF: instance/contoh.pdf"
+pdfinfo instance/contoh.pdf | grep -E 'Pages|PDF version|Producer' || true
+pdftotext -l 1 instance/contoh.pdf - | head -25
+echo
+echo "Layanan berjalan di $BASE/surat (API: $BASE/api/v1/docs). Ctrl+C untuk berhenti."
+wait "$server"

@@ -1,0 +1,150 @@
+"""The HTTP API as an e-office client and a clerk see it."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import sample
+
+JENIS = "permohonan-pelibatan"
+URL = f"/api/v1/surat/{JENIS}"
+
+
+def issue(client, body=None, **overrides):
+    body = body or sample("hulu-sungai-selatan", JENIS)
+    body.update(overrides)
+    response = client.post(URL, json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == status and problem["title"] and problem["detail"]
+    return problem
+
+
+def test_issue_returns_number_status_links_and_the_pdf(client):
+    created = issue(client)
+    assert created["status"] == "konsep"
+    assert created["nomor"].endswith(f"/{created['tanggal'][:4]}")
+    meta = client.get(created["tautan"]["self"]).get_json()
+    assert meta["nomor"] == created["nomor"] and meta["sha256"]["pdf"] == created["sha256"]["pdf"]
+    pdf = client.get(created["tautan"]["pdf"])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    name = pdf.headers["Content-Disposition"]
+    assert "permohonan-pelibatan_" in name and name.endswith(".pdf") and "/" not in name.split("filename=")[1]
+
+
+def test_invalid_letter_gets_422_with_one_entry_per_field(client):
+    body = sample("hulu-sungai-selatan", JENIS)
+    del body["target_kinerja"]
+    body["penandatangan"]["nip"] = "19681301199303100"
+    body["kepada"]["peran"] = "bukan-peran"
+    problem = assert_problem(client.post(URL, json=body), 422)
+    entries = {e["pointer"]: e for e in problem["errors"]}
+    assert set(entries) == {"/penandatangan/nip", "/kepada/peran"}  # schema errors first, rules after
+    assert entries["/penandatangan/nip"]["code"] == "nip_format"
+    for entry in problem["errors"]:
+        assert set(entry) == {"pointer", "code", "message", "pasal"} and entry["pasal"]
+    body["penandatangan"]["nip"] = "196804111993031009"
+    body["kepada"]["peran"] = "pimpinan_unit"
+    problem = assert_problem(client.post(URL, json=body), 422)
+    assert problem["errors"] == [{
+        "pointer": "/target_kinerja", "code": "isi_minimum",
+        "message": "Surat wajib memuat ekspektasi/target kinerja.",
+        "pasal": "Perbup Hulu Sungai Selatan 45/2023 Pasal 14 ayat (4) huruf c",
+    }]
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, status",
+    [
+        ({"data": "{\"wilayah\": ", "content_type": "application/json"}, 400),
+        ({"data": b"\xff\xfe{}", "content_type": "application/json"}, 400),
+        ({"data": "[" * 50000 + "]" * 50000, "content_type": "application/json"}, 400),
+        ({"data": "wilayah=bantul", "content_type": "application/x-www-form-urlencoded"}, 415),
+        ({"data": "{}"}, 415),
+        ({"json": ["bukan", "objek"]}, 422),
+        ({"data": " " * (600 * 1024), "content_type": "application/json"}, 413),
+    ],
+    ids=["truncated-json", "not-utf8", "too-deep", "form", "no-content-type", "array", "too-large"],
+)
+def test_unreadable_bodies_get_4xx_problem_never_500(client, kwargs, status):
+    assert_problem(client.post(URL, **kwargs), status)
+
+
+def test_unknown_jenis_and_region(client):
+    problem = assert_problem(client.post("/api/v1/surat/surat-cinta", json={}), 404)
+    assert "permohonan-pelibatan" in problem["detail"]
+    assert_problem(client.post("/api/v1/surat/surat-cinta/validasi", json={}), 404)
+    body = sample("hulu-sungai-selatan", JENIS)
+    body["wilayah"] = "atlantis"
+    problem = assert_problem(client.post(URL, json=body), 422)
+    assert [e["code"] for e in problem["errors"]] == ["wilayah_tidak_dikenal"]
+    assert_problem(client.get("/api/v1/surat/tidak-ada"), 404)
+    assert_problem(client.get("/api/v1/surat/tidak-ada/pdf"), 404)
+
+
+def test_validate_only_issues_nothing(client):
+    response = client.post(f"{URL}/validasi", json=sample("hulu-sungai-selatan", JENIS))
+    assert response.status_code == 200 and response.get_json()["valid"] is True
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+    first = issue(client)
+    assert "/1/" in first["nomor"]  # validation did not take a number
+
+
+def test_list_filters_and_pages(client):
+    a = issue(client, hal="Permohonan Pelibatan Analis Kebijakan", tanggal="2026-03-02")
+    b = issue(client, hal="Permohonan Pelibatan Perencana", tanggal="2026-05-10")
+    bantul = issue(client, sample("bantul", JENIS))
+
+    def ids(query):
+        body = client.get(f"/api/v1/surat?{query}").get_json()
+        return {item["id"] for item in body["items"]}, body["total"]
+
+    assert ids("wilayah=hulu-sungai-selatan") == ({a["id"], b["id"]}, 2)
+    assert ids("q=perencana") == ({b["id"]}, 1)
+    assert ids("q=%25") == (set(), 0)  # a literal %, not a wildcard
+    assert ids("dari=2026-04-01&sampai=2026-06-30&wilayah=hulu-sungai-selatan") == ({b["id"]}, 1)
+    assert ids(f"unit={bantul['unit']['kode']}&wilayah=bantul") == ({bantul["id"]}, 1)
+    assert ids("jenis=penugasan") == (set(), 0)
+    page1, total = ids("per_halaman=2&halaman=1")
+    page2, _ = ids("per_halaman=2&halaman=2")
+    assert total == 3 and len(page1) == 2 and len(page2) == 1 and not page1 & page2
+    problem = assert_problem(client.get("/api/v1/surat?per_halaman=500&dari=kemarin"), 422)
+    assert {e["pointer"] for e in problem["errors"]} == {"/per_halaman", "/dari"}
+
+
+def test_wilayah_lists_the_five_regions(client):
+    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
+    assert set(regions) == {"hulu-sungai-selatan", "lubuk-linggau", "tanah-laut", "bungo", "bantul"}
+    assert regions["tanah-laut"]["instrumen"]["sebutan"] == "Perbup Tanah Laut 26/2024"
+    assert all(len(r["jenis_surat"]) == 5 for r in regions.values())
+
+
+def test_openapi_documents_every_letter_schema_and_docs_work_offline(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for jenis in ("permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja", "pengajuan-sukarela"):
+        post = spec["paths"][f"/api/v1/surat/{jenis}"]["post"]
+        ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.split("/")[-1] in spec["components"]["schemas"]
+        assert {"201", "422", "415", "413"} <= set(post["responses"])
+    assert "application/pdf" in spec["paths"]["/api/v1/surat/{surat_id}/pdf"]["get"]["responses"]["200"]["content"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "https://" not in html.split("<body>")[0]  # no CDN
+    assert client.get("/api/v1/docs/aset/swagger-ui-bundle.js").status_code == 200
+
+
+def test_list_page_shows_letters_for_people(client):
+    created = issue(client)
+    page = client.get("/surat?wilayah=hulu-sungai-selatan")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and created["nomor"] in html and created["tautan"]["pdf"] in html
+    assert client.get("/surat?dari=bukan-tanggal&halaman=x").status_code == 200

@@ -1,0 +1,115 @@
+"""Numbers: unique, consecutive, per unit and year, never skipped on failure."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from service import create_app
+from service.convert import ConversionFailed
+
+from .conftest import sample
+
+JENIS = "permohonan-pelibatan"
+URL = f"/api/v1/surat/{JENIS}"
+PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def urut(nomor: str) -> int:
+    """The sequence part of a Hulu Sungai Selatan number ``klasifikasi/urut/unit/tahun``."""
+    return int(re.fullmatch(r"[\d.]+/(\d+)/[A-Z0-9.-]+/\d{4}", nomor).group(1))
+
+
+def issue_concurrently(app, bodies, workers=8):
+    def post(body):
+        with app.test_client() as client:
+            return client.post(URL, json=body)
+
+    with ThreadPoolExecutor(workers) as pool:
+        responses = list(pool.map(post, bodies))
+    assert [r.status_code for r in responses] == [201] * len(bodies)
+    return [r.get_json() for r in responses]
+
+
+def fifty_for_one_unit_and_some_for_another():
+    one = [sample("hulu-sungai-selatan", JENIS) for _ in range(50)]
+    other = []
+    for _ in range(6):
+        body = sample("hulu-sungai-selatan", JENIS)
+        body["pengirim"]["kode"] = body["penandatangan"]["unit"]["kode"] = "DISKOMINFO"
+        other.append(body)
+    return one, other
+
+
+def assert_consecutive(created):
+    numbers = sorted(urut(c["nomor"]) for c in created)
+    assert numbers == list(range(1, len(created) + 1))
+    assert len({c["nomor"] for c in created}) == len(created)
+
+
+def test_fifty_concurrent_letters_of_one_unit_get_consecutive_unique_numbers(app):
+    one, other = fifty_for_one_unit_and_some_for_another()
+    created = issue_concurrently(app, one + other)
+    assert_consecutive(created[:50])
+    assert_consecutive(created[50:])  # the other unit counts on its own
+
+
+@pytest.fixture
+def pg_app(tmp_path, converter):
+    """An app on a fresh PostgreSQL schema of the ``test`` database."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        yield create_app({"instance_dir": tmp_path, "database_url": url}, converter=converter)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_registry_numbers_concurrently_too(pg_app):
+    one, other = fifty_for_one_unit_and_some_for_another()
+    created = issue_concurrently(pg_app, one + other)
+    assert_consecutive(created[:50])
+    assert_consecutive(created[50:])
+    with pg_app.test_client() as client:
+        assert client.get("/api/v1/surat?per_halaman=100").get_json()["total"] == 56
+
+
+class FailingOnce:
+    """A converter whose next conversion fails as LibreOffice's retry would.
+
+    Stands in for a LibreOffice that keeps crashing on one letter (which the
+    real pool turns into ConversionFailed after its retry); the successful
+    conversions go to the real pool.
+    """
+
+    def __init__(self, real):
+        self.real, self.fail_next = real, True
+
+    def convert(self, docx: bytes) -> bytes:
+        if self.fail_next:
+            self.fail_next = False
+            raise ConversionFailed("simulated")
+        return self.real.convert(docx)
+
+
+def test_failed_conversion_issues_nothing_and_keeps_the_number_free(tmp_path, converter):
+    flaky = FailingOnce(converter)
+    app = create_app({"instance_dir": tmp_path}, converter=flaky)
+    client = app.test_client()
+    response = client.post(URL, json=sample("hulu-sungai-selatan", JENIS))
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+    assert not any((tmp_path / "berkas").rglob("*.pdf"))
+    created = client.post(URL, json=sample("hulu-sungai-selatan", JENIS)).get_json()
+    assert urut(created["nomor"]) == 1

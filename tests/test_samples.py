@@ -1,0 +1,53 @@
+"""Every sample request becomes a PDF/A letter carrying what it must carry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.letters.nip import format_nip
+
+from .conftest import all_samples, pdf_text, sample
+
+
+def required_texts(jenis: str, body: dict) -> list[str]:
+    """What a reader must find in the letter: its required contents by type."""
+    people = lambda key: [p["nama"] for p in body.get(key, [])]  # noqa: E731
+    if jenis == "permohonan-pelibatan":
+        return [body["maksud_tujuan"], *body["kompetensi"], body["target_kinerja"]]
+    if jenis == "jawaban":
+        return [body["rujukan"]["nomor"], *people("pegawai"), *body.get("alasan", [])]
+    if jenis == "penugasan":
+        return [body["tugas"], *people("pegawai"), *(format_nip(p["nip"]) for p in body["pegawai"]),
+                *(d["nomor"] for d in body["dasar"])]
+    if jenis == "keputusan-tim-kerja":
+        return [body["ketua"]["nama"], *people("anggota"), *body["tugas_tim"]]
+    if jenis == "pengajuan-sukarela":
+        return [body["kinerja"], *body["kompetensi"], body["alasan"], *people("mengetahui")]
+    raise AssertionError(jenis)
+
+
+def folded(value: str) -> str:
+    """Whitespace folded and case ignored: a decree prints its hal in capitals."""
+    return " ".join(value.split()).casefold()
+
+
+def test_there_is_a_sample_for_every_type_in_every_region():
+    regions = {w for w, _ in all_samples()}
+    assert len(regions) == 5 and len(all_samples()) == 25
+
+
+@pytest.mark.parametrize("wilayah, jenis", all_samples())
+def test_sample_becomes_a_pdfa_letter_with_its_contents(client, wilayah, jenis):
+    body = sample(wilayah, jenis)
+    response = client.post(f"/api/v1/surat/{jenis}", json=body)
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    pdf = client.get(created["tautan"]["pdf"]).data
+    xmp = re.search(rb"<x:xmpmeta.*?</x:xmpmeta>", pdf, re.S)
+    assert xmp and re.search(rb"pdfaid:part(>|=\")2", xmp.group(0)), "no PDF/A-2 claim in XMP"
+    text = pdf_text(pdf).casefold()
+    for expected in [created["nomor"], body["hal"], *required_texts(jenis, body),
+                     *(t["jabatan"] for t in body.get("tembusan", []))]:
+        assert folded(expected) in text, f"{expected!r} missing from the {jenis} PDF"
