@@ -1,0 +1,281 @@
+"""Verify the signatures of a PDF strictly; never raise, return a report.
+
+pyHanko does the cryptography, the chain building and the difference
+analysis between revisions; this module turns its results into an ETSI
+style verdict and is stricter than pyHanko's ``bottom_line``:
+
+* bytes after the last ``%%EOF`` fail the file (pyHanko ignores them);
+* after a signature, only these updates pass: filling a signature field
+  that already existed, empty, in the signed revision (the countersignature
+  of :func:`signing.sign.sign_pdf` with ``empty_fields``), and validation
+  data (DSS) or document time stamps (B-LT/B-LTA). Everything else — new
+  fields of any kind (e.g. a visible signature laid over the page), changed
+  form values, annotations, page content — is ``MODIFIED_AFTER_SIGNING``;
+* any failure to parse the file is a ``FORMAT_FAILURE`` report.
+
+Bounded work: the caller limits the upload size; pyHanko's reader applies
+its decode limits for untrusted input (stream sizes, decompression
+ratios), and deep or cyclic object graphs end in ``RecursionError``, which
+is a format failure like any other. No wall-clock limit is imposed here
+(a thread cannot be killed); every file of the hostile corpus in the tests
+finishes in well under a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable
+from io import BytesIO
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
+from pyhanko.sign.validation import (
+    DocumentSecurityStore,
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
+from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from . import report as r
+from .report import SignatureReport, VerificationReport
+
+logger = logging.getLogger(__name__)
+
+_PADES_SUBFILTER = "/ETSI.CAdES.detached"
+_DOCMDP_NAMES = {
+    MDPPerm.NO_CHANGES: "no_changes",
+    MDPPerm.FILL_FORMS: "form_filling",
+    MDPPerm.ANNOTATE: "annotations",
+}
+_TRAILER_SLACK = b" \t\r\n\x00"
+
+
+def _as_asn1_cert(cert) -> x509.Certificate:
+    """Accept asn1crypto or :mod:`cryptography` certificates, DER or PEM."""
+    if isinstance(cert, x509.Certificate):
+        return cert
+    if hasattr(cert, "public_bytes"):
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        cert = cert.public_bytes(Encoding.DER)
+    if isinstance(cert, bytes) and cert.lstrip().startswith(b"-----"):
+        from asn1crypto import pem
+
+        _, _, cert = pem.unarmor(cert)
+    return x509.Certificate.load(cert)
+
+
+def verify_pdf(
+    pdf_bytes: bytes,
+    *,
+    trust_roots: Iterable,
+    other_certs: Iterable = (),
+    crls: Iterable[bytes] = (),
+    allow_fetching: bool = False,
+) -> VerificationReport:
+    """Verify every signature and document time stamp in ``pdf_bytes``.
+
+    :param trust_roots: certificates to trust (asn1crypto, cryptography,
+        DER or PEM bytes). A chain that reaches none of them is
+        ``INDETERMINATE``/``NO_CERTIFICATE_CHAIN_FOUND``.
+    :param other_certs: intermediate certificates that may be missing from
+        the signatures.
+    :param crls: DER CRLs to check revocation with (validation data in the
+        document's DSS is used as well).
+    :param allow_fetching: fetch CRLs/OCSP over the network (off: the
+        verifier should not make requests chosen by an uploaded file).
+    """
+    report = VerificationReport(
+        sha256=hashlib.sha256(pdf_bytes).hexdigest(), size=len(pdf_bytes)
+    )
+    try:
+        context = {
+            "trust_roots": [_as_asn1_cert(c) for c in trust_roots],
+            "other_certs": [_as_asn1_cert(c) for c in other_certs],
+            "crls": [asn1_crl.CertificateList.load(c) for c in crls],
+            "allow_fetching": allow_fetching,
+        }
+    except (ValueError, TypeError) as exc:
+        report.fail(r.INDETERMINATE, r.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+                    f"bad trust configuration: {exc}")
+        return report
+    try:
+        asyncio.run(_verify(pdf_bytes, context, report))
+    except Exception as exc:  # noqa: BLE001 — any parse failure is a verdict
+        logger.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
+        report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
+                    f"the file cannot be read as a signed PDF ({type(exc).__name__})")
+    return report
+
+
+async def _verify(pdf_bytes: bytes, context: dict, report: VerificationReport):
+    if not pdf_bytes.rstrip(_TRAILER_SLACK).endswith(b"%%EOF"):
+        report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
+                    "data after the last %%EOF marker")
+    reader = PdfFileReader(BytesIO(pdf_bytes))
+    if reader.encrypted:
+        report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE, "the file is encrypted")
+        return
+    embedded = reader.embedded_signatures
+    if not embedded:
+        report.fail(r.TOTAL_FAILED, r.NO_SIGNATURE, "the file holds no signature")
+        return
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        dss = None
+    embedded = sorted(embedded, key=lambda s: s.signed_revision)
+    for index, sig in enumerate(embedded):
+        vc = dss.as_validation_context(context) if dss else ValidationContext(**context)
+        sub = await _verify_one(sig, vc, embedded[index + 1:], reader, dss)
+        report.signatures.append(sub)
+        for problem in sub.problems:
+            report.fail(sub.indication, sub.sub_indication, f"{sub.field_name}: {problem}")
+    _assign_levels(report.signatures, dss)
+
+
+async def _verify_one(
+    sig: EmbeddedPdfSignature,
+    vc: ValidationContext,
+    later: list[EmbeddedPdfSignature],
+    reader: PdfFileReader,
+    dss,
+) -> SignatureReport:
+    out = SignatureReport(field_name=sig.field_name, revision=sig.signed_revision)
+    is_timestamp = sig.sig_object_type == "/DocTimeStamp"
+    if is_timestamp:
+        out.kind = "document_timestamp"
+        status = await async_validate_pdf_timestamp(sig, vc)
+        out.timestamp_time = status.timestamp
+        out.tsa_name = status.signing_cert.subject.human_friendly
+    else:
+        status = await async_validate_pdf_signature(sig, vc, vc)
+        out.certification = sig.docmdp_level is not None and _is_certification(sig, reader)
+        out.signing_time = status.signer_reported_dt
+        tst = status.timestamp_validity
+        if tst is not None:
+            out.timestamp_time = tst.timestamp
+            out.tsa_name = tst.signing_cert.subject.human_friendly
+            if not (tst.intact and tst.valid):
+                out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "signature time stamp is broken")
+            elif not tst.trusted:
+                out.fail(r.INDETERMINATE, r.NO_CERTIFICATE_CHAIN_FOUND,
+                         "signature time stamp is from an untrusted TSA")
+        subfilter = sig.sig_object.get("/SubFilter")
+        out.level = "B-B" if subfilter == _PADES_SUBFILTER else None
+    _describe_signer(out, status)
+    out.intact, out.crypto_valid = status.intact, status.valid
+    out.coverage = status.coverage.name if status.coverage else None
+    out.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    out.docmdp = _DOCMDP_NAMES.get(sig.docmdp_level) if out.certification else None
+    if not status.intact:
+        out.fail(r.TOTAL_FAILED, r.HASH_FAILURE, "signed bytes were changed")
+    elif not status.valid:
+        out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "the signature value is wrong")
+    if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        out.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
+                 "the /ByteRange does not cover the signed revision")
+    _judge_modifications(out, status, sig, later, reader)
+    _judge_trust(out, status)
+    return out
+
+
+def _is_certification(sig: EmbeddedPdfSignature, reader: PdfFileReader) -> bool:
+    """Whether ``sig`` is *the* certification signature (``/Perms/DocMDP``)."""
+    perms = reader.root.get("/Perms")
+    if perms is None or "/DocMDP" not in perms:
+        return False
+    return perms.raw_get("/DocMDP").idnum == sig.sig_field.raw_get("/V").idnum
+
+
+def _describe_signer(out: SignatureReport, status) -> None:
+    cert = status.signing_cert
+    subject = cert.subject.native
+    out.signer_subject = cert.subject.human_friendly
+    out.signer_name = subject.get("common_name")
+    out.signer_nip = subject.get("serial_number")
+    path = status.validation_path
+    if path is not None:
+        out.chain = [cert.subject.human_friendly] + [
+            a.name.human_friendly for a in reversed(list(path.iter_authorities()))
+            if a.name != cert.subject
+        ]
+    else:
+        out.chain = [cert.subject.human_friendly]
+
+
+def _judge_trust(out: SignatureReport, status) -> None:
+    out.trusted = bool(status.trusted)
+    if out.trusted:
+        out.trust_anchor = status.validation_path.trust_anchor.authority.name.human_friendly
+        return
+    indic = status.trust_problem_indic
+    if indic is None:
+        out.fail(r.INDETERMINATE, r.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+                 "the certificate could not be validated")
+        return
+    indication = {"PASSED": r.TOTAL_PASSED, "INDETERMINATE": r.INDETERMINATE,
+                  "FAILED": r.TOTAL_FAILED}[indic.status.name]
+    out.fail(indication, indic.name, f"certificate not trusted ({indic.name})")
+
+
+def _judge_modifications(out, status, sig, later, reader) -> None:
+    """Allow only the updates listed in the module docstring."""
+    diff = status.diff_result
+    if diff is None:
+        return
+    if not isinstance(diff, DiffResult):
+        out.modification_level = ModificationLevel.OTHER.name
+        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING, f"disallowed update: {diff}")
+        return
+    out.modification_level = diff.modification_level.name
+    out.changed_fields = sorted(diff.changed_form_fields)
+    if status.docmdp_ok is False:
+        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
+                 "an update breaks the certification (DocMDP) permissions")
+    if diff.modification_level > ModificationLevel.FORM_FILLING:
+        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
+                 f"update after signing at level {diff.modification_level.name}")
+    allowed = _prepared_fields_filled_later(sig, later, reader)
+    unexpected = diff.changed_form_fields - allowed
+    if unexpected:
+        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
+                 f"fields changed after signing: {', '.join(sorted(unexpected))}")
+
+
+def _prepared_fields_filled_later(sig, later, reader) -> set[str]:
+    """Names of fields empty at ``sig``'s revision and signed afterwards."""
+    if not later:
+        return set()
+    then = reader.get_historical_resolver(sig.signed_revision)
+    empty_then = {name for name, _, _ in enumerate_sig_fields(then, filled_status=False)}
+    return {s.field_name for s in later if s.sig_object_type == "/Sig"} & empty_then
+
+
+def _assign_levels(signatures: list[SignatureReport], dss) -> None:
+    """Raise each PAdES signature's level by what follows it in the file.
+
+    B-T: a valid signature time stamp or a later document time stamp;
+    B-LT: plus validation data (certificates and CRLs/OCSP) in the DSS;
+    B-LTA: plus a document time stamp after that validation data.
+    """
+    has_revinfo = bool(dss and dss.certs and (dss.crls or dss.ocsps))
+    for i, sig in enumerate(signatures):
+        if sig.level is None:
+            continue
+        doc_ts = [s for s in signatures[i + 1:] if s.kind == "document_timestamp" and s.passed]
+        if not ((sig.timestamp_time and sig.passed) or doc_ts):
+            continue
+        sig.level = "B-T"
+        if has_revinfo:
+            sig.level = "B-LT"
+            if doc_ts:
+                sig.level = "B-LTA"
