@@ -1,0 +1,90 @@
+"""The LibreOffice pool: PDF/A out, signature spot found, crashes and hangs survived."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from service.convert import ConverterPool, find_destination
+
+from .conftest import pdf_text
+
+pytestmark = pytest.mark.slow
+
+
+def letter_docx(text: str = "Surat permohonan pelibatan pejabat fungsional") -> bytes:
+    doc = Document()
+    doc.add_paragraph(text)
+    para = doc.add_paragraph()
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), "0")
+    start.set(qn("w:name"), "ttd")
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), "0")
+    para._p.append(start)
+    para.add_run("Kepala Dinas,")
+    para._p.append(end)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    with ConverterPool(size=2, timeout=5, workdir=tmp_path_factory.mktemp("pool")) as pool:
+        yield pool
+
+
+def test_converts_to_pdfa2b_with_the_text(pool):
+    pdf = pool.convert(letter_docx())
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf and b"<pdfaid:conformance>B</pdfaid:conformance>" in pdf
+    assert "Surat permohonan pelibatan pejabat fungsional" in pdf_text(pdf)
+
+
+def test_bookmark_becomes_a_destination_on_its_page(pool):
+    page, x, top = find_destination(pool.convert(letter_docx()), "ttd")
+    assert page == 0 and 50 < x < 200 and 600 < top < 842
+    assert find_destination(pool.convert(letter_docx()), "tidak-ada") is None
+
+
+def test_a_killed_converter_is_replaced_and_the_letter_comes_out(pool):
+    victim = pool.pids()[0]
+    os.killpg(victim, signal.SIGKILL)
+    time.sleep(0.3)
+    for _ in range(2):  # whichever process takes it, both letters come out
+        assert "Surat" in pdf_text(pool.convert(letter_docx()))
+    assert victim not in pool.pids() and len(pool.pids()) == 2
+
+
+def test_a_hung_converter_is_killed_and_the_letter_retried(pool):
+    for pid in pool.pids():
+        os.killpg(pid, signal.SIGSTOP)  # every warm process hangs
+    hung = set(pool.pids())
+    assert "Surat" in pdf_text(pool.convert(letter_docx()))  # after one timeout, on a fresh one
+    assert hung - set(pool.pids())  # the one that hung was replaced
+    for pid in hung & set(pool.pids()):
+        os.killpg(pid, signal.SIGCONT)
+
+
+def test_concurrent_callers_all_get_their_letter(pool):
+    texts = [f"Surat nomor {i} untuk uji serentak" for i in range(8)]
+    with ThreadPoolExecutor(4) as workers:
+        pdfs = list(workers.map(lambda t: pool.convert(letter_docx(t)), texts))
+    assert [t in pdf_text(p) for t, p in zip(texts, pdfs)] == [True] * 8
+
+
+def test_stop_leaves_no_soffice_behind(tmp_path):
+    pool = ConverterPool(size=1, workdir=tmp_path).start()
+    pids = pool.pids()
+    pool.stop()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pid, 0)
