@@ -184,6 +184,19 @@ def signature(container_cell, who="penandatangan", bookmark_name="ttd", heading=
     container_cell.add_paragraph(f"NIP. {{{{ {who}.nip|nip }}}}")
 
 
+def ditetapkan(doc):
+    """"Ditetapkan di … pada tanggal …" above the signature, on the right."""
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    set_widths(table, (8.0, 8.5))
+    cell = table.rows[0].cells[1]
+    cell.paragraphs[0].add_run("Ditetapkan di {{ tempat }}")
+    cell.add_paragraph("pada tanggal {{ tanggal|tanggal }}")
+    inner = cell.add_table(rows=1, cols=1)
+    no_borders(inner)
+    signature(inner.rows[0].cells[0])
+
+
 def signature_block(doc):
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
@@ -331,15 +344,7 @@ def penugasan():
               "pejabat penilai kinerja; dan", indent=3.2)
     item(doc, "4.\tmelaksanakan penugasan ini dengan penuh tanggung jawab.", indent=3.2)
     para(doc, "")
-    table = doc.add_table(rows=1, cols=2)
-    no_borders(table)
-    set_widths(table, (8.0, 8.5))
-    cell = table.rows[0].cells[1]
-    cell.paragraphs[0].add_run("Ditetapkan di {{ tempat }}")
-    cell.add_paragraph("pada tanggal {{ tanggal|tanggal }}")
-    inner = cell.add_table(rows=1, cols=1)
-    no_borders(inner)
-    signature(inner.rows[0].cells[0])
+    ditetapkan(doc)
     tembusan(doc)
     return doc
 
@@ -388,15 +393,7 @@ def keputusan():
     item(doc, "{% if sumber_biaya %}KELIMA{% else %}KEEMPAT{% endif %}\t:\tKeputusan ini mulai berlaku pada "
               "tanggal ditetapkan.", indent=3.2, hanging=3.2).paragraph_format.tab_stops.add_tab_stop(Cm(2.6))
     para(doc, "")
-    table = doc.add_table(rows=1, cols=2)
-    no_borders(table)
-    set_widths(table, (8.0, 8.5))
-    cell = table.rows[0].cells[1]
-    cell.paragraphs[0].add_run("Ditetapkan di {{ tempat }}")
-    cell.add_paragraph("pada tanggal {{ tanggal|tanggal }}")
-    inner = cell.add_table(rows=1, cols=1)
-    no_borders(inner)
-    signature(inner.rows[0].cells[0])
+    ditetapkan(doc)
     tembusan(doc)
     # The lampiran: the team, ketua first.
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

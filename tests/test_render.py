@@ -1,0 +1,104 @@
+"""Rendering: Indonesian words, and request values that cannot break the letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from docx import Document
+
+from service import bahasa
+from service.config import REPO_ROOT
+from service.letters import RULE_KEYS
+from service.regions import load_profiles
+from service.render import clean, render_letter
+from service.validation import validate_letter
+
+from .conftest import sample
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.mark.parametrize("n, words", [
+    (0, "nol"), (1, "satu"), (10, "sepuluh"), (11, "sebelas"), (12, "dua belas"), (19, "sembilan belas"),
+    (20, "dua puluh"), (21, "dua puluh satu"), (100, "seratus"), (101, "seratus satu"),
+    (111, "seratus sebelas"), (999, "sembilan ratus sembilan puluh sembilan"), (1000, "seribu"),
+    (1001, "seribu satu"), (2000, "dua ribu"), (12345, "dua belas ribu tiga ratus empat puluh lima"),
+    (100000, "seratus ribu"), (999999, "sembilan ratus sembilan puluh sembilan ribu sembilan ratus "
+                                        "sembilan puluh sembilan"),
+])
+def test_terbilang(n, words):
+    assert bahasa.terbilang(n) == words
+
+
+def test_dates_durations_and_diktum():
+    assert bahasa.tanggal(dt.date(2024, 11, 5)) == "5 November 2024"
+    jangka = {"mulai": dt.date(2026, 12, 1), "jumlah": 3, "satuan": "bulan"}
+    assert bahasa.durasi(jangka) == "3 (tiga) bulan"
+    assert bahasa.rentang(jangka) == "1 Desember 2026 s.d. 28 Februari 2027"
+    assert bahasa.rentang({"mulai": dt.date(2026, 1, 31), "jumlah": 1, "satuan": "bulan"}) == \
+        "31 Januari 2026 s.d. 27 Februari 2026"
+    assert [bahasa.diktum(i) for i in (0, 1, 3, 9)] == ["KESATU", "KEDUA", "KEEMPAT", "KESEPULUH"]
+    assert bahasa.huruf(0) == "a" and bahasa.huruf(25) == "z"
+
+
+def test_clean_turns_breaks_into_spaces_and_drops_what_xml_forbids():
+    assert clean("a\tb\fc\vd\r\ne\u2028f\x00g\x1bh  i") == "a b c d e fgh i"
+    assert clean({"x": ["p\nq"]}) == {"x": ["p q"]}
+
+
+INJECTIONS = [
+    "{{ 7*7 }}", "{% for x in y %}", "<w:p>", "&amp;", "</w:t><w:t>", "]]>",
+    "{{ ''.__class__.__mro__ }}",
+]
+
+
+def _render(body) -> bytes:
+    valid = validate_letter("permohonan-pelibatan", body, load_profiles(RULE_KEYS))
+    return render_letter(valid, nomor="800.1.11/1/BAPPEDA/2026", tanggal=dt.date(2026, 2, 10),
+                         template_dir=REPO_ROOT / "letter_templates")
+
+
+def _text_and_breaks(docx: bytes) -> tuple[str, int, int]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        root = ElementTree.fromstring(z.read("word/document.xml"))  # valid XML or this raises
+    text = "".join(t.text or "" for t in root.iter(f"{W}t"))
+    return text, len(list(root.iter(f"{W}p"))), len(list(root.iter(f"{W}br")))
+
+
+def test_injection_shaped_values_print_literally_in_a_valid_docx():
+    body = sample("hulu-sungai-selatan", "permohonan-pelibatan")
+    body["maksud_tujuan"] = " | ".join(INJECTIONS)
+    body["kompetensi"] = INJECTIONS
+    docx = _render(body)
+    Document(io.BytesIO(docx))  # python-docx opens it
+    text, _, _ = _text_and_breaks(docx)
+    for value in INJECTIONS:
+        assert value in text
+    assert "49" not in text and "class 'object'" not in text
+
+
+def test_control_characters_add_no_paragraph_or_page_break():
+    clean_body = sample("hulu-sungai-selatan", "permohonan-pelibatan")
+    dirty = sample("hulu-sungai-selatan", "permohonan-pelibatan")
+    dirty["maksud_tujuan"] = "baris\fsatu\tdua\vtiga\r\nempat\x0bsekian\x00\u2028akhir"
+    dirty["target_kinerja"] += "\n\n\f"
+    _, paragraphs, breaks = _text_and_breaks(_render(clean_body))
+    text, dirty_paragraphs, dirty_breaks = _text_and_breaks(_render(dirty))
+    assert (dirty_paragraphs, dirty_breaks) == (paragraphs, breaks)
+    assert "baris satu dua tiga empat sekian akhir" in text
+
+
+@pytest.mark.parametrize("jenis, names", [
+    ("permohonan-pelibatan", ["ttd"]), ("jawaban", ["ttd"]), ("penugasan", ["ttd"]),
+    ("keputusan-tim-kerja", ["ttd"]), ("pengajuan-sukarela", ["ttd", "ttd_mengetahui"]),
+])
+def test_every_template_marks_the_signature_area(jenis, names):
+    template = REPO_ROOT / "letter_templates" / f"{jenis.replace('-', '_')}.docx"
+    with zipfile.ZipFile(template) as z:
+        root = ElementTree.fromstring(z.read("word/document.xml"))
+    marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")]
+    assert sorted(marks) == sorted(names)
