@@ -21,6 +21,7 @@ from .models import Base
 from .numbering import Sequencer
 from .pipeline import Services
 from .regions import load_profiles
+from .signing_setup import build_signing
 from .storage import FileStore
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
         store=FileStore(settings.files_dir),
         sequencer=Sequencer(engine, settings.lock_dir),
         converter=converter or _converter(settings),
+        signing=build_signing(settings),
     )
 
     from .api import init_api

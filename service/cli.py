@@ -53,6 +53,36 @@ def sampel(args: argparse.Namespace) -> None:
             services.converter.stop()
 
 
+def sample_officials() -> list:
+    """Every official who signs or countersigns a sample letter, once."""
+    from signing.devpki import Official
+
+    seen = {}
+    for path in sorted((SAMPLES / "requests").glob("*/*.json")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        for person in [body["penandatangan"], *body.get("mengetahui", [])]:
+            nip = "".join(person["nip"].split())
+            seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
+    return list(seen.values())
+
+
+def devpki(args: argparse.Namespace) -> None:
+    """Create the development PKI if absent: CAs, TSA, CRLs, and a PKCS#12 per sample official.
+
+    Passphrases are generated into ``officials/<nip>.passphrase`` (mode 0600)
+    and never printed.
+    """
+    from signing.devpki import DevPki
+
+    from .config import load_settings
+
+    settings = load_settings()
+    pki = DevPki(settings.pki, base_url=settings.base_url).ensure()
+    for official in sample_officials():
+        pki.add_official(official)
+    print(f"development PKI in {settings.pki} ({len(sample_officials())} officials)")
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
@@ -62,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(func=serve)
+    p = sub.add_parser("devpki", help="buat PKI pengembangan (sekali) untuk pejabat di samples/")
+    p.set_defaults(func=devpki)
     p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.set_defaults(func=sampel)

@@ -39,6 +39,28 @@ class Settings:
     page_size_max: int = 100
     base_url: str = "http://127.0.0.1:8000"
     """Public address, printed in QR codes and links."""
+    pki_dir: Path | None = None
+    """Signers' PKCS#12 files (``officials/<nip>.p12``), trust root and CRLs;
+    empty = ``instance_dir/pki`` (the development PKI)."""
+    tsa_url: str = ""
+    """RFC 3161 timestamp authority; empty = a local one run from the development PKI."""
+    pades_level: str = "B-T"
+    """Default PAdES level (B-B, B-T, B-LT, B-LTA); a request may ask for another."""
+    production: bool = False
+    """Refuse certificates of the development PKI."""
+    redis_url: str = ""
+    """Shares the failed-signing counter between processes; empty = in memory."""
+    signing_attempts: int = 5
+    """Wrong passphrases a signer may enter per ``signing_window`` seconds."""
+    signing_window: float = 900.0
+    max_upload_bytes: int = 20 * 1024 * 1024
+    """Largest PDF the verification endpoint accepts."""
+    footer: str = (
+        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
+        "yang diterbitkan oleh Otoritas Sertifikat suratkerja. Keasliannya dapat dibuktikan "
+        "dengan memindai kode QR."
+    )
+    """Sentence printed with the visible signature."""
 
     @property
     def db_url(self) -> str:
@@ -49,11 +71,15 @@ class Settings:
         return self.storage_dir or self.instance_dir / "berkas"
 
     @property
+    def pki(self) -> Path:
+        return self.pki_dir or self.instance_dir / "pki"
+
+    @property
     def lock_dir(self) -> Path:
         return self.instance_dir / "kunci"
 
 
-_PATHS = {"instance_dir", "storage_dir", "template_dir"}
+_PATHS = {"instance_dir", "storage_dir", "template_dir", "pki_dir"}
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:

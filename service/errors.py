@@ -47,6 +47,8 @@ class SuratError(Exception):
     code = "kesalahan_internal"
     title = "Kesalahan internal"
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str | None = None):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
@@ -95,6 +97,30 @@ class NotFound(SuratError):
     title = "Tidak ditemukan"
 
 
+class Unauthorized(SuratError):
+    """Wrong passphrase or PIN for the signer's key; the letter is unchanged."""
+
+    status = 401
+    code = "kredensial_salah"
+    title = "Passphrase salah"
+
+
+class Forbidden(SuratError):
+    status = 403
+    code = "bukan_penandatangan"
+    title = "Tidak berhak menandatangani"
+
+
+class TooManyAttempts(SuratError):
+    status = 429
+    code = "terlalu_banyak_percobaan"
+    title = "Terlalu banyak percobaan"
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Terlalu banyak passphrase salah; coba lagi dalam {retry_after} detik.")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class Conflict(SuratError):
     status = 409
     code = "konflik"
@@ -123,7 +149,9 @@ def register_error_handlers(app: Flask) -> None:
     def _surat_error(error: SuratError):
         if error.status >= 500:
             logger.error("%s: %s", error.code, error.detail, exc_info=error.__cause__ or error)
-        return problem_response(error.problem(), error.status)
+        response = problem_response(error.problem(), error.status)
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Date, DateTime, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -63,3 +63,19 @@ class Penomoran(Base):
     unit_kode: Mapped[str] = mapped_column(String(30), primary_key=True)
     tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
     terakhir: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Riwayat(Base):
+    """Who did what to a letter, and when (issued, signed, countersigned)."""
+
+    __tablename__ = "riwayat"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
+    waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    aksi: Mapped[str] = mapped_column(String(40))
+    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``."""
+    oleh: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """Who: the signer's name and NIP, or the client that issued."""
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The file this step produced."""

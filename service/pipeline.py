@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import Settings
 from .convert import ConversionFailed
 from .errors import ServiceUnavailable
-from .models import Surat
+from .models import Riwayat, Surat
 from .numbering import SequenceKey, Sequencer
 from .regions import RegionProfile
 from .render import render_letter
@@ -41,6 +41,8 @@ class Services:
     sequencer: Sequencer
     converter: Any
     """A started :class:`service.convert.ConverterPool` (or anything with ``convert(bytes) -> bytes``)."""
+    signing: Any = None
+    """A :class:`service.signing_setup.SigningSetup`."""
 
 
 def today() -> dt.date:
@@ -98,6 +100,9 @@ def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLet
             with services.sessions.begin() as session:
                 Sequencer.consume(session, key, urut)
                 session.add(surat)
+                session.flush()
+                session.add(Riwayat(surat_id=surat.id, aksi="diterbitkan", sha256=sha256,
+                                    oleh=f"{data['pengirim']['nama']} ({profile.nama})"))
         except BaseException:
             if created:
                 services.store.discard(sha256)

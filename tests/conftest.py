@@ -43,9 +43,26 @@ def converter(tmp_path_factory):
     pool.stop()
 
 
+PASSPHRASE = "kata-sandi-uji-1945"
+
+
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory):
+    """A development PKI with a certificate for every official in the samples."""
+    from signing.devpki import DevPki
+
+    from service.cli import sample_officials
+
+    directory = tmp_path_factory.mktemp("pki")
+    pki = DevPki(directory).ensure()
+    for official in sample_officials():
+        pki.add_official(official, PASSPHRASE.encode())
+    return directory
+
+
 @pytest.fixture
-def app(tmp_path, converter):
-    return create_app({"instance_dir": tmp_path}, converter=converter)
+def app(tmp_path, converter, pki_dir):
+    return create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=converter)
 
 
 @pytest.fixture

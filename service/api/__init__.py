@@ -16,7 +16,7 @@ from ..errors import InvalidRequest, problem_response
 from ..letters.checks import findings_from_messages
 
 from ..letters import LETTER_TYPES
-from . import surat, wilayah
+from . import surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 api = Api()
@@ -54,6 +54,7 @@ def init_api(app: Flask) -> None:
     for rule in ("/api/v1/surat/<string:jenis>", "/api/v1/surat/<string:jenis>/validasi"):
         app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
     api.register_blueprint(wilayah.blp)
+    api.register_blueprint(verifikasi.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks
+from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of
 
 
 class FindingSchema(BaseSchema):
@@ -97,3 +97,31 @@ class WilayahSchema(BaseSchema):
     jenis_surat = fields.List(fields.String())
 
 
+
+
+class TandatanganSchema(BaseSchema):
+    """Who signs and the passphrase of their key (never stored or logged)."""
+
+    nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
+    passphrase = Teks(required=True, load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+    tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")),
+                   metadata={"description": "Tingkat PAdES; kosong = bawaan layanan"})
+
+
+class TerbitTandatanganSchema(BaseSchema):
+    """Create-and-sign in one call: the letter, and the penandatangan's passphrase."""
+
+    surat = fields.Dict(required=True, metadata={"description": "Isi surat, sesuai skema jenisnya"})
+    passphrase = Teks(required=True, load_only=True)
+    tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")))
+
+
+class RiwayatSchema(BaseSchema):
+    waktu = fields.DateTime()
+    aksi = fields.String()
+    oleh = fields.String(allow_none=True)
+    sha256 = fields.String(allow_none=True)
+
+
+class SuratRinciSchema(SuratOutSchema):
+    riwayat = fields.List(fields.Nested(RiwayatSchema))

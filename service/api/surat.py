@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+
+from sqlalchemy import select
 
 from flask import current_app, send_file, url_for
 from flask.views import MethodView
@@ -11,16 +14,26 @@ from flask_smorest import Blueprint
 
 from ..errors import NotFound
 from ..letters import LETTER_TYPES
-from ..models import Surat
+from ..models import Riwayat, Surat
+from ..sign_letter import check_signer, sign_letter
 from ..pipeline import Services, issue
 from ..registry import find_letters
 from ..validation import letter_type, validate_letter
 from .body import json_body
-from .schemas import DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratTerbitSchema, ValidasiSchema
+from .schemas import (
+    DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
+    TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
+)
 
 blp = Blueprint("surat", __name__, url_prefix="/api/v1/surat", description="Surat: terbitkan, cari, unduh")
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
+_SIGN_ERRORS = {
+    "401": {"description": "Passphrase salah; surat tetap konsep", **_PROBLEM},
+    "403": {"description": "Bukan pejabat yang berhak menandatangani", **_PROBLEM},
+    "409": {"description": "Surat sudah ditandatangani, atau sertifikat belum ada", **_PROBLEM},
+    "429": {"description": "Terlalu banyak passphrase salah (header Retry-After)", **_PROBLEM},
+}
 _ERRORS = {
     "400": {"description": "Badan permintaan tidak dapat dibaca", **_PROBLEM},
     "413": {"description": "Badan permintaan melebihi batas ukuran", **_PROBLEM},
@@ -70,6 +83,24 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
             valid = validate_letter(jenis, json_body(), services().profiles)
             return {"valid": True, "peringatan": [w.to_dict() for w in valid.warnings]}
 
+    class IssueAndSign(MethodView):
+        @blp.arguments(TerbitTandatanganSchema)
+        @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
+        @blp.response(201, SuratTerbitSchema)
+        def post(self, args):
+            payload = args["surat"]
+            valid = validate_letter(jenis, payload, services().profiles)
+            official = valid.data["penandatangan"]
+            signer = check_signer(services(), official["nip"], args["passphrase"], official)
+            surat, valid = issue(services(), jenis, payload)
+            surat = sign_letter(services(), surat.id, official["nip"], "", args.get("tingkat"), signer=signer)
+            return {**surat_out(surat), "peringatan": [w.to_dict() for w in valid.warnings]}
+
+    IssueAndSign.post.__doc__ = (
+        f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan "
+        "(passphrase diperiksa sebelum nomor diberikan)."
+    )
+    blp.add_url_rule(f"/{jenis}/terbit-tandatangan", view_func=IssueAndSign.as_view(f"issue_sign_{jenis}"))
     Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."
     Validate.post.__doc__ = f"Periksa {LETTER_TYPES[jenis].judul.lower()} tanpa menerbitkan."
     blp.add_url_rule(f"/{jenis}", view_func=Issue.as_view(f"issue_{jenis}"))
@@ -113,11 +144,27 @@ def load_surat(surat_id: str) -> Surat:
 
 @blp.route("/<string:surat_id>")
 class SuratItem(MethodView):
-    @blp.response(200, SuratOutSchema)
+    @blp.response(200, SuratRinciSchema)
     @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
     def get(self, surat_id):
-        """Data satu surat."""
-        return surat_out(load_surat(surat_id))
+        """Data satu surat, dengan riwayatnya (siapa berbuat apa, kapan)."""
+        surat = load_surat(surat_id)
+        with services().sessions() as session:
+            riwayat = session.scalars(
+                select(Riwayat).where(Riwayat.surat_id == surat_id).order_by(Riwayat.id)).all()
+        return {**surat_out(surat), "riwayat": [
+            {"waktu": as_utc(r.waktu), "aksi": r.aksi, "oleh": r.oleh, "sha256": r.sha256} for r in riwayat]}
+
+
+@blp.route("/<string:surat_id>/tandatangan")
+class SuratTandatangan(MethodView):
+    @blp.arguments(TandatanganSchema)
+    @blp.doc(responses={**_SIGN_ERRORS, "404": {"description": "Tidak ditemukan", **_PROBLEM}})
+    @blp.response(200, SuratOutSchema)
+    def post(self, args, surat_id):
+        """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
+        surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"))
+        return surat_out(surat)
 
 
 def download_name(surat: Surat) -> str:
@@ -131,6 +178,6 @@ class SuratPdf(MethodView):
     def get(self, surat_id):
         """Unduh PDF surat."""
         surat = load_surat(surat_id)
-        path = services().store.path(surat.current_sha256)
-        return send_file(path, mimetype="application/pdf", as_attachment=True,
+        pdf = io.BytesIO(services().store.get(surat.current_sha256))  # letters are small
+        return send_file(pdf, mimetype="application/pdf", as_attachment=True,
                          download_name=download_name(surat), etag=surat.current_sha256)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..letters import LETTER_TYPES
+from ..errors import SuratError
+from ..models import Surat
 from ..registry import find_letters
+from ..verification import UnreadablePdf, letter_summary, verify_upload
 
 blp = Blueprint("web", __name__, template_folder="templates")
 
@@ -46,3 +49,45 @@ def daftar():
         "daftar.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
         filters=args, query=args.to_dict(), profiles=services.profiles, jenis=LETTER_TYPES,
     )
+
+
+VERDICTS = {
+    "TOTAL_PASSED": ("SAH", "Tanda tangan sah, dokumen utuh sejak ditandatangani."),
+    "INDETERMINATE": ("TIDAK DAPAT DIPASTIKAN", "Tanda tangan tidak dapat dipastikan keabsahannya."),
+    "TOTAL_FAILED": ("TIDAK SAH", "Tanda tangan tidak sah atau dokumen telah diubah."),
+}
+
+
+@blp.route("/verifikasi", methods=["GET", "POST"])
+def verifikasi():
+    """Upload a PDF and see, in plain words, whether it is a genuine letter."""
+    report, error = None, None
+    if request.method == "POST":
+        services = current_app.extensions["suratkerja"]
+        request.max_content_length = services.settings.max_upload_bytes
+        upload = request.files.get("berkas")
+        if upload is None or not upload.filename:
+            error = "Pilih berkas PDF yang akan diperiksa."
+        else:
+            try:
+                report = verify_upload(services, upload.read())
+            except UnreadablePdf as e:
+                error = e.detail
+    return render_template("verifikasi.html", report=report, error=error, verdicts=VERDICTS, surat=None,
+                           jenis=LETTER_TYPES)
+
+
+@blp.route("/verifikasi/<string:surat_id>")
+def verifikasi_surat(surat_id):
+    """Where the QR code leads: the letter as the registry holds it, verified now."""
+    services = current_app.extensions["suratkerja"]
+    with services.sessions() as session:
+        surat = session.get(Surat, surat_id)
+    if surat is None:
+        abort(404)
+    try:
+        report = verify_upload(services, services.store.get(surat.current_sha256))
+    except SuratError:
+        report = None
+    return render_template("verifikasi.html", report=report, error=None, verdicts=VERDICTS,
+                           surat=letter_summary(surat), jenis=LETTER_TYPES)

@@ -1,0 +1,149 @@
+"""Signing an issued letter: the named official's PAdES signature replaces the preview.
+
+A letter is signed by its penandatangan; a pengajuan sukarela is then
+countersigned ("Mengetahui") by each superior in order. The first signature
+certifies the document: no changes allowed (DocMDP P=1), or, where
+countersignatures follow, only the filling of their pre-created fields (P=2).
+The unsigned preview and every signed version stay in the store; the
+registry points at the newest.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select, update
+
+import signing
+from signing import Appearance, PadesLevel
+
+from .convert import find_destination
+from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
+from .letters.nip import format_nip
+from .models import Riwayat, Surat
+from .pipeline import Services
+
+logger = logging.getLogger(__name__)
+
+SIGNED = "ditandatangani"
+AWAITING_COUNTERSIGN = "menunggu_mengetahui"
+MAIN_FIELD = "TTD"
+STAMP_WIDTH, STAMP_HEIGHT = 215, 90
+
+
+def countersign_field(index: int) -> str:
+    return f"TTD_Mengetahui_{index}"
+
+
+def signers_of(surat: Surat) -> list[dict]:
+    """Who signs, in order: the penandatangan, then any "Mengetahui"."""
+    request = surat.permintaan
+    return [request["penandatangan"], *request.get("mengetahui", [])]
+
+
+def _box(pdf: bytes, bookmark: str):
+    """The stamp's rectangle under the template's bookmark, or None (invisible)."""
+    spot = find_destination(pdf, bookmark)
+    if spot is None:
+        return None
+    page, x, top = spot
+    return page, x, top - STAMP_HEIGHT, x + STAMP_WIDTH, top - 2
+
+
+def _unlock(services: Services, nip: str, passphrase: str):
+    """The official's signer, counting a wrong passphrase against the limit."""
+    setup = services.signing
+    wait = setup.limiter.retry_after(nip)
+    if wait:
+        raise TooManyAttempts(wait)
+    path = setup.p12_path(nip)
+    if not path.is_file():
+        raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
+    try:
+        signer = signing.load_pkcs12_signer(path, passphrase)
+    except signing.WrongPassphrase:
+        setup.limiter.failed(nip)
+        raise Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.") from None
+    setup.limiter.reset(nip)
+    if setup.production and signing.is_development_certificate(signer.signing_cert):
+        raise ServiceUnavailable("Sertifikat pengembangan tidak boleh dipakai di produksi.")
+    return signer
+
+
+def check_signer(services: Services, nip: str, passphrase: str, official: dict):
+    """Unlock ``official``'s key with ``passphrase`` (for create-and-sign, before issuing)."""
+    if nip != official["nip"]:
+        raise Forbidden(f"Hanya {official['nama']} (NIP {format_nip(official['nip'])}) yang berhak menandatangani.")
+    return _unlock(services, nip, passphrase)
+
+
+def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,
+                level: str | None = None, signer=None) -> Surat:
+    """Sign letter ``surat_id`` as the official with ``nip``.
+
+    :param signer: an already unlocked signer (create-and-sign); else the
+        passphrase unlocks the official's PKCS#12.
+    :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts:
+        the letter stays as it was.
+    """
+    with services.sessions() as session:
+        surat = session.get(Surat, surat_id)
+        if surat is None:
+            raise NotFound(f"Surat {surat_id} tidak ditemukan.")
+        done = session.scalar(select(func.count()).select_from(Riwayat).where(
+            Riwayat.surat_id == surat_id, Riwayat.aksi.like("ditandatangani%")))
+    order = signers_of(surat)
+    if done >= len(order):
+        raise Conflict("Surat ini sudah ditandatangani lengkap.")
+    official = order[done]
+    if signer is None:
+        signer = check_signer(services, nip, passphrase, official)
+    pades = PadesLevel(level or services.settings.pades_level)
+    setup = services.signing
+    pdf = services.store.get(surat.current_sha256)
+    appearance = Appearance(
+        jabatan=official["jabatan"], nama=official["nama"], nip=format_nip(official["nip"]),
+        qr_url=f"{services.settings.base_url}/verifikasi/{surat.id}", footer=services.settings.footer,
+    )
+    options = dict(
+        level=pades, timestamper=setup.timestamper, appearance=appearance,
+        validation_context=setup.validation_context() if pades.rank >= PadesLevel.B_LT.rank else None,
+        location=surat.permintaan.get("tempat"), reason=f"Penandatanganan {surat.jenis} {surat.nomor}",
+    )
+    try:
+        if done == 0:
+            countersigners = len(order) - 1
+            empty = [(countersign_field(i + 1), _box(pdf, "ttd_mengetahui") if i == 0 else None)
+                     for i in range(countersigners)]
+            signed = signing.sign_pdf(
+                pdf, signer, field_name=MAIN_FIELD, box=_box(pdf, "ttd"), certify=True,
+                docmdp="form_filling" if countersigners else "no_changes", empty_fields=empty, **options)
+        else:
+            signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+    except signing.SigningError as e:
+        raise ServiceUnavailable("Penandatanganan gagal; surat tidak berubah.") from e
+
+    sha256, created = services.store.put(signed)
+    complete = done + 1 == len(order)
+    try:
+        with services.sessions.begin() as session:
+            moved = session.execute(
+                update(Surat)
+                .where(Surat.id == surat.id, Surat.pdf_sha256 == surat.pdf_sha256,
+                       (Surat.signed_sha256 == surat.signed_sha256) if surat.signed_sha256
+                       else Surat.signed_sha256.is_(None))
+                .values(signed_sha256=sha256, status=SIGNED if complete else AWAITING_COUNTERSIGN)
+            ).rowcount
+            if moved != 1:
+                raise Conflict("Surat ini baru saja ditandatangani oleh permintaan lain.")
+            session.add(Riwayat(
+                surat_id=surat.id, aksi="ditandatangani" if done == 0 else "ditandatangani_mengetahui",
+                oleh=f"{official['nama']} (NIP {official['nip']})", sha256=sha256,
+            ))
+    except BaseException:
+        if created:
+            services.store.discard(sha256)
+        raise
+    logger.info("signed %s (%s) by NIP %s at %s", surat.nomor, surat.id, official["nip"], pades.value)
+    with services.sessions() as session:
+        return session.get(Surat, surat.id)

@@ -1,0 +1,100 @@
+"""What signing and verification need, built once at start-up.
+
+The service signs with each official's own PKCS#12 file under
+``pki/officials/<nip>.p12``, unlocked by the passphrase the official types
+at signing time (never stored). B-T and above use the configured timestamp
+authority, or, on the embedded defaults, a local one run over HTTP from the
+development PKI. In production mode certificates of the development PKI are
+refused.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from pyhanko_certvalidator import ValidationContext
+from asn1crypto import crl as asn1_crl, x509 as asn1_x509
+
+import signing
+
+from .config import Settings
+from .ratelimit import AttemptLimiter, MemoryLimiter, RedisLimiter
+
+logger = logging.getLogger(__name__)
+
+ROOT_CA = "root-ca.pem"
+CA_FILES = ("root-ca.pem", "issuing-ca.pem")
+CRL_FILES = ("root-ca.crl", "issuing-ca.crl")
+
+
+@dataclass
+class SigningSetup:
+    pki: Path
+    trust_roots: list[bytes]
+    other_certs: list[bytes]
+    crls: list[bytes]
+    timestamper: object | None
+    limiter: AttemptLimiter
+    production: bool
+
+    def p12_path(self, nip: str) -> Path:
+        return self.pki / "officials" / f"{nip}.p12"
+
+    def validation_context(self) -> ValidationContext:
+        """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""
+        return ValidationContext(
+            trust_roots=[asn1_x509.Certificate.load(_der(c)) for c in self.trust_roots],
+            other_certs=[asn1_x509.Certificate.load(_der(c)) for c in self.other_certs],
+            crls=[asn1_crl.CertificateList.load(c) for c in self.crls],
+            allow_fetching=False,
+        )
+
+
+def _der(pem: bytes) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)
+
+
+def _read(pki: Path, names) -> list[bytes]:
+    return [(pki / n).read_bytes() for n in names if (pki / n).is_file()]
+
+
+_LOCAL_TSA: dict[Path, str] = {}
+
+
+def _local_tsa_url(pki: Path) -> str:
+    """One local HTTP timestamp authority per development PKI and process."""
+    if pki not in _LOCAL_TSA:
+        tsa = signing.start_local_tsa(signing.load_dev_timestamper(pki))
+        atexit.register(tsa.stop)
+        _LOCAL_TSA[pki] = tsa.url
+        logger.info("development timestamp authority at %s", tsa.url)
+    return _LOCAL_TSA[pki]
+
+
+def build_signing(settings: Settings) -> SigningSetup:
+    pki = settings.pki
+    timestamper = None
+    if settings.tsa_url:
+        timestamper = signing.http_timestamper(settings.tsa_url)
+    elif (pki / "tsa.pem").is_file():
+        timestamper = signing.http_timestamper(_local_tsa_url(pki))
+    limiter = (
+        RedisLimiter(settings.redis_url, settings.signing_attempts, settings.signing_window)
+        if settings.redis_url
+        else MemoryLimiter(settings.signing_attempts, settings.signing_window)
+    )
+    return SigningSetup(
+        pki=pki,
+        trust_roots=_read(pki, (ROOT_CA,)),
+        other_certs=_read(pki, CA_FILES[1:]),
+        crls=_read(pki, CRL_FILES),
+        timestamper=timestamper,
+        limiter=limiter,
+        production=settings.production,
+    )

@@ -1,0 +1,73 @@
+"""Is this PDF a genuine, unaltered letter of this service?
+
+The cryptographic verdict comes from ``signing.verify_pdf`` (strict: any
+change after signing fails); whether the file is a letter issued here is
+decided by the registry, byte for byte, by SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import or_, select
+
+import signing
+
+from .errors import InvalidRequest, Finding
+from .models import Riwayat, Surat
+from .pipeline import Services
+
+NOT_PDF = "ISO 32000-2 (format PDF)"
+
+
+class UnreadablePdf(InvalidRequest):
+    """Not a PDF, encrypted, or too damaged to read: 422 with the report."""
+
+    title = "Berkas tidak dapat diperiksa"
+
+    def __init__(self, message: str, report: dict | None = None):
+        super().__init__([Finding("", "berkas_tidak_terbaca", message, NOT_PDF)], message)
+        self.report = report
+
+    def problem(self) -> dict:
+        problem = super().problem()
+        if self.report is not None:
+            problem["laporan"] = self.report
+        return problem
+
+
+def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
+    """The letter whose stored file (any version) has ``sha256``, and whether it is the newest."""
+    with services.sessions() as session:
+        surat = session.scalars(select(Surat).where(
+            or_(Surat.pdf_sha256 == sha256, Surat.signed_sha256 == sha256,
+                Surat.id.in_(select(Riwayat.surat_id).where(Riwayat.sha256 == sha256))))
+        ).first()
+    return (surat, surat.current_sha256 == sha256) if surat else None
+
+
+def letter_summary(surat: Surat) -> dict:
+    return {
+        "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
+        "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
+    }
+
+
+def verify_upload(services: Services, pdf: bytes) -> dict:
+    """The report on an uploaded PDF.
+
+    :raises UnreadablePdf: not a PDF, encrypted or unreadable.
+    """
+    if b"%PDF-" not in pdf[:1024]:
+        raise UnreadablePdf("Berkas bukan PDF.")
+    setup = services.signing
+    report = signing.verify_pdf(
+        pdf, trust_roots=setup.trust_roots, other_certs=setup.other_certs, crls=setup.crls,
+    ).to_dict()
+    match = issued_letter(services, hashlib.sha256(pdf).hexdigest())
+    report["terbitan"] = letter_summary(match[0]) if match else None
+    report["identik_dengan_terbitan"] = bool(match)
+    report["versi_terbaru"] = bool(match and match[1])
+    if report["sub_indication"] == "FORMAT_FAILURE" and not match:
+        raise UnreadablePdf("PDF rusak, terenkripsi, atau tidak dapat dibaca sebagai PDF bertanda tangan.", report)
+    return report

@@ -1,0 +1,167 @@
+"""Signing issued letters, and verifying PDFs, through the HTTP API."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import PASSPHRASE, sample
+
+JENIS = "permohonan-pelibatan"
+SIGNER_NIP = "197005121998031006"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "pdf-corpus"
+
+
+@pytest.fixture(scope="session")
+def nssdb(pki_dir, tmp_path_factory):
+    db = f"sql:{tmp_path_factory.mktemp('nss')}"
+    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True, capture_output=True)
+    subprocess.run(["certutil", "-A", "-d", db, "-n", "root", "-t", "CT,C,C", "-i",
+                    str(pki_dir / "root-ca.pem")], check=True, capture_output=True)
+    return db
+
+
+def pdfsig(pdf: bytes, nssdb: str, tmp_path) -> str:
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdfsig", "-nssdir", nssdb, str(path)], capture_output=True, text=True).stdout
+
+
+def issue(client, body=None):
+    response = client.post(f"/api/v1/surat/{JENIS}", json=body or sample("hulu-sungai-selatan", JENIS))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def sign(client, surat_id, nip=SIGNER_NIP, passphrase=PASSPHRASE, **extra):
+    return client.post(f"/api/v1/surat/{surat_id}/tandatangan",
+                       json={"nip": nip, "passphrase": passphrase, **extra})
+
+
+def verify(client, pdf: bytes):
+    return client.post("/api/v1/verifikasi", data=pdf, content_type="application/pdf")
+
+
+@pytest.mark.parametrize("tingkat", ["B-B", "B-T", "B-LT", "B-LTA"])
+def test_signed_letter_is_valid_for_pdfsig_and_our_verifier(client, nssdb, tmp_path, tingkat):
+    created = issue(client)
+    response = sign(client, created["id"], tingkat=tingkat)
+    assert response.status_code == 200, response.get_json()
+    signed = response.get_json()
+    assert signed["status"] == "ditandatangani" and signed["sha256"]["ditandatangani"]
+    pdf = client.get(created["tautan"]["pdf"]).data
+    out = pdfsig(pdf, nssdb, tmp_path)
+    assert "Signature is Valid." in out and "Certificate is Trusted." in out, out
+    assert "Ir. H. Muhammad Noor" in out
+    report = verify(client, pdf).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert report["signatures"][0]["signer_nip"] == SIGNER_NIP
+    assert report["signatures"][0]["level"] == tingkat
+    assert report["identik_dengan_terbitan"] and report["terbitan"]["nomor"] == created["nomor"]
+    riwayat = client.get(created["tautan"]["self"]).get_json()["riwayat"]
+    assert [r["aksi"] for r in riwayat] == ["diterbitkan", "ditandatangani"]
+
+
+def test_wrong_passphrase_is_401_keeps_the_draft_and_never_echoes_it(client, caplog):
+    created = issue(client)
+    secret = "rahasia-yang-salah-42"
+    with caplog.at_level(logging.DEBUG):
+        response = sign(client, created["id"], passphrase=secret)
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert secret not in response.get_data(as_text=True) and secret not in caplog.text
+    meta = client.get(created["tautan"]["self"]).get_json()
+    assert meta["status"] == "konsep" and meta["sha256"]["ditandatangani"] is None
+
+
+def test_only_the_named_official_may_sign(client):
+    created = issue(client)
+    response = sign(client, created["id"], nip="196804111993031009")
+    assert response.status_code == 403
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+
+
+def test_wrong_passphrases_are_rate_limited_per_signer(client):
+    created = issue(client)
+    codes = [sign(client, created["id"], passphrase=f"salah-{i}").status_code for i in range(5)]
+    assert codes == [401] * 5
+    blocked = sign(client, created["id"])  # even the right one waits now
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+
+
+def test_a_signed_letter_cannot_be_signed_again(client):
+    created = issue(client)
+    assert sign(client, created["id"]).status_code == 200
+    assert sign(client, created["id"]).status_code == 409
+
+
+def test_create_and_sign_checks_the_passphrase_before_taking_a_number(client):
+    body = sample("hulu-sungai-selatan", JENIS)
+    url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
+    refused = client.post(url, json={"surat": body, "passphrase": "salah"})
+    assert refused.status_code == 401
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+    created = client.post(url, json={"surat": body, "passphrase": PASSPHRASE})
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
+
+
+def test_tampered_and_foreign_files_are_not_passed(client):
+    created = issue(client)
+    sign(client, created["id"])
+    pdf = client.get(created["tautan"]["pdf"]).data
+    nomor = created["nomor"].encode()
+    flipped = bytearray(pdf)
+    flipped[len(pdf) // 3] ^= 0x01
+    for tampered in (bytes(flipped), pdf + b"\n%% tambahan\n"):
+        response = verify(client, tampered)
+        body = response.get_json()
+        report = body.get("laporan", body)
+        assert report["indication"] != "TOTAL_PASSED" and not report["identik_dengan_terbitan"]
+    preview = client.get(f"/api/v1/surat/{created['id']}").get_json()["sha256"]["pdf"]
+    assert preview and nomor  # the unsigned preview is kept, and matched as an older version
+    unsigned_report = verify(client, Path(client.application.extensions["suratkerja"].store.path(preview)).read_bytes()).get_json()
+    assert unsigned_report["identik_dengan_terbitan"] and not unsigned_report["versi_terbaru"]
+    assert unsigned_report["indication"] != "TOTAL_PASSED"
+
+
+@pytest.mark.parametrize("body, content_type, status", [
+    (b"bukan pdf sama sekali", "application/pdf", 422),
+    (b"%PDF-1.7\n1 0 obj\n<<", "application/pdf", 422),
+    (b"x" * (50 * 1024 * 1024), "application/pdf", 413),
+    (b"{}", "application/json", 415),
+], ids=["not-pdf", "truncated", "50MB", "json"])
+def test_unusable_uploads_get_4xx(client, body, content_type, status):
+    response = client.post("/api/v1/verifikasi", data=body, content_type=content_type)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+
+
+def test_encrypted_pdf_gets_422(client):
+    pdf = (CORPUS / "pyhanko-testdata" / "minimal-aes256.pdf").read_bytes()
+    assert verify(client, pdf).status_code == 422
+
+
+def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(client):
+    files = [p for p in CORPUS.rglob("*") if p.is_file() and not p.name.startswith("LICENSE")]
+    assert len(files) > 100
+    for path in files:
+        response = verify(client, path.read_bytes())
+        assert response.status_code in (200, 413, 422), (path.name, response.status_code)
+        if response.status_code == 200:
+            assert response.get_json()["indication"] != "TOTAL_PASSED", path.name
+
+
+def test_verification_page_and_qr_landing(client):
+    created = issue(client)
+    sign(client, created["id"])
+    page = client.get(f"/verifikasi/{created['id']}").get_data(as_text=True)
+    assert created["nomor"] in page and "SAH" in page
+    pdf = client.get(created["tautan"]["pdf"]).data
+    import io
+    upload = client.post("/verifikasi", data={"berkas": (io.BytesIO(pdf), "surat.pdf")},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    assert "identik" in upload and re.search(r"\bSAH\b", upload)
+    assert client.get("/verifikasi/tidak-ada").status_code == 404
