@@ -121,7 +121,7 @@ def kop(doc):
     text.paragraphs[0].alignment = C
     text.paragraphs[0].runs[0].font.size = Pt(14)
     para(text, "{{ pengirim.nama|upper }}", align=C, bold=True, size=15)
-    para(text, "{{ pengirim.alamat }}{% if pengirim.kode_pos %} Kode Pos {{ pengirim.kode_pos }}{% endif %}"
+    para(text, "{{ pengirim.alamat }}{% if pengirim.kode_pos %}, Kode Pos {{ pengirim.kode_pos }}{% endif %}"
          "{% if pengirim.telepon %}, Telepon {{ pengirim.telepon }}{% endif %}", align=C, size=9.5)
     para(text, "{% if pengirim.email %}Pos-el: {{ pengirim.email }}{% endif %}"
          "{% if pengirim.laman %}  Laman: {{ pengirim.laman }}{% endif %}", align=C, size=9.5)

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 BASE="http://127.0.0.1:${PORT}"
 bash scripts/setup.sh
+.venv/bin/suratkerja devpki   # development CA, TSA and a certificate per sample official, once
 
 .venv/bin/suratkerja serve --port "$PORT" &
 server=$!
@@ -20,8 +21,20 @@ done
 
 sample=samples/requests/hulu-sungai-selatan/permohonan-pelibatan.json
 mkdir -p instance
-curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$sample" \
-  "$BASE/api/v1/surat/permohonan-pelibatan" > instance/contoh.json
+# Create and sign in one call. The official's development passphrase is read
+# from its 0600 file into a 0600 request body, never printed.
+body=$(mktemp); chmod 600 "$body"
+.venv/bin/python - "$sample" "$body" <<'PY'
+import json, sys
+from pathlib import Path
+letter = json.loads(Path(sys.argv[1]).read_text())
+nip = "".join(letter["penandatangan"]["nip"].split())
+passphrase = Path(f"instance/pki/officials/{nip}.passphrase").read_text().strip()
+Path(sys.argv[2]).write_text(json.dumps({"surat": letter, "passphrase": passphrase}))
+PY
+curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$body" \
+  "$BASE/api/v1/surat/permohonan-pelibatan/terbit-tandatangan" > instance/contoh.json
+rm -f "$body"
 id=$(.venv/bin/python -c 'import json; print(json.load(open("instance/contoh.json"))["id"])')
 curl -sf -o instance/contoh.pdf "$BASE/api/v1/surat/$id/pdf"
 
@@ -29,7 +42,9 @@ echo
 echo "Surat terbit: $(.venv/bin/python -c 'import json; d=json.load(open("instance/contoh.json")); print(d["nomor"], "-", d["hal"])')"
 echo "PDF: instance/contoh.pdf"
 pdfinfo instance/contoh.pdf | grep -E 'Pages|PDF version|Producer' || true
+pdfsig instance/contoh.pdf | grep -E 'Signer Certificate Common Name|Signing Time|Signature Validation|Signature Type' || true
 pdftotext -l 1 instance/contoh.pdf - | head -25
 echo
+echo "Verifikasi: $BASE/verifikasi/$id"
 echo "Layanan berjalan di $BASE/surat (API: $BASE/api/v1/docs). Ctrl+C untuk berhenti."
 wait "$server"

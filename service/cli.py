@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -32,23 +31,33 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def sampel(args: argparse.Namespace) -> None:
-    """Issue each sample on a fresh registry, so numbers start at 1 every time."""
+    """Issue and sign each sample on a fresh registry, so numbers start at 1 every time.
+
+    Signing uses the development PKI (``suratkerja devpki``) and its
+    passphrase files; every signer of the letter signs in order.
+    """
     from . import create_app
+    from .config import load_settings
     from .pipeline import issue
+    from .sign_letter import signers_of, sign_letter
 
     out = Path(args.out)
+    pki = load_settings().pki
     requests = sorted((SAMPLES / "requests").glob("*/*.json"))
     with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
-        app = create_app({"instance_dir": tmp})
+        app = create_app({"instance_dir": tmp, "pki_dir": pki})
         services = app.extensions["suratkerja"]
         try:
             for path in requests:
                 jenis, wilayah = path.stem, path.parent.name
                 surat, _ = issue(services, jenis, json.loads(path.read_text(encoding="utf-8")))
+                for official in signers_of(surat):
+                    passphrase = (pki / "officials" / f"{official['nip']}.passphrase").read_text().strip()
+                    surat = sign_letter(services, surat.id, official["nip"], passphrase)
                 target = out / wilayah / f"{jenis}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(services.store.path(surat.pdf_sha256), target)
-                print(f"{target.relative_to(out.parent) if out.parent in target.parents else target}: {surat.nomor}")
+                target.write_bytes(services.store.get(surat.current_sha256))
+                print(f"{wilayah}/{jenis}.pdf: {surat.nomor} ({surat.status})")
         finally:
             services.converter.stop()
 
