@@ -48,3 +48,5 @@ def test_redis_limiter_is_shared_between_instances():
     assert b.retry_after("196804111993031009") > 0
     b.reset("196804111993031009")
     assert a.retry_after("196804111993031009") == 0
+    a.redis.close()
+    b.redis.close()

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from signing_helpers import APPLICANT, LETTER_TEXT, SIGNATURE_BOX, SUPERIOR, Pki, appearance
+from .signing_helpers import APPLICANT, LETTER_TEXT, SIGNATURE_BOX, SUPERIOR, Pki, appearance
 
 from signing import PadesLevel, http_timestamper, load_dev_timestamper, sign_pdf, start_local_tsa
 from signing.devpki import issue_certificate, official_name

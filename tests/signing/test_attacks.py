@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.generic import pdf_name, pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PageObject
 from pyhanko.sign import fields
-from signing_helpers import APPLICANT, COUNTER_BOX, SIGNATURE_BOX, SUPERIOR, appearance
+from .signing_helpers import APPLICANT, COUNTER_BOX, SIGNATURE_BOX, SUPERIOR, appearance
 
 from signing import PadesLevel, sign_pdf, verify_pdf
 from signing.devpki import issue_certificate, make_crl, official_name

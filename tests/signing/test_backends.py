@@ -12,7 +12,7 @@ import pytest
 from asn1crypto import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from signing_helpers import APPLICANT, PASSPHRASE, SIGNATURE_BOX, appearance
+from .signing_helpers import APPLICANT, PASSPHRASE, SIGNATURE_BOX, appearance
 
 from signing import PadesLevel, SigningError, WrongPassphrase, load_pkcs11_signer, load_pkcs12_signer, sign_pdf
 

@@ -12,7 +12,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 
 from signing import PadesLevel, SigningError, is_development_certificate, sign_pdf
 
-from signing_helpers import APPLICANT, COUNTER_BOX, SIGNATURE_BOX, SUPERIOR, appearance
+from .signing_helpers import APPLICANT, COUNTER_BOX, SIGNATURE_BOX, SUPERIOR, appearance
 
 
 pytestmark = pytest.mark.slow  # the session letter comes from LibreOffice
