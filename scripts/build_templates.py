@@ -91,7 +91,10 @@ def bottom_rule(p, size=18):
 
 
 def bookmark(p, name: str):
-    """A Word bookmark; the PDF export makes it a named destination for the signer."""
+    """A Word bookmark; the PDF export makes it a named destination for the signer.
+
+    Names are letters only: LibreOffice writes "_" in a destination name as "5F".
+    """
     _bookmark_id[0] += 1
     start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
     start.set(qn("w:id"), str(_bookmark_id[0]))
@@ -243,7 +246,7 @@ def people_table(doc, rows_expr="p in pegawai", extra_header=None, extra_cell=No
     table.add_row().cells[0].paragraphs[0].add_run(f"{{%tr for {rows_expr} %}}")
     person_row(f"{{{{ loop.index{' + 1' if ketua else ''} }}}}", var, extra_cell)
     table.add_row().cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    widths = (1.0, 5.2, 3.0, 4.0, 3.3) if not extra_header else (1.0, 4.4, 2.6, 3.4, 3.0, 2.1)
+    widths = (1.0, 5.2, 3.0, 4.0, 3.3) if not extra_header else (1.0, 4.2, 2.6, 3.2, 2.9, 2.6)
     set_widths(table, widths)
     return table
 
@@ -324,7 +327,7 @@ def title(doc, *lines):
 def penugasan():
     doc = new_document()
     kop(doc)
-    title(doc, "SURAT PENUGASAN", "NOMOR {{ nomor }}")
+    title(doc, "SURAT PENUGASAN", "NOMOR {{ nomor }}", "TENTANG", "{{ hal|upper }}")
     para(doc, "")
     para(doc, "Dasar\t:", tabs=(2.6,))
     tag(doc, "{%p for d in dasar %}")
@@ -442,7 +445,7 @@ def sukarela():
     no_borders(table)
     set_widths(table, (8.3, 8.2))
     left, right = table.rows[0].cells
-    signature(left, who="mengetahui[0]", bookmark_name="ttd_mengetahui", heading="Mengetahui,")
+    signature(left, who="mengetahui[0]", bookmark_name="ttdmengetahui", heading="Mengetahui,")
     tag(left, "{%p for m in mengetahui[1:] %}")
     left.add_paragraph("{{ m.jabatan }},").paragraph_format.space_before = Pt(10)
     left.add_paragraph("").paragraph_format.space_after = Pt(66)

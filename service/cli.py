@@ -43,7 +43,10 @@ def sampel(args: argparse.Namespace) -> None:
 
     out = Path(args.out)
     pki = load_settings().pki
-    requests = sorted((SAMPLES / "requests").glob("*/*.json"))
+    requests = sorted(
+        (SAMPLES / "requests").glob("*/*.json"),
+        key=lambda p: (p.parent.name, json.loads(p.read_text(encoding="utf-8"))["tanggal"], p.stem),
+    )
     with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
         app = create_app({"instance_dir": tmp, "pki_dir": pki})
         services = app.extensions["suratkerja"]

@@ -113,7 +113,7 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,
     try:
         if done == 0:
             countersigners = len(order) - 1
-            empty = [(countersign_field(i + 1), _box(pdf, "ttd_mengetahui") if i == 0 else None)
+            empty = [(countersign_field(i + 1), _box(pdf, "ttdmengetahui") if i == 0 else None)
                      for i in range(countersigners)]
             signed = signing.sign_pdf(
                 pdf, signer, field_name=MAIN_FIELD, box=_box(pdf, "ttd"), certify=True,

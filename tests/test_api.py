@@ -139,7 +139,8 @@ def test_openapi_documents_every_letter_schema_and_docs_work_offline(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "https://" not in html.split("<body>")[0]  # no CDN
-    assert client.get("/api/v1/docs/aset/swagger-ui-bundle.js").status_code == 200
+    with client.get("/api/v1/docs/aset/swagger-ui-bundle.js") as asset:
+        assert asset.status_code == 200 and asset.mimetype == "text/javascript"
 
 
 def test_list_page_shows_letters_for_people(client):

@@ -67,9 +67,11 @@ def pg_app(tmp_path, converter):
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    app = create_app({"instance_dir": tmp_path, "database_url": url}, converter=converter)
     try:
-        yield create_app({"instance_dir": tmp_path, "database_url": url}, converter=converter)
+        yield app
     finally:
+        app.extensions["suratkerja"].sessions.kw["bind"].dispose()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()

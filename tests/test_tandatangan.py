@@ -165,3 +165,27 @@ def test_verification_page_and_qr_landing(client):
                          content_type="multipart/form-data").get_data(as_text=True)
     assert "identik" in upload and re.search(r"\bSAH\b", upload)
     assert client.get("/verifikasi/tidak-ada").status_code == 404
+
+
+def test_voluntary_application_is_signed_then_countersigned_in_order(client, nssdb, tmp_path):
+    body = sample("bungo", "pengajuan-sukarela")
+    created = client.post("/api/v1/surat/pengajuan-sukarela", json=body).get_json()
+    applicant, ppk, kepala = body["penandatangan"], *body["mengetahui"]
+    nip = lambda person: "".join(person["nip"].split())  # noqa: E731
+    assert sign(client, created["id"], nip=nip(ppk)).status_code == 403  # the applicant signs first
+    assert sign(client, created["id"], nip=nip(applicant)).get_json()["status"] == "menunggu_mengetahui"
+    assert sign(client, created["id"], nip=nip(kepala)).status_code == 403  # then the PPK, then the kepala
+    assert sign(client, created["id"], nip=nip(ppk)).get_json()["status"] == "menunggu_mengetahui"
+    assert sign(client, created["id"], nip=nip(kepala)).get_json()["status"] == "ditandatangani"
+    pdf = client.get(created["tautan"]["pdf"]).data
+    report = verify(client, pdf).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert [s["signer_nip"] for s in report["signatures"]] == [nip(applicant), nip(ppk), nip(kepala)]
+    assert pdfsig(pdf, nssdb, tmp_path).count("Signature is Valid.") == 3
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    fields = {str(f.get_object()["/T"]): f.get_object()["/Rect"]
+              for f in PdfFileReader(BytesIO(pdf)).root["/AcroForm"]["/Fields"]}
+    assert any(float(v) for v in fields["TTD_Mengetahui_1"])  # drawn at the "Mengetahui" block

@@ -100,11 +100,11 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan "
         "(passphrase diperiksa sebelum nomor diberikan)."
     )
-    blp.add_url_rule(f"/{jenis}/terbit-tandatangan", view_func=IssueAndSign.as_view(f"issue_sign_{jenis}"))
+    blp.add_url_rule(f"/{jenis}/terbit-tandatangan", f"issue_sign_{jenis}", view_func=IssueAndSign)
     Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."
     Validate.post.__doc__ = f"Periksa {LETTER_TYPES[jenis].judul.lower()} tanpa menerbitkan."
-    blp.add_url_rule(f"/{jenis}", view_func=Issue.as_view(f"issue_{jenis}"))
-    blp.add_url_rule(f"/{jenis}/validasi", view_func=Validate.as_view(f"validate_{jenis}"))
+    blp.add_url_rule(f"/{jenis}", f"issue_{jenis}", view_func=Issue)
+    blp.add_url_rule(f"/{jenis}/validasi", f"validate_{jenis}", view_func=Validate)
     return Issue
 
 
@@ -173,7 +173,10 @@ def download_name(surat: Surat) -> str:
 
 @blp.route("/<string:surat_id>/pdf")
 class SuratPdf(MethodView):
-    @blp.response(200, content_type="application/pdf", description="Berkas PDF/A surat (yang ditandatangani bila sudah)")
+    @blp.doc(responses={"200": {
+        "description": "Berkas PDF/A surat (yang ditandatangani bila sudah)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }})
     @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
     def get(self, surat_id):
         """Unduh PDF surat."""

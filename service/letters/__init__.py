@@ -16,7 +16,7 @@ from marshmallow import Schema
 
 from ..errors import Finding
 from ..regions import RegionProfile
-from . import permohonan_pelibatan
+from . import jawaban, keputusan_tim_kerja, pengajuan_sukarela, penugasan, permohonan_pelibatan
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class LetterType:
 
 LETTER_TYPES: dict[str, LetterType] = {
     m.JENIS: LetterType.from_module(m)
-    for m in (permohonan_pelibatan,)
+    for m in (permohonan_pelibatan, jawaban, penugasan, keputusan_tim_kerja, pengajuan_sukarela)
 }
 
 RULE_KEYS = {jenis: t.rule_keys for jenis, t in LETTER_TYPES.items()}

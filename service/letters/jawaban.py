@@ -1,0 +1,68 @@
+"""Surat jawaban: the requested unit approves (naming whom it releases) or
+refuses (giving its reasons) a permohonan pelibatan (MATRIX §2).
+
+Region rules read from ``[aturan.jawaban]``:
+
+``penandatangan``
+    ``{peran, pasal}``: who answers.
+``alasan_penolakan``
+    article requiring written reasons for a refusal.
+``daftar_pegawai``
+    route → article requiring an approval to list the people released
+    (key ``semua`` for every route).
+``rekomendasi_ppk``
+    article requiring the PPK's recommendation before answering (absent:
+    not required).
+"""
+
+from __future__ import annotations
+
+from ..errors import Finding
+from ..regions import RegionProfile
+from .checks import Checker
+from .common import JALUR, JangkaWaktuSchema, KepadaSchema, PejabatSchema, RujukanSchema, SuratSchema
+from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
+
+JENIS = "jawaban"
+JUDUL = "Surat Jawaban Permohonan Pelibatan"
+TEMPLATE = "jawaban.docx"
+RULE_KEYS = frozenset({"penandatangan", "alasan_penolakan", "daftar_pegawai", "rekomendasi_ppk"})
+
+
+class RekomendasiSchema(BaseSchema):
+    jabatan = text(200)
+    nama = Teks(validate=length(1, 150))
+    tanggal = Tanggal()
+
+
+class Schema(SuratSchema):
+    keputusan = Teks(required=True, validate=one_of(("persetujuan", "penolakan")))
+    jalur = Teks(required=True, validate=one_of(JALUR))
+    kepada = Objek(KepadaSchema, required=True)
+    rujukan = Objek(RujukanSchema, required=True, metadata={"description": "Surat permohonan yang dijawab"})
+    pegawai = Daftar(Objek(PejabatSchema), load_default=list, validate=length(0, 50))
+    alasan = Daftar(Teks(validate=length(1, 1000)), load_default=list, validate=length(0, 20))
+    jangka_waktu = Objek(JangkaWaktuSchema)
+    rekomendasi_ppk = Objek(RekomendasiSchema)
+    catatan = Teks(validate=length(1, 2000))
+
+
+def check(data: dict, profile: RegionProfile) -> list[Finding]:
+    c = Checker(profile, JENIS)
+    rules = c.rules
+    c.role(data["penandatangan"], "/penandatangan", rules["penandatangan"], "Penjawab permohonan")
+    if data["keputusan"] == "penolakan":
+        if not data["alasan"]:
+            c.add("/alasan", "alasan_penolakan", "Penolakan wajib disertai alasan tertulis.",
+                  rules["alasan_penolakan"])
+    else:
+        lists = rules["daftar_pegawai"]
+        if not data["pegawai"]:
+            c.add("/pegawai", "daftar_pegawai",
+                  "Persetujuan wajib menyebut pejabat fungsional/pelaksana yang dilepas.",
+                  lists.get(data["jalur"], lists["semua"]))
+        if "rekomendasi_ppk" in rules and "rekomendasi_ppk" not in data:
+            c.add("/rekomendasi_ppk", "rekomendasi_ppk",
+                  "Jawaban diberikan setelah mendapat rekomendasi pejabat penilai kinerja; sebutkan rekomendasinya.",
+                  rules["rekomendasi_ppk"])
+    return c.findings
