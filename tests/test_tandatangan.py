@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PASSPHRASE, sample
+from .conftest import PASSPHRASE, all_samples, sample
 
 JENIS = "permohonan-pelibatan"
 SIGNER_NIP = "197005121998031006"
@@ -189,3 +189,97 @@ def test_voluntary_application_is_signed_then_countersigned_in_order(client, nss
     fields = {str(f.get_object()["/T"]): f.get_object()["/Rect"]
               for f in PdfFileReader(BytesIO(pdf)).root["/AcroForm"]["/Fields"]}
     assert any(float(v) for v in fields["TTD_Mengetahui_1"])  # drawn at the "Mengetahui" block
+
+
+def _pyhanko_validates(pdf: bytes, pki_dir) -> list[bool]:
+    """pyHanko's own validator, independently of ``signing.verify_pdf``."""
+    from io import BytesIO
+
+    from asn1crypto import pem, x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    _, _, der = pem.unarmor((pki_dir / "root-ca.pem").read_bytes())
+    reader = PdfFileReader(BytesIO(pdf))
+    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False)
+    return [validate_pdf_signature(sig, context).bottom_line for sig in reader.embedded_regular_signatures]
+
+
+@pytest.mark.parametrize("wilayah, jenis", all_samples())
+def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(client, nssdb, tmp_path, pki_dir,
+                                                                    wilayah, jenis):
+    body = sample(wilayah, jenis)
+    created = client.post(f"/api/v1/surat/{jenis}", json=body).get_json()
+    signers = [body["penandatangan"], *body.get("mengetahui", [])]
+    for person in signers:
+        assert sign(client, created["id"], nip="".join(person["nip"].split())).status_code == 200
+    pdf = client.get(created["tautan"]["pdf"]).data
+    out = pdfsig(pdf, nssdb, tmp_path)
+    assert out.count("Signature is Valid.") == len(signers), out
+    assert out.count("Certificate is Trusted.") == len(signers), out
+    assert _pyhanko_validates(pdf, pki_dir) == [True] * len(signers)
+    assert verify(client, pdf).get_json()["indication"] == "TOTAL_PASSED"
+
+
+@pytest.fixture(scope="module")
+def token(pki_dir, tmp_path_factory):
+    from .softhsm import SOFTHSM_MODULE, softhsm_token
+
+    if SOFTHSM_MODULE is None:
+        pytest.skip("SoftHSM2 module not installed")
+    p12 = (pki_dir / "officials" / f"{SIGNER_NIP}.p12").read_bytes()
+    with softhsm_token(p12, PASSPHRASE.encode(), tmp_path_factory.mktemp("softhsm")) as module:
+        yield module
+
+
+@pytest.mark.softhsm
+@pytest.mark.parametrize("jenis", ["permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja",
+                                   "pengajuan-sukarela"])
+def test_a_pkcs11_token_signs_every_letter_type(client, token, pki_dir, jenis):
+    import signing
+    from asn1crypto import pem, x509 as asn1_x509
+
+    from .softhsm import KEY_LABEL, TOKEN_LABEL, TOKEN_PIN
+
+    created = client.post(f"/api/v1/surat/{jenis}", json=sample("hulu-sungai-selatan", jenis)).get_json()
+    preview = client.get(created["tautan"]["pdf"]).data
+    _, _, issuing = pem.unarmor((pki_dir / "issuing-ca.pem").read_bytes())
+    with signing.load_pkcs11_signer(token, token_label=TOKEN_LABEL, key_label=KEY_LABEL, pin=TOKEN_PIN,
+                                    chain=[asn1_x509.Certificate.load(issuing)]) as hsm:
+        signed = signing.sign_pdf(preview, hsm.signer, field_name="TTD", level=signing.PadesLevel.B_T,
+                                  timestamper=client.application.extensions["suratkerja"].signing.timestamper)
+    report = verify(client, signed).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert report["signatures"][0]["signer_nip"] == SIGNER_NIP and report["signatures"][0]["level"] == "B-T"
+
+
+@pytest.mark.softhsm
+def test_a_wrong_token_pin_is_refused_without_echo(token):
+    import signing
+
+    from .softhsm import KEY_LABEL, TOKEN_LABEL
+
+    with pytest.raises(signing.WrongPassphrase) as caught:
+        signing.load_pkcs11_signer(token, token_label=TOKEN_LABEL, key_label=KEY_LABEL, pin="0000")
+    assert "0000" not in str(caught.value) and "0000" not in repr(caught.value)
+
+
+def test_a_letter_re_saved_by_another_program_is_valid_but_not_the_issued_file(client):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    created = issue(client)
+    sign(client, created["id"])
+    pdf = client.get(created["tautan"]["pdf"]).data
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    writer.root["/Lang"] = writer.root.get("/Lang", "id-ID")  # a viewer saving an unchanged letter
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    resaved = out.getvalue()
+    assert resaved != pdf
+    report = verify(client, resaved).get_json()
+    assert report["signatures"][0]["intact"] is True
+    assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
