@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from .config import Settings, load_settings
+from . import timing
 from .errors import register_error_handlers
 from .letters import RULE_KEYS
 from .models import Base
@@ -87,4 +88,5 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     init_api(app)
     app.register_blueprint(web_blp)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error
+    timing.init_app(app)
     return app

@@ -23,6 +23,7 @@ from .numbering import SequenceKey, Sequencer
 from .regions import RegionProfile
 from .render import render_letter
 from .storage import FileStore
+from .timing import stage
 from .validation import ValidLetter, validate_letter
 
 logger = logging.getLogger(__name__)
@@ -73,40 +74,51 @@ def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLet
     :raises ServiceUnavailable: conversion failed after its retry; the number
         stays free for the next letter.
     """
-    valid = validate_letter(jenis, payload, services.profiles)
+    with stage("validate"):
+        valid = validate_letter(jenis, payload, services.profiles)
     data, profile = valid.data, valid.profile
     tanggal = data["tanggal"] or today()
     key = SequenceKey(profile.kode, data["pengirim"]["kode"], tanggal.year)
 
     with services.sequencer.hold(key):
-        with services.sessions() as session:
+        with stage("number"), services.sessions() as session:
             urut = Sequencer.next_number(session, key)
         nomor = format_nomor(profile, jenis, urut, key.unit_kode, key.tahun)
-        docx = render_letter(valid, nomor=nomor, tanggal=tanggal, template_dir=services.settings.template_dir)
+        with stage("render"):
+            docx = render_letter(valid, nomor=nomor, tanggal=tanggal, template_dir=services.settings.template_dir)
         try:
-            pdf = services.converter.convert(docx)
+            with stage("convert"):
+                pdf = services.converter.convert(docx)
         except ConversionFailed as e:
             raise ServiceUnavailable(
                 "Konversi ke PDF gagal; surat tidak diterbitkan dan nomornya tetap tersedia."
             ) from e
-        sha256, created = services.store.put(pdf)
         surat = Surat(
             jenis=jenis, wilayah=profile.kode, unit_kode=key.unit_kode,
             unit_nama=data["pengirim"]["nama"], tahun=key.tahun, urut=urut, nomor=nomor,
             hal=data["hal"], tanggal=tanggal, status="konsep",
-            permintaan=_stored_request({**data, "tanggal": tanggal}), pdf_sha256=sha256,
+            permintaan=_stored_request({**data, "tanggal": tanggal}),
         )
-        try:
-            with services.sessions.begin() as session:
-                Sequencer.consume(session, key, urut)
-                session.add(surat)
-                session.flush()
-                session.add(Riwayat(surat_id=surat.id, aksi="diterbitkan", sha256=sha256,
-                                    oleh=f"{data['pengirim']['nama']} ({profile.nama})"))
-        except BaseException:
-            if created:
-                services.store.discard(sha256)
-            raise
+        with stage("store"):
+            _record(services, key, surat, pdf, oleh=f"{data['pengirim']['nama']} ({profile.nama})")
     logger.info("issued %s %s (%s)", jenis, nomor, surat.id)
     return surat, valid
 
+
+
+def _record(services: Services, key: SequenceKey, surat: Surat, pdf: bytes, oleh: str) -> None:
+    """Store the PDF, then record the letter and move its counter in one transaction.
+
+    If the transaction fails, the file this call added is removed again.
+    """
+    surat.pdf_sha256, created = services.store.put(pdf)
+    try:
+        with services.sessions.begin() as session:
+            Sequencer.consume(session, key, surat.urut)
+            session.add(surat)
+            session.flush()
+            session.add(Riwayat(surat_id=surat.id, aksi="diterbitkan", sha256=surat.pdf_sha256, oleh=oleh))
+    except BaseException:
+        if created:
+            services.store.discard(surat.pdf_sha256)
+        raise

@@ -22,6 +22,7 @@ from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAt
 from .letters.nip import format_nip
 from .models import Riwayat, Surat
 from .pipeline import Services
+from .timing import stage
 
 logger = logging.getLogger(__name__)
 
@@ -111,20 +112,32 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,
         location=surat.permintaan.get("tempat"), reason=f"Penandatanganan {surat.jenis} {surat.nomor}",
     )
     try:
-        if done == 0:
-            countersigners = len(order) - 1
-            empty = [(countersign_field(i + 1), _box(pdf, "ttdmengetahui") if i == 0 else None)
-                     for i in range(countersigners)]
-            signed = signing.sign_pdf(
-                pdf, signer, field_name=MAIN_FIELD, box=_box(pdf, "ttd"), certify=True,
-                docmdp="form_filling" if countersigners else "no_changes", empty_fields=empty, **options)
-        else:
-            signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+        with stage("sign"):
+            signed = _sign(pdf, signer, done, len(order), options)
     except signing.SigningError as e:
         raise ServiceUnavailable("Penandatanganan gagal; surat tidak berubah.") from e
+    with stage("store"):
+        _record_signature(services, surat, official, done, len(order), signed)
+    logger.info("signed %s (%s) by NIP %s at %s", surat.nomor, surat.id, official["nip"], pades.value)
+    with services.sessions() as session:
+        return session.get(Surat, surat.id)
 
+
+def _sign(pdf: bytes, signer, done: int, total: int, options: dict) -> bytes:
+    """The first signature certifies (and prepares the countersignature fields); later ones fill them."""
+    if done:
+        return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+    empty = [(countersign_field(i + 1), _box(pdf, "ttdmengetahui") if i == 0 else None)
+             for i in range(total - 1)]
+    return signing.sign_pdf(
+        pdf, signer, field_name=MAIN_FIELD, box=_box(pdf, "ttd"), certify=True,
+        docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
+
+
+def _record_signature(services: Services, surat: Surat, official: dict, done: int, total: int,
+                      signed: bytes) -> None:
+    """Store the signed file and point the letter at it, unless another request signed first."""
     sha256, created = services.store.put(signed)
-    complete = done + 1 == len(order)
     try:
         with services.sessions.begin() as session:
             moved = session.execute(
@@ -132,7 +145,7 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,
                 .where(Surat.id == surat.id, Surat.pdf_sha256 == surat.pdf_sha256,
                        (Surat.signed_sha256 == surat.signed_sha256) if surat.signed_sha256
                        else Surat.signed_sha256.is_(None))
-                .values(signed_sha256=sha256, status=SIGNED if complete else AWAITING_COUNTERSIGN)
+                .values(signed_sha256=sha256, status=SIGNED if done + 1 == total else AWAITING_COUNTERSIGN)
             ).rowcount
             if moved != 1:
                 raise Conflict("Surat ini baru saja ditandatangani oleh permintaan lain.")
@@ -144,6 +157,3 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,
         if created:
             services.store.discard(sha256)
         raise
-    logger.info("signed %s (%s) by NIP %s at %s", surat.nomor, surat.id, official["nip"], pades.value)
-    with services.sessions() as session:
-        return session.get(Surat, surat.id)
