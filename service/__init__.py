@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from .config import Settings, load_settings
 from . import timing
 from .errors import register_error_handlers
-from .letters import RULE_KEYS
+from .chain import PROFILE_RULE_KEYS
 from .models import Base
 from .numbering import Sequencer
 from .pipeline import Services
@@ -74,7 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     Base.metadata.create_all(engine)
     app.extensions["suratkerja"] = Services(
         settings=settings,
-        profiles=load_profiles(RULE_KEYS),
+        profiles=load_profiles(PROFILE_RULE_KEYS),
         sessions=sessionmaker(engine, expire_on_commit=False),
         store=FileStore(settings.files_dir),
         sequencer=Sequencer(engine, settings.lock_dir),

@@ -4,6 +4,7 @@
 defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
 ``suratkerja sampel`` issues every request in ``samples/requests/`` on a
 fresh registry and writes the PDFs to ``samples/pdf/``.
+``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .config import REPO_ROOT
+from .errors import SuratError
 
 SAMPLES = REPO_ROOT / "samples"
 
@@ -65,13 +67,50 @@ def sampel(args: argparse.Namespace) -> None:
             services.converter.stop()
 
 
+def rantai(args: argparse.Namespace) -> None:
+    """Replay the sample chains on a fresh registry and print each letter's number.
+
+    The same letters get the same numbers on every run; ``--out`` also writes
+    their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
+    """
+    from . import create_app
+    from .config import load_settings
+    from .replay import load_chains, replay
+
+    pki = load_settings().pki
+    out = Path(args.out) if args.out else None
+    with tempfile.TemporaryDirectory(prefix="suratkerja-rantai-") as tmp:
+        app = create_app({"instance_dir": tmp, "pki_dir": pki})
+        services = app.extensions["suratkerja"]
+        try:
+            for step, letter in replay(services, load_chains(),
+                                       lambda nip: (pki / "officials" / f"{nip}.passphrase").read_text().strip()):
+                print(f"{step.chain}/{step.nama}: {step.jenis} {letter.nomor} ({letter.status})")
+                if out and step.jenis != "surat-luar":
+                    target = out / step.chain / f"{step.nama}.pdf"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(services.store.get(letter.current_sha256))
+        finally:
+            services.converter.stop()
+
+
+def _sample_bodies():
+    """Every sample letter request: the 25 single letters and each step of the chains."""
+    for path in sorted((SAMPLES / "requests").glob("*/*.json")):
+        yield json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((SAMPLES / "rantai").glob("*.json")):
+        for step in json.loads(path.read_text(encoding="utf-8"))["langkah"]:
+            yield step["surat"]
+
+
 def sample_officials() -> list:
     """Every official who signs or countersigns a sample letter, once."""
     from signing.devpki import Official
 
     seen = {}
-    for path in sorted((SAMPLES / "requests").glob("*/*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
+    for body in _sample_bodies():
+        if "penandatangan" not in body:
+            continue  # an outside letter: nobody signs it here
         for person in [body["penandatangan"], *body.get("mengetahui", [])]:
             nip = "".join(person["nip"].split())
             seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
@@ -106,11 +145,17 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=serve)
     p = sub.add_parser("devpki", help="buat PKI pengembangan (sekali) untuk pejabat di samples/")
     p.set_defaults(func=devpki)
+    p = sub.add_parser("rantai", help="putar ulang rantai contoh dari samples/rantai pada register baru")
+    p.add_argument("--out", help="tulis juga PDF bertanda tangan ke direktori ini")
+    p.set_defaults(func=rantai)
     p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.set_defaults(func=sampel)
     args = parser.parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except SuratError as e:
+        sys.exit(json.dumps(e.problem(), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

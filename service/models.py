@@ -1,4 +1,6 @@
-"""The registry: letters and the per-unit number counters (SQLAlchemy 2).
+"""The registry: letters, the per-unit number counters, the letters that came
+from outside, the links of the chain between them, and each letter's history
+(SQLAlchemy 2).
 
 SQLite by default, PostgreSQL by URL; nothing here is dialect-specific.
 """
@@ -8,8 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+DRAFT = "konsep"
+"""A letter issued but not yet signed: its PDF is a preview."""
+AWAITING_COUNTERSIGN = "menunggu_mengetahui"
+"""Signed by the penandatangan, waiting for a "Mengetahui" countersignature."""
+SIGNED = "ditandatangani"
+"""Signed by everyone who signs it: the letter is in force."""
 
 
 class Base(DeclarativeBase):
@@ -39,7 +49,7 @@ class Surat(Base):
     nomor: Mapped[str] = mapped_column(String(120))
     hal: Mapped[str] = mapped_column(Text)
     tanggal: Mapped[dt.date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="konsep")
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     permintaan: Mapped[dict] = mapped_column(JSON)
     """The request body as validated (dates as ISO strings)."""
     pdf_sha256: Mapped[str] = mapped_column(String(64))
@@ -74,8 +84,50 @@ class Riwayat(Base):
     surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
     waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     aksi: Mapped[str] = mapped_column(String(40))
-    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``."""
+    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``; on a letter
+    that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``."""
     oleh: Mapped[str | None] = mapped_column(String(200), nullable=True)
     """Who: the signer's name and NIP, or the client that issued."""
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The file this step produced."""
+
+
+class SuratLuar(Base):
+    """A letter that was not issued here but that a letter here answers or
+    rests on, registered with what is known of it (at least nomor, tanggal,
+    hal; a registered approval may also list the people it releases)."""
+
+    __tablename__ = "surat_luar"
+    __table_args__ = (UniqueConstraint("wilayah", "nomor", "tanggal", name="uq_surat_luar"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    wilayah: Mapped[str] = mapped_column(String(60), index=True)
+    """The region whose registry holds the reference."""
+    jenis: Mapped[str] = mapped_column(String(40))
+    nomor: Mapped[str] = mapped_column(String(120))
+    tanggal: Mapped[dt.date] = mapped_column(Date)
+    hal: Mapped[str] = mapped_column(Text)
+    isi: Mapped[dict] = mapped_column(JSON, default=dict)
+    """What else is known: pengirim, keputusan, pegawai, jangka_waktu, jalur."""
+    dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Tautan(Base):
+    """One link of the chain: letter ``surat_id`` answers, forwards or rests on
+    letter ``rujukan_id`` (issued here, or registered from outside).
+
+    ``kunci`` is set only where a rule allows one letter per referenced letter
+    (one answer per request and step); its unique index makes two clients
+    answering the same request at the same moment end with exactly one answer.
+    """
+
+    __tablename__ = "tautan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
+    rujukan_id: Mapped[str] = mapped_column(String(32), index=True)
+    luar: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether ``rujukan_id`` names a :class:`SuratLuar`."""
+    hubungan: Mapped[str] = mapped_column(String(20))
+    """``menjawab``, ``meneruskan``, ``dasar``."""
+    kunci: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)

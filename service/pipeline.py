@@ -1,4 +1,5 @@
-"""Issuing a letter: validate → number → render → convert → store → record.
+"""Issuing a letter: fill from the letters it names → validate (its own rules,
+then those across letters) → number → render → convert → store → record.
 
 One short orchestrator over single-purpose steps. Everything before the
 final transaction is undone by simply not committing: a failed conversion
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
+from .chain import Link, check_links, prefill, record_links, taken
 from .convert import ConversionFailed
-from .errors import ServiceUnavailable
-from .models import Riwayat, Surat
+from .errors import InvalidRequest, ServiceUnavailable
+from .models import DRAFT, Riwayat, Surat
 from .numbering import SequenceKey, Sequencer
 from .regions import RegionProfile
 from .render import render_letter
@@ -67,16 +70,42 @@ def _stored_request(data: Any) -> Any:
     return data
 
 
-def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLetter]:
-    """Validate, number, render, convert, store and record one letter.
+@dataclass(frozen=True)
+class Prepared:
+    """A request filled from the letters it names, valid, with its links checked."""
 
-    :raises InvalidRequest: the request breaks a rule (nothing is numbered).
+    valid: ValidLetter
+    links: list[Link]
+
+
+def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
+    """Fill the request from the letters it names, validate it, check the rules across letters.
+
+    :raises NotFound: unknown ``jenis``.
+    :raises InvalidRequest: a rule of the letter or of the chain is broken.
+    """
+    with stage("validate"), services.sessions() as session:
+        payload = prefill(session, jenis, payload, services.profiles)
+        valid = validate_letter(jenis, payload, services.profiles)
+        return Prepared(valid, check_links(session, valid))
+
+
+def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLetter]:
+    """Prepare, then issue (:func:`issue_prepared`) one letter."""
+    prepared = prepare(services, jenis, payload)
+    return issue_prepared(services, prepared), prepared.valid
+
+
+def issue_prepared(services: Services, prepared: Prepared) -> Surat:
+    """Number, render, convert, store and record one prepared letter.
+
+    :raises InvalidRequest: another letter took what this one may only share
+        with none (a second answer to one request, raced); nothing is kept.
     :raises ServiceUnavailable: conversion failed after its retry; the number
         stays free for the next letter.
     """
-    with stage("validate"):
-        valid = validate_letter(jenis, payload, services.profiles)
-    data, profile = valid.data, valid.profile
+    valid = prepared.valid
+    data, profile, jenis = valid.data, valid.profile, valid.letter_type.jenis
     tanggal = data["tanggal"] or today()
     key = SequenceKey(profile.kode, data["pengirim"]["kode"], tanggal.year)
 
@@ -96,20 +125,23 @@ def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLet
         surat = Surat(
             jenis=jenis, wilayah=profile.kode, unit_kode=key.unit_kode,
             unit_nama=data["pengirim"]["nama"], tahun=key.tahun, urut=urut, nomor=nomor,
-            hal=data["hal"], tanggal=tanggal, status="konsep",
+            hal=data["hal"], tanggal=tanggal, status=DRAFT,
             permintaan=_stored_request({**data, "tanggal": tanggal}),
         )
+        signer = data["penandatangan"]
         with stage("store"):
-            _record(services, key, surat, pdf, oleh=f"{data['pengirim']['nama']} ({profile.nama})")
+            _record(services, key, surat, pdf, prepared.links,
+                    oleh=f"{signer['nama']} ({signer['jabatan']}, {data['pengirim']['nama']})")
     logger.info("issued %s %s (%s)", jenis, nomor, surat.id)
-    return surat, valid
+    return surat
 
 
+def _record(services: Services, key: SequenceKey, surat: Surat, pdf: bytes, links: list[Link], oleh: str) -> None:
+    """Store the PDF, then record the letter, its links and its number in one transaction.
 
-def _record(services: Services, key: SequenceKey, surat: Surat, pdf: bytes, oleh: str) -> None:
-    """Store the PDF, then record the letter and move its counter in one transaction.
-
-    If the transaction fails, the file this call added is removed again.
+    If the transaction fails, the file this call added is removed again. A
+    link another letter took meanwhile (the unique ``kunci``) fails the
+    transaction; the client gets the rule it broke.
     """
     surat.pdf_sha256, created = services.store.put(pdf)
     try:
@@ -118,7 +150,13 @@ def _record(services: Services, key: SequenceKey, surat: Surat, pdf: bytes, oleh
             session.add(surat)
             session.flush()
             session.add(Riwayat(surat_id=surat.id, aksi="diterbitkan", sha256=surat.pdf_sha256, oleh=oleh))
-    except BaseException:
+            record_links(session, surat, links, oleh)
+    except BaseException as e:
         if created:
             services.store.discard(surat.pdf_sha256)
+        if isinstance(e, IntegrityError):
+            with services.sessions() as session:
+                conflicts = taken(session, surat.wilayah, links)
+            if conflicts:
+                raise InvalidRequest(conflicts) from e
         raise

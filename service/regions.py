@@ -3,7 +3,9 @@
 Each region is one TOML file in ``service/wilayah/``; a sixth region is a new
 file, not new code. The top-level keys are the region's identity (name,
 instrument, letterhead, numbering); each letter type has a section of its own
-whose keys that letter type's module declares in ``RULE_KEYS`` and interprets.
+whose keys that letter type's module declares in ``RULE_KEYS`` and interprets,
+and ``[aturan.rantai]`` holds the articles of the rules across letters
+(:mod:`service.chain.rules`).
 Unknown keys are refused at start-up so a typo in a profile cannot silently
 switch a rule off.
 """
@@ -17,6 +19,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 PROFILE_DIR = Path(__file__).parent / "wilayah"
+
+CHAIN_SECTION = "rantai"
+"""The profile section holding the articles of the chain across letters (``[aturan.rantai]``)."""
 
 NATIONAL = "nasional"
 """A rule reference meaning "the region's text is silent; the national default applies"."""
@@ -98,7 +103,7 @@ class RegionProfile:
                 "sebutan": self.instrumen.sebutan,
             },
             "format_nomor": self.penomoran.format,
-            "jenis_surat": sorted(self.aturan),
+            "jenis_surat": sorted(k for k in self.aturan if k != CHAIN_SECTION),
         }
 
 

@@ -20,14 +20,12 @@ from signing import Appearance, PadesLevel
 from .convert import find_destination
 from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
 from .letters.nip import format_nip
-from .models import Riwayat, Surat
+from .models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
 from .pipeline import Services
 from .timing import stage
 
 logger = logging.getLogger(__name__)
 
-SIGNED = "ditandatangani"
-AWAITING_COUNTERSIGN = "menunggu_mengetahui"
 MAIN_FIELD = "TTD"
 STAMP_WIDTH, STAMP_HEIGHT = 215, 90
 

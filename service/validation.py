@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from .errors import Finding, InvalidRequest, NotFound
 from .letters import LETTER_TYPES, LetterType
 from .letters.checks import findings_from_messages
+from .letters.fields import NASKAH_DINAS
 from .regions import RegionProfile
 
 WILAYAH_SOURCE = "Daftar wilayah layanan suratkerja (GET /api/v1/wilayah)"
@@ -70,3 +71,14 @@ def validate_letter(jenis: str, payload: Any, profiles: Mapping[str, RegionProfi
     if errors:
         raise InvalidRequest(errors)
     return ValidLetter(kind, profile, data, [f for f in found if f.severity == "peringatan"])
+
+
+def load(schema: Schema, payload: Any, default_pasal: str = NASKAH_DINAS) -> dict:
+    """``payload`` loaded by ``schema``, or every finding at once.
+
+    :raises InvalidRequest: the payload does not fit the schema.
+    """
+    try:
+        return schema.load(payload)
+    except ValidationError as e:
+        raise InvalidRequest(findings_from_messages(e.messages, schema, default_pasal=default_pasal)) from None

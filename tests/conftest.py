@@ -7,10 +7,13 @@ test gets its own app with a fresh SQLite registry and file store.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from service import create_app
 
@@ -68,3 +71,24 @@ def app(tmp_path, converter, pki_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def pg_app(tmp_path, converter, pki_dir):
+    """An app on a fresh PostgreSQL schema of the ``test`` database."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    app = create_app({"instance_dir": tmp_path, "database_url": url, "pki_dir": pki_dir}, converter=converter)
+    try:
+        yield app
+    finally:
+        app.extensions["suratkerja"].sessions.kw["bind"].dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

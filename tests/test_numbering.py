@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from service import create_app
 from service.convert import ConversionFailed
 
@@ -17,7 +13,6 @@ from .conftest import sample
 
 JENIS = "permohonan-pelibatan"
 URL = f"/api/v1/surat/{JENIS}"
-PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def urut(nomor: str) -> int:
@@ -57,24 +52,6 @@ def test_fifty_concurrent_letters_of_one_unit_get_consecutive_unique_numbers(app
     created = issue_concurrently(app, one + other)
     assert_consecutive(created[:50])
     assert_consecutive(created[50:])  # the other unit counts on its own
-
-
-@pytest.fixture
-def pg_app(tmp_path, converter):
-    """An app on a fresh PostgreSQL schema of the ``test`` database."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    app = create_app({"instance_dir": tmp_path, "database_url": url}, converter=converter)
-    try:
-        yield app
-    finally:
-        app.extensions["suratkerja"].sessions.kw["bind"].dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -12,7 +12,7 @@ from docx import Document
 
 from service import bahasa
 from service.config import REPO_ROOT
-from service.letters import RULE_KEYS
+from service.chain import PROFILE_RULE_KEYS
 from service.regions import load_profiles
 from service.render import clean, render_letter
 from service.validation import validate_letter
@@ -57,7 +57,7 @@ INJECTIONS = [
 
 
 def _render(body) -> bytes:
-    valid = validate_letter("permohonan-pelibatan", body, load_profiles(RULE_KEYS))
+    valid = validate_letter("permohonan-pelibatan", body, load_profiles(PROFILE_RULE_KEYS))
     return render_letter(valid, nomor="800.1.11/1/BAPPEDA/2026", tanggal=dt.date(2026, 2, 10),
                          template_dir=REPO_ROOT / "letter_templates")
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from service.errors import InvalidRequest
-from service.letters import RULE_KEYS
+from service.chain import PROFILE_RULE_KEYS
 from service.regions import load_profiles
 from service.validation import validate_letter
 
 from .conftest import all_samples, sample
 
-PROFILES = load_profiles(RULE_KEYS)
+PROFILES = load_profiles(PROFILE_RULE_KEYS)
 SEBUTAN = {k: p.instrumen.sebutan for k, p in PROFILES.items()}
 NASIONAL = "PermenPANRB 7/2022 (ketentuan nasional; {} tidak mengatur)"
 
@@ -67,6 +67,15 @@ def foreign_member(body):
     body["ketua"]["unit"] = dict(body["anggota"][0]["unit"])
 
 
+def forwarding(instansi_tujuan):
+    """The sample request turned into the Pejabat yang Berwenang's forwarding to another instansi."""
+    return all_of(
+        set_path("jalur", "lintas_instansi"), set_path("penandatangan/peran", "pyb"),
+        set_path("unit_tujuan/instansi", instansi_tujuan),
+        set_path("kepada/peran", "pyb"), set_path("kepada/unit/instansi", instansi_tujuan),
+    )
+
+
 P = "permohonan-pelibatan"
 CASES = []
 ISI = {"maksud_tujuan": "a", "kompetensi": "b", "target_kinerja": "c", "jangka_waktu": "d"}
@@ -109,6 +118,11 @@ CASES += [
             set_path("kepada/peran", "pyb"), set_path("kepada/unit/instansi", "Pemerintah Provinsi Kalimantan Selatan"),
             lambda b: b["tembusan"].append({"jabatan": "PPK Bappeda", "peran": "ppk"})),
      "/kepada/unit", "kepada_melalui_pyb", "Pasal 15 huruf a"),
+    ("tanah-laut", P, "penerusan-tanpa-rujukan", forwarding("Pemerintah Provinsi Kalimantan Selatan"),
+     "/rujukan", "penerusan_tanpa_rujukan", "Pasal 15 huruf b"),
+    ("bungo", P, "penerusan-kepada-pyb-dituju",
+     all_of(forwarding("Pemerintah Provinsi Jambi"), set_path("kepada/unit/instansi", "Pemerintah Kabupaten Bungo")),
+     "/kepada", "kepada_melalui_pyb", "Pasal 6 ayat (4) huruf b"),
     ("tanah-laut", P, "lintas-instansi-tembusan-ppk",
      all_of(set_path("jalur", "lintas_instansi"), set_path("unit_tujuan/instansi", "Pemerintah Provinsi Kalimantan Selatan"),
             set_path("kepada/peran", "pyb")),
@@ -129,9 +143,23 @@ for wilayah, ref in DAFTAR.items():
 PENJAWAB = {"hulu-sungai-selatan": "nasional", "lubuk-linggau": "Lampiran II huruf A angka 2 huruf b",
             "tanah-laut": "Pasal 14 huruf b", "bungo": "Pasal 6 ayat (3) huruf b",
             "bantul": "Lampiran II huruf A angka 2 huruf b"}
+WITHIN_INSTANSI = {"tanah-laut": "lintas_pd", "bungo": "lintas_uo"}
+"""The TL and BGO sample answers go across instansi; these routes stay inside one."""
 for wilayah, ref in PENJAWAB.items():
-    CASES.append((wilayah, J, "penjawab-peran", set_path("penandatangan/peran", "pelaksana"),
+    route = set_path("jalur", WITHIN_INSTANSI.get(wilayah, "lintas_pd"))
+    CASES.append((wilayah, J, "penjawab-peran", all_of(route, set_path("penandatangan/peran", "pelaksana")),
                   "/penandatangan/peran", "peran_tidak_sesuai", ref))
+ACROSS = {"tanah-laut": ("Pasal 15 huruf e angka 1", "Pasal 15 huruf e angka 2"),
+          "bungo": ("Pasal 6 ayat (4) huruf e angka 1", "Pasal 6 ayat (4) huruf e angka 1")}
+for wilayah, (usulan, jawaban) in ACROSS.items():
+    CASES += [
+        (wilayah, J, "lintas-instansi-penjawab", set_path("penandatangan/peran", "pimpinan_unit"),
+         "/penandatangan/peran", "peran_tidak_sesuai", usulan),
+        (wilayah, J, "lintas-instansi-usulan-kepada-pyb", set_path("kepada/peran", "pimpinan_unit"),
+         "/kepada/peran", "kepada_melalui_pyb", usulan),
+        (wilayah, J, "lintas-instansi-pyb-kepada-instansi-pemohon", set_path("penandatangan/peran", "pyb"),
+         "/kepada/unit", "kepada_melalui_pyb", jawaban),
+    ]
 CASES.append(("tanah-laut", J, "rekomendasi-ppk", drop("rekomendasi_ppk"), "/rekomendasi_ppk", "rekomendasi_ppk",
               "Pasal 14 huruf b"))
 

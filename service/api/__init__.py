@@ -15,8 +15,9 @@ from werkzeug.exceptions import UnprocessableEntity
 from ..errors import InvalidRequest, problem_response
 from ..letters.checks import findings_from_messages
 
+from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
-from . import surat, verifikasi, wilayah
+from . import rantai, surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 api = Api()
@@ -48,11 +49,13 @@ def init_api(app: Flask) -> None:
     app.config.update(API_CONFIG)
     api.init_app(app)
     api.spec.components.schema("Problem", schema=ProblemSchema)
+    api.spec.components.schema("SuratLuarIn", schema=SuratLuarInSchema)
     for jenis, kind in LETTER_TYPES.items():
         api.spec.components.schema(surat.schema_name(jenis), schema=kind.schema)
     api.register_blueprint(surat.blp)
     for rule in ("/api/v1/surat/<string:jenis>", "/api/v1/surat/<string:jenis>/validasi"):
         app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
+    api.register_blueprint(rantai.blp)
     api.register_blueprint(wilayah.blp)
     api.register_blueprint(verifikasi.blp)
 

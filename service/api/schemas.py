@@ -125,3 +125,39 @@ class RiwayatSchema(BaseSchema):
 
 class SuratRinciSchema(SuratOutSchema):
     riwayat = fields.List(fields.Nested(RiwayatSchema))
+
+
+class RantaiSuratSchema(BaseSchema):
+    id = fields.String()
+    jenis = fields.String()
+    keputusan = fields.String(allow_none=True, metadata={"description": "Untuk jawaban: persetujuan atau penolakan"})
+    wilayah = fields.String()
+    nomor = fields.String()
+    tanggal = fields.Date()
+    hal = fields.String()
+    status = fields.String(metadata={"description": "konsep, ditandatangani, atau surat_luar"})
+    luar = fields.Boolean(metadata={"description": "Surat dari luar layanan, terdaftar sebagai rujukan"})
+    tautan = fields.Nested(TautanSchema, allow_none=True)
+    riwayat = fields.List(fields.Nested(RiwayatSchema))
+
+
+class RantaiTautanSchema(BaseSchema):
+    dari = fields.String(metadata={"description": "Id surat yang merujuk"})
+    ke = fields.String(metadata={"description": "Id surat yang dirujuk"})
+    hubungan = fields.String(metadata={"description": "menjawab, meneruskan, atau dasar"})
+
+
+class RantaiSchema(BaseSchema):
+    surat = fields.List(fields.Nested(RantaiSuratSchema), metadata={"description": "Terlama dahulu"})
+    tautan = fields.List(fields.Nested(RantaiTautanSchema))
+
+
+class SuratLuarSchema(BaseSchema):
+    id = fields.String()
+    wilayah = fields.String()
+    jenis = fields.String()
+    nomor = fields.String()
+    tanggal = fields.Date()
+    hal = fields.String()
+    isi = fields.Dict(metadata={"description": "Yang diketahui dari surat itu: pengirim, keputusan, pegawai, jangka_waktu"})
+    dibuat = fields.DateTime()

@@ -16,9 +16,9 @@ from ..errors import NotFound
 from ..letters import LETTER_TYPES
 from ..models import Riwayat, Surat
 from ..sign_letter import check_signer, sign_letter
-from ..pipeline import Services, issue
+from ..pipeline import Services, issue, issue_prepared, prepare
 from ..registry import find_letters
-from ..validation import letter_type, validate_letter
+from ..validation import letter_type
 from .body import json_body
 from .schemas import (
     DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
@@ -80,7 +80,7 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(**body, responses=_ERRORS)
         @blp.response(200, ValidasiSchema)
         def post(self):
-            valid = validate_letter(jenis, json_body(), services().profiles)
+            valid = prepare(services(), jenis, json_body()).valid
             return {"valid": True, "peringatan": [w.to_dict() for w in valid.warnings]}
 
     class IssueAndSign(MethodView):
@@ -88,13 +88,12 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
-            payload = args["surat"]
-            valid = validate_letter(jenis, payload, services().profiles)
-            official = valid.data["penandatangan"]
+            prepared = prepare(services(), jenis, args["surat"])
+            official = prepared.valid.data["penandatangan"]
             signer = check_signer(services(), official["nip"], args["passphrase"], official)
-            surat, valid = issue(services(), jenis, payload)
+            surat = issue_prepared(services(), prepared)
             surat = sign_letter(services(), surat.id, official["nip"], "", args.get("tingkat"), signer=signer)
-            return {**surat_out(surat), "peringatan": [w.to_dict() for w in valid.warnings]}
+            return {**surat_out(surat), "peringatan": [w.to_dict() for w in prepared.valid.warnings]}
 
     IssueAndSign.post.__doc__ = (
         f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan "

@@ -111,9 +111,19 @@ class JangkaWaktuSchema(BaseSchema):
     satuan = Teks(required=True, validate=one_of(SATUAN_WAKTU))
 
 
-class RujukanSchema(BaseSchema):
-    """A letter this one answers or rests on, as printed in its text."""
+REF_ID = validate.Regexp(r"^[0-9a-f]{32}$", error=Msg("Id surat: 32 karakter heksadesimal.", "id_tidak_valid"))
 
+
+class RujukanSchema(BaseSchema):
+    """A letter this one answers or rests on, as printed in its text.
+
+    ``id`` names a letter of this service (issued here, or registered with
+    ``POST /api/v1/surat-luar``); the service then fills nomor, tanggal and
+    hal from its registry. Without ``id`` the letter came from outside and is
+    registered as an outside reference when this letter is issued.
+    """
+
+    id = Teks(validate=REF_ID, metadata={"description": "Id surat di layanan ini (surat atau surat luar)"})
     nomor = text(120)
     tanggal = Tanggal(required=True)
     hal = text(300)

@@ -13,20 +13,26 @@ Region rules read from ``[aturan.jawaban]``:
 ``rekomendasi_ppk``
     article requiring the PPK's recommendation before answering (absent:
     not required).
+``lintas_instansi``
+    ``{usulan, jawaban}``: across instansi the answer takes two letters (TL
+    Ps 15 e, BGO Ps 6(4) e): the PPK dituju sends it with the list of people
+    to the Pejabat yang Berwenang of its own instansi (``usulan``), who then
+    answers the Pejabat yang Berwenang of the requesting instansi
+    (``jawaban``). Absent: the region has no route across instansi.
 """
 
 from __future__ import annotations
 
 from ..errors import Finding
 from ..regions import RegionProfile
-from .checks import Checker
+from .checks import Checker, same_instansi
 from .common import JALUR, JangkaWaktuSchema, KepadaSchema, PejabatSchema, RujukanSchema, SuratSchema
 from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
 
 JENIS = "jawaban"
 JUDUL = "Surat Jawaban Permohonan Pelibatan"
 TEMPLATE = "jawaban.docx"
-RULE_KEYS = frozenset({"penandatangan", "alasan_penolakan", "daftar_pegawai", "rekomendasi_ppk"})
+RULE_KEYS = frozenset({"penandatangan", "alasan_penolakan", "daftar_pegawai", "rekomendasi_ppk", "lintas_instansi"})
 
 
 class RekomendasiSchema(BaseSchema):
@@ -47,10 +53,44 @@ class Schema(SuratSchema):
     catatan = Teks(validate=length(1, 2000))
 
 
+def tahap(data: dict) -> str:
+    """Which step of answering this letter is: ``usulan`` (the PPK dituju to
+    the Pejabat yang Berwenang of its own instansi, across instansi) or
+    ``jawaban`` (the answer itself). A request gets one letter of each step."""
+    if data["jalur"] == "lintas_instansi" and data["penandatangan"]["peran"] != "pyb":
+        return "usulan"
+    return "jawaban"
+
+
+def _route_across_instansi(c: Checker, data: dict) -> None:
+    """Across instansi the answer passes through the Pejabat yang Berwenang of each side."""
+    steps = c.rules["lintas_instansi"]
+    kepada, signer = data["kepada"], data["penandatangan"]
+    if signer["peran"] not in ("ppk", "pyb"):
+        c.add("/penandatangan/peran", "peran_tidak_sesuai",
+              "Jawaban lintas instansi ditandatangani PPK dituju (kepada Pejabat yang Berwenang) "
+              "atau Pejabat yang Berwenang (kepada Pejabat yang Berwenang instansi pemohon).", steps["usulan"])
+        return
+    usulan = tahap(data) == "usulan"
+    ref = steps["usulan" if usulan else "jawaban"]
+    if kepada["peran"] != "pyb":
+        c.add("/kepada/peran", "kepada_melalui_pyb",
+              "Jawaban lintas instansi disampaikan kepada Pejabat yang Berwenang.", ref)
+    elif same_instansi(kepada["unit"], signer["unit"]) != usulan:
+        c.add("/kepada/unit", "kepada_melalui_pyb",
+              "PPK dituju menyampaikan jawaban kepada Pejabat yang Berwenang instansinya sendiri."
+              if usulan else
+              "Pejabat yang Berwenang menyampaikan jawaban kepada Pejabat yang Berwenang instansi pemohon.",
+              ref)
+
+
 def check(data: dict, profile: RegionProfile) -> list[Finding]:
     c = Checker(profile, JENIS)
     rules = c.rules
-    c.role(data["penandatangan"], "/penandatangan", rules["penandatangan"], "Penjawab permohonan")
+    if data["jalur"] == "lintas_instansi" and "lintas_instansi" in rules:
+        _route_across_instansi(c, data)
+    else:
+        c.role(data["penandatangan"], "/penandatangan", rules["penandatangan"], "Penjawab permohonan")
     if data["keputusan"] == "penolakan":
         if not data["alasan"]:
             c.add("/alasan", "alasan_penolakan", "Penolakan wajib disertai alasan tertulis.",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from ..errors import Finding
 from ..regions import RegionProfile
 from .checks import Checker
-from .common import JangkaWaktuSchema, PejabatSchema, SuratSchema, UnitRefSchema
+from .common import JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import Daftar, Logika, Objek, Teks, length, text
 
 JENIS = "keputusan-tim-kerja"
@@ -43,6 +43,8 @@ class Schema(SuratSchema):
     tugas_tim = Daftar(Teks(validate=length(1, 1000)), required=True, validate=length(1, 20))
     jangka_waktu = Objek(JangkaWaktuSchema)
     sumber_biaya = Teks(validate=length(1, 300))
+    dasar = Daftar(Objek(RujukanSchema), load_default=list, validate=length(0, 20), metadata={
+        "description": "Surat penugasan anggota tim; dengan id, anggota diisi dari surat itu"})
 
 
 def check(data: dict, profile: RegionProfile) -> list[Finding]:

@@ -10,6 +10,12 @@ Region rules read from ``[aturan.penugasan]``:
     in HSS, ``persetujuan`` elsewhere).
 ``tembusan``
     route → list of ``{peran, pasal, keterangan}``: copies that must be sent.
+``sukarela``
+    ``{peran, unit, pasal, persetujuan}``: who signs the assignment that ends
+    a voluntary application: an official holding ``peran`` in the
+    applicant's own unit (``unit = "asal"``) or in the unit that owns the
+    work (``"tujuan"``); ``persetujuan`` is the article making the
+    assignment wait for the approval of the application.
 """
 
 from __future__ import annotations
@@ -17,22 +23,21 @@ from __future__ import annotations
 from ..errors import Finding
 from ..regions import RegionProfile
 from .checks import Checker
-from .common import JALUR, JangkaWaktuSchema, PejabatSchema, SuratSchema, UnitRefSchema
-from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
+from .common import JALUR, JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
+from .fields import Daftar, Objek, Teks, length, one_of, text
 
 JENIS = "penugasan"
 JUDUL = "Surat Penugasan"
 TEMPLATE = "penugasan.docx"
-RULE_KEYS = frozenset({"penandatangan", "dasar", "tembusan"})
+RULE_KEYS = frozenset({"penandatangan", "dasar", "tembusan", "sukarela"})
 
 JENIS_DASAR = ("permohonan", "persetujuan", "pengajuan_sukarela", "lainnya")
 
 
-class DasarSchema(BaseSchema):
+class DasarSchema(RujukanSchema):
+    """A basis letter; with ``id`` its jenis, nomor, tanggal and hal come from the registry."""
+
     jenis = Teks(required=True, validate=one_of(JENIS_DASAR))
-    nomor = text(120)
-    tanggal = Tanggal(required=True)
-    hal = text(300)
 
 
 class Schema(SuratSchema):
@@ -48,10 +53,11 @@ class Schema(SuratSchema):
 def check(data: dict, profile: RegionProfile) -> list[Finding]:
     c = Checker(profile, JENIS)
     rules = c.rules
-    c.role(data["penandatangan"], "/penandatangan", rules["penandatangan"], "Penanda tangan surat penugasan")
+    kinds = {d["jenis"] for d in data["dasar"]}
+    signer_rule = rules["sukarela"] if "pengajuan_sukarela" in kinds else rules["penandatangan"]
+    c.role(data["penandatangan"], "/penandatangan", signer_rule, "Penanda tangan surat penugasan")
     if data["bentuk"] == "individu" and len(data["pegawai"]) != 1:
         c.add("/pegawai", "penugasan_individu", "Penugasan individu menugaskan tepat satu orang.", "nasional")
-    kinds = {d["jenis"] for d in data["dasar"]}
     needed = rules["dasar"]
     if data.get("jalur") != "dalam_unit" and "pengajuan_sukarela" not in kinds and needed["jenis"] not in kinds:
         c.add("/dasar", "dasar_penugasan",

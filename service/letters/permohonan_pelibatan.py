@@ -18,6 +18,11 @@ Region rules read from ``[aturan.permohonan-pelibatan]``:
     route → list of ``{peran, pasal}``: copies that must be sent.
 ``isi_minimum``
     content → article: the four minimum contents.
+``penerusan``
+    article by which the Pejabat yang Berwenang forwards a request across
+    instansi to the Pejabat yang Berwenang of the other instansi (TL Ps 15 b,
+    BGO Ps 6(4) b): a request signed by ``pyb`` that refers (``rujukan``) to
+    the unit's own request. Absent: no route across instansi.
 """
 
 from __future__ import annotations
@@ -27,13 +32,13 @@ from marshmallow import validate
 from ..errors import Finding
 from ..regions import RegionProfile
 from .checks import Checker, same_instansi
-from .common import JALUR, JangkaWaktuSchema, KepadaSchema, SuratSchema, UnitRefSchema
+from .common import JALUR, JangkaWaktuSchema, KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import BaseSchema, Bilangan, Daftar, Msg, Objek, Teks, length, one_of, text
 
 JENIS = "permohonan-pelibatan"
 JUDUL = "Surat Permohonan Pelibatan"
 TEMPLATE = "permohonan_pelibatan.docx"
-RULE_KEYS = frozenset({"jalur", "dalam_unit", "penandatangan", "kepada", "tembusan", "isi_minimum"})
+RULE_KEYS = frozenset({"jalur", "dalam_unit", "penandatangan", "kepada", "tembusan", "isi_minimum", "penerusan"})
 
 ISI = {
     "maksud_tujuan": "maksud dan tujuan permohonan",
@@ -62,12 +67,34 @@ class Schema(SuratSchema):
     target_kinerja = Teks(validate=length(1, 2000))
     jangka_waktu = Objek(JangkaWaktuSchema)
     kebutuhan = Daftar(Objek(KebutuhanSchema), load_default=list, validate=length(0, 20))
+    rujukan = Objek(RujukanSchema, metadata={
+        "description": "Penerusan lintas instansi: permohonan unit pemilik kinerja yang diteruskan"})
+
+
+def is_forwarding(data: dict, rules) -> bool:
+    """A request the Pejabat yang Berwenang forwards across instansi."""
+    return data["jalur"] == "lintas_instansi" and data["penandatangan"]["peran"] == "pyb" and "penerusan" in rules
+
+
+def _check_forwarding(c: Checker, data: dict) -> None:
+    ref = c.rules["penerusan"]
+    if "rujukan" not in data:
+        c.add("/rujukan", "penerusan_tanpa_rujukan",
+              "Penerusan permohonan oleh Pejabat yang Berwenang menyebut permohonan unit pemilik kinerja "
+              "yang diteruskan.", ref)
+    kepada = data["kepada"]
+    if kepada["peran"] != "pyb" or not same_instansi(kepada["unit"], data["unit_tujuan"]):
+        c.add("/kepada", "kepada_melalui_pyb",
+              "Permohonan diteruskan kepada Pejabat yang Berwenang instansi yang dituju.", ref)
 
 
 def check(data: dict, profile: RegionProfile) -> list[Finding]:
     c = Checker(profile, JENIS)
     rules = c.rules
     c.required_contents(data, rules["isi_minimum"], ISI)
+    if is_forwarding(data, rules):
+        _check_forwarding(c, data)
+        return c.findings
 
     signer = data["penandatangan"]
     c.role(signer, "/penandatangan", rules["penandatangan"], "Penandatangan permohonan")

@@ -1,0 +1,92 @@
+"""The chain of letters over HTTP: the chain around a letter, a draft of the
+next letter filled from an earlier one, and letters registered from outside."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..chain import Known, chain_of, draft
+from ..chain.outside import register_outside
+from ..errors import NotFound
+from ..letters import LETTER_TYPES
+from ..models import SuratLuar
+from .body import json_body
+from .schemas import RantaiSchema, SuratLuarSchema
+from .surat import as_utc, services
+
+blp = Blueprint("rantai", __name__, url_prefix="/api/v1", description="Rantai surat dan surat dari luar")
+
+_NOT_FOUND = {"description": "Tidak ditemukan", "content": {"application/problem+json": {"schema": "Problem"}}}
+
+
+def _letter_out(known: Known, history) -> dict:
+    links = None if known.luar else {
+        "self": url_for("surat.SuratItem", surat_id=known.id),
+        "pdf": url_for("surat.SuratPdf", surat_id=known.id),
+    }
+    return {
+        "id": known.id, "jenis": known.jenis, "keputusan": known.keputusan, "wilayah": known.wilayah,
+        "nomor": known.nomor, "tanggal": known.tanggal, "hal": known.hal, "status": known.status,
+        "luar": known.luar, "tautan": links,
+        "riwayat": [{"waktu": as_utc(r.waktu), "aksi": r.aksi, "oleh": r.oleh, "sha256": r.sha256}
+                    for r in history.get(known.id, ())],
+    }
+
+
+@blp.route("/surat/<string:surat_id>/rantai")
+class Rantai(MethodView):
+    @blp.response(200, RantaiSchema)
+    @blp.doc(responses={"404": _NOT_FOUND})
+    def get(self, surat_id):
+        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, dengan status dan riwayat tiap surat."""
+        with services().sessions() as session:
+            letters, links, history = chain_of(session, surat_id)
+        return {
+            "surat": [_letter_out(k, history) for k in letters],
+            "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links],
+        }
+
+
+@blp.route("/surat/<string:surat_id>/konsep/<string:jenis>")
+class Konsep(MethodView):
+    @blp.response(200, description="Isi surat baru, terisi dari surat ini; lengkapi lalu kirim ke POST /surat/<jenis>")
+    @blp.doc(responses={"404": _NOT_FOUND})
+    def get(self, surat_id, jenis):
+        """Konsep surat berikutnya dalam rantai (jawaban, penerusan, penugasan, keputusan) dari surat ini."""
+        if jenis not in LETTER_TYPES:
+            raise NotFound(f"Jenis surat '{jenis}' tidak dikenal; yang tersedia: {', '.join(LETTER_TYPES)}.")
+        with services().sessions() as session:
+            return draft(session, surat_id, jenis, services().profiles)
+
+
+def _luar_out(luar: SuratLuar) -> dict:
+    return {"id": luar.id, "wilayah": luar.wilayah, "jenis": luar.jenis, "nomor": luar.nomor,
+            "tanggal": luar.tanggal, "hal": luar.hal, "isi": luar.isi, "dibuat": as_utc(luar.dibuat)}
+
+
+@blp.route("/surat-luar")
+class SuratLuarList(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": "SuratLuarIn"}}},
+             responses={"409": {"description": "Sudah terdaftar (nomor dan tanggal sama)",
+                                "content": {"application/problem+json": {"schema": "Problem"}}}})
+    @blp.response(201, SuratLuarSchema)
+    def post(self):
+        """Daftarkan surat dari luar layanan (mis. permohonan atau persetujuan instansi lain) agar dapat dirujuk dengan id."""
+        with services().sessions.begin() as session:
+            luar = register_outside(session, services().profiles, json_body())
+        return _luar_out(luar)
+
+
+@blp.route("/surat-luar/<string:luar_id>")
+class SuratLuarItem(MethodView):
+    @blp.response(200, SuratLuarSchema)
+    @blp.doc(responses={"404": _NOT_FOUND})
+    def get(self, luar_id):
+        """Satu surat dari luar yang terdaftar."""
+        with services().sessions() as session:
+            luar = session.get(SuratLuar, luar_id)
+        if luar is None:
+            raise NotFound(f"Surat luar {luar_id} tidak ditemukan.")
+        return _luar_out(luar)

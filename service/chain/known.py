@@ -1,0 +1,89 @@
+"""The letters a chain rule can look at: issued here, or registered from outside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Surat, SuratLuar, Tautan
+
+
+@dataclass(frozen=True)
+class Known:
+    """One letter of a chain, whichever registry holds it.
+
+    ``data`` is the request as issued for a letter of this service, and what
+    was registered (pengirim, keputusan, pegawai, jangka_waktu…) for a letter
+    from outside; rules read it the same way and skip what an outside letter
+    does not say.
+    """
+
+    id: str
+    luar: bool
+    jenis: str
+    wilayah: str
+    nomor: str
+    tanggal: dt.date
+    hal: str
+    status: str
+    dibuat: dt.datetime | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of_surat(cls, surat: Surat) -> "Known":
+        return cls(surat.id, False, surat.jenis, surat.wilayah, surat.nomor, surat.tanggal, surat.hal,
+                   surat.status, surat.dibuat, surat.permintaan)
+
+    @classmethod
+    def of_luar(cls, luar: SuratLuar) -> "Known":
+        return cls(luar.id, True, luar.jenis, luar.wilayah, luar.nomor, luar.tanggal, luar.hal,
+                   "surat_luar", luar.dibuat, luar.isi or {})
+
+    @property
+    def keputusan(self) -> str | None:
+        return self.data.get("keputusan")
+
+    @property
+    def pegawai_nip(self) -> set[str] | None:
+        """NIPs of the people the letter names, or None when it does not say."""
+        people = self.data.get("pegawai")
+        return None if people is None else {p["nip"] for p in people}
+
+    def citation(self) -> str:
+        """How a message names this letter: nomor and date."""
+        return f"nomor {self.nomor} tanggal {self.tanggal:%d-%m-%Y}"
+
+    def reference(self) -> dict:
+        """The letter as a ``rujukan`` of another letter prints it."""
+        return {"id": self.id, "nomor": self.nomor, "tanggal": self.tanggal.isoformat(), "hal": self.hal}
+
+
+def resolve(session: Session, ref_id: str) -> Known | None:
+    """The letter ``ref_id`` names, in either registry."""
+    surat = session.get(Surat, ref_id)
+    if surat is not None:
+        return Known.of_surat(surat)
+    luar = session.get(SuratLuar, ref_id)
+    return Known.of_luar(luar) if luar is not None else None
+
+
+def find_outside(session: Session, wilayah: str, ref: Mapping) -> Known | None:
+    """An outside letter already registered with this nomor and date."""
+    luar = session.scalars(select(SuratLuar).where(
+        SuratLuar.wilayah == wilayah, SuratLuar.nomor == ref["nomor"], SuratLuar.tanggal == ref["tanggal"],
+    )).first()
+    return Known.of_luar(luar) if luar is not None else None
+
+
+def linked_to(session: Session, ref_id: str, hubungan: str) -> list[Known]:
+    """Letters of this service that answer/forward/rest on ``ref_id``, oldest first."""
+    rows = session.scalars(
+        select(Surat).join(Tautan, Tautan.surat_id == Surat.id)
+        .where(Tautan.rujukan_id == ref_id, Tautan.hubungan == hubungan)
+        .order_by(Surat.dibuat, Surat.id)
+    ).all()
+    return [Known.of_surat(s) for s in rows]

@@ -1,0 +1,67 @@
+"""Registering a letter that came from outside the service, so that letters
+here can name it by id and the rules across letters can read what it says."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Finding, InvalidRequest
+from ..letters.common import JALUR, JangkaWaktuSchema, UnitRefSchema
+from ..letters.fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
+from ..letters.nip import NIP
+from ..models import SuratLuar
+from ..regions import RegionProfile
+from ..validation import WILAYAH_SOURCE, load
+
+IDENTITY = ("wilayah", "jenis", "nomor", "tanggal", "hal")
+
+
+class PegawaiLuarSchema(BaseSchema):
+    nama = text(150)
+    nip = NIP(required=True)
+
+
+class SuratLuarInSchema(BaseSchema):
+    """A letter from outside the service (e.g. a request or an approval of another instansi).
+
+    What it releases (``pegawai``) and for how long (``jangka_waktu``) are
+    optional; the rules across letters check what is given.
+    """
+
+    wilayah = text(60, metadata={"description": "Wilayah yang registernya menyimpan rujukan ini"})
+    jenis = Teks(required=True, validate=one_of(
+        ("permohonan-pelibatan", "jawaban", "penugasan", "pengajuan-sukarela", "lainnya")))
+    nomor = text(120)
+    tanggal = Tanggal(required=True)
+    hal = text(300)
+    pengirim = Objek(UnitRefSchema)
+    jalur = Teks(validate=one_of(JALUR))
+    keputusan = Teks(validate=one_of(("persetujuan", "penolakan")))
+    pegawai = Daftar(Objek(PegawaiLuarSchema), validate=length(0, 50))
+    jangka_waktu = Objek(JangkaWaktuSchema)
+
+
+def register_outside(session: Session, profiles: Mapping[str, RegionProfile], payload: Any) -> SuratLuar:
+    """Validate and add an outside letter to ``session``.
+
+    :raises InvalidRequest: the payload breaks the schema, or names an unknown region.
+    :raises Conflict: the region's register already holds a letter with this nomor and tanggal.
+    """
+    schema = SuratLuarInSchema()
+    data = load(schema, payload)
+    if data["wilayah"] not in profiles:
+        raise InvalidRequest([Finding("/wilayah", "wilayah_tidak_dikenal",
+                                      f"Wilayah '{data['wilayah']}' tidak dikenal.", WILAYAH_SOURCE)])
+    fixed = {k: data.pop(k) for k in IDENTITY}
+    existing = session.scalars(select(SuratLuar.id).where(
+        SuratLuar.wilayah == fixed["wilayah"], SuratLuar.nomor == fixed["nomor"],
+        SuratLuar.tanggal == fixed["tanggal"])).first()
+    if existing:
+        raise Conflict(f"Surat ini sudah terdaftar dengan id {existing}.")
+    luar = SuratLuar(**fixed, isi=schema.dump(data))
+    session.add(luar)
+    session.flush()  # the id and timestamps, for the caller's answer
+    return luar
