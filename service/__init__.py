@@ -18,7 +18,7 @@ from .config import Settings, load_settings
 from . import timing
 from .errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .models import Base
+from .models import create_schema
 from .numbering import Sequencer
 from .pipeline import Services
 from .regions import load_profiles
@@ -50,6 +50,7 @@ def _converter(settings: Settings):
     pool = ConverterPool(
         size=settings.converter_count or None,
         timeout=settings.converter_timeout,
+        recycle_after=settings.converter_recycle_after,
         soffice=settings.soffice,
         workdir=settings.instance_dir / "konversi",
     )
@@ -71,7 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     app.json.ensure_ascii = False
 
     engine = _engine(settings)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     app.extensions["suratkerja"] = Services(
         settings=settings,
         profiles=load_profiles(PROFILE_RULE_KEYS),

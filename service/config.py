@@ -33,6 +33,8 @@ class Settings:
     """LibreOffice processes kept warm; 0 = one per CPU core."""
     converter_timeout: float = 30.0
     """Seconds a conversion may take before its process is killed and replaced."""
+    converter_recycle_after: int = 500
+    """Letters a LibreOffice process converts before a fresh one replaces it (its memory only grows)."""
     soffice: str = "soffice"
     max_request_bytes: int = 512 * 1024
     """Largest JSON body accepted; larger gets 413."""
@@ -105,6 +107,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
         if values[key] is not None:
             values[key] = Path(values[key])
     settings = replace(Settings(), **values)
-    if settings.converter_timeout <= 0 or settings.max_request_bytes <= 0:
-        raise ConfigError("converter_timeout and max_request_bytes must be positive")
+    positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
+    if any(getattr(settings, key) <= 0 for key in positive):
+        raise ConfigError(f"{', '.join(positive)} must be positive")
     return settings

@@ -26,6 +26,19 @@ class Base(DeclarativeBase):
     pass
 
 
+def create_schema(engine) -> None:
+    """Create the tables, and any index added to a table since the registry was made.
+
+    ``create_all`` skips a table that exists, with its indexes; an index
+    added later (such as the one verification looks files up by) is
+    created here, so an existing registry does not stay slow.
+    """
+    Base.metadata.create_all(engine)
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -88,8 +101,8 @@ class Riwayat(Base):
     that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``."""
     oleh: Mapped[str | None] = mapped_column(String(200), nullable=True)
     """Who: the signer's name and NIP, or the client that issued."""
-    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    """The file this step produced."""
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """The file this step produced; verification finds an uploaded file's letter by it."""
 
 
 class SuratLuar(Base):

@@ -59,7 +59,7 @@ def _unlock(services: Services, nip: str, passphrase: str):
     if not path.is_file():
         raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
     try:
-        signer = signing.load_pkcs12_signer(path, passphrase)
+        signer = setup.keyring.unlock(path, passphrase)
     except signing.WrongPassphrase:
         setup.limiter.failed(nip)
         raise Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.") from None
@@ -73,7 +73,8 @@ def check_signer(services: Services, nip: str, passphrase: str, official: dict):
     """Unlock ``official``'s key with ``passphrase`` (for create-and-sign, before issuing)."""
     if nip != official["nip"]:
         raise Forbidden(f"Hanya {official['nama']} (NIP {format_nip(official['nip'])}) yang berhak menandatangani.")
-    return _unlock(services, nip, passphrase)
+    with stage("unlock"):
+        return _unlock(services, nip, passphrase)
 
 
 def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,

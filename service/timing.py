@@ -1,8 +1,8 @@
 """How long each step of a request took, in the W3C ``Server-Timing`` header.
 
-The issuing pipeline marks its stages (validate, number, render, convert,
-sign, store); a client or the benchmark reads them per request without
-profiling the server.
+The issuing pipeline marks its stages (unlock, validate, number, render,
+convert, sign, store); a client or the benchmark reads them per request
+without profiling the server.
 """
 
 from __future__ import annotations

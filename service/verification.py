@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 import signing
 
@@ -37,11 +37,15 @@ class UnreadablePdf(InvalidRequest):
 
 
 def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
-    """The letter whose stored file (any version) has ``sha256``, and whether it is the newest."""
+    """The letter whose stored file (any version) has ``sha256``, and whether it is the newest.
+
+    Every file a letter has had is in its history (issued, each signature),
+    looked up by index: the answer takes as long with ten letters as with
+    a hundred thousand.
+    """
     with services.sessions() as session:
-        surat = session.scalars(select(Surat).where(
-            or_(Surat.pdf_sha256 == sha256, Surat.signed_sha256 == sha256,
-                Surat.id.in_(select(Riwayat.surat_id).where(Riwayat.sha256 == sha256))))
+        surat = session.scalars(
+            select(Surat).join(Riwayat, Riwayat.surat_id == Surat.id).where(Riwayat.sha256 == sha256).limit(1)
         ).first()
     return (surat, surat.current_sha256 == sha256) if surat else None
 

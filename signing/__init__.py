@@ -14,7 +14,7 @@ from .devpki import is_development_certificate
 from .errors import SigningError, WrongPassphrase
 from .report import SignatureReport, VerificationReport
 from .sign import Appearance, PadesLevel, sign_pdf
-from .signers import KeySigner, Pkcs11Token, load_pkcs11_signer, load_pkcs12_signer
+from .signers import KeySigner, Pkcs11Token, Pkcs12Keyring, load_pkcs11_signer, load_pkcs12_signer
 from .timestamps import (
     KeyTimeStamper,
     LocalTsa,
@@ -31,6 +31,7 @@ __all__ = [
     "LocalTsa",
     "PadesLevel",
     "Pkcs11Token",
+    "Pkcs12Keyring",
     "SignatureReport",
     "SigningError",
     "VerificationReport",

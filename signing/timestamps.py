@@ -14,7 +14,8 @@
       suratkerja-tsa DEVPKI_DIR [--host 127.0.0.1] [--port 8318]
 
 * :func:`http_timestamper` is the client: pyHanko's ``HTTPTimeStamper``
-  with a timeout, so a dead TSA fails a signature instead of hanging it.
+  with a timeout, so a dead TSA fails a signature instead of hanging it, and
+  a kept-alive connection per thread (:class:`KeepAliveTimeStamper`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from asn1crypto import cms, core, pem, tsp, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+import requests
 from pyhanko.sign import general
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 logger = logging.getLogger(__name__)
@@ -106,6 +109,8 @@ def load_dev_timestamper(pki_dir: str | Path) -> KeyTimeStamper:
 
 class _TsaHandler(BaseHTTPRequestHandler):
     server: _TsaServer
+    protocol_version = "HTTP/1.1"  # keep-alive: every answer has a Content-Length
+    disable_nagle_algorithm = True  # headers and body go out as two writes; no 40 ms delayed-ACK wait
 
     def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
         try:
@@ -189,9 +194,46 @@ def start_local_tsa(
     return LocalTsa(timestamper, host, port).start()
 
 
+class KeepAliveTimeStamper(HTTPTimeStamper):
+    """pyHanko's HTTP time-stamp client over one kept-alive connection per thread.
+
+    The stock client opens an aiohttp session for every signature (each
+    signature runs on an event loop of its own, so it cannot keep one),
+    which builds a TLS context, CA bundle and all, even for plain HTTP:
+    about half the cost of a time stamp. This one posts through a
+    ``requests`` session kept per thread. Blocking inside the coroutine is
+    harmless: pyHanko runs it alone on its own loop.
+    """
+
+    def __init__(self, url: str, timeout: float):
+        super().__init__(url, timeout=timeout)
+        self._local = threading.local()
+
+    def _http(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        try:
+            response = self._http().post(
+                self.url, data=req.dump(), headers=self.request_headers(), timeout=self.timeout
+            )
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            raise TimestampRequestError("Error while contacting timestamp service") from exc
+        content_type = response.headers.get("Content-Type")
+        if content_type != "application/timestamp-reply":
+            raise TimestampRequestError(
+                f"Timestamp server answered {content_type}, not application/timestamp-reply"
+            )
+        return tsp.TimeStampResp.load(response.content)
+
+
 def http_timestamper(url: str, timeout: float = 10.0) -> HTTPTimeStamper:
     """RFC 3161 client for the TSA at ``url``, giving up after ``timeout`` s."""
-    return HTTPTimeStamper(url, timeout=timeout)
+    return KeepAliveTimeStamper(url, timeout=timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,7 +85,12 @@ def test_stop_leaves_no_soffice_behind(tmp_path):
     pool = ConverterPool(size=1, workdir=tmp_path).start()
     pids = pool.pids()
     pool.stop()
-    deadline = time.monotonic() + 10  # SIGKILLed children take a moment to be reaped
+    assert groups_gone(pids)
+
+
+def groups_gone(pids: list[int], within: float = 10.0) -> bool:
+    """Whether the process groups of ``pids`` are all gone (SIGKILLed children take a moment to be reaped)."""
+    deadline = time.monotonic() + within
     alive = set(pids)
     while alive and time.monotonic() < deadline:
         for pid in list(alive):
@@ -94,4 +99,14 @@ def test_stop_leaves_no_soffice_behind(tmp_path):
             except ProcessLookupError:
                 alive.discard(pid)
         time.sleep(0.1)
-    assert not alive
+    return not alive
+
+
+def test_a_worn_converter_is_replaced_between_letters(tmp_path):
+    """After its share of letters a process is swapped for a fresh one; no letter waits on a failure."""
+    with ConverterPool(size=1, timeout=30, workdir=tmp_path, recycle_after=2) as pool:
+        first = pool.pids()
+        texts = [f"Surat nomor {i} sebelum dan sesudah pergantian" for i in range(3)]
+        assert [t in pdf_text(pool.convert(letter_docx(t))) for t in texts] == [True] * 3  # the third on the new one
+        assert len(pool.pids()) == 1 and pool.pids() != first
+        assert groups_gone(first)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import shutil
 import zipfile
 from xml.etree import ElementTree
 
@@ -14,7 +16,7 @@ from service import bahasa
 from service.config import REPO_ROOT
 from service.chain import PROFILE_RULE_KEYS
 from service.regions import load_profiles
-from service.render import clean, render_letter
+from service.render import clean, render_letter, slim_template
 from service.validation import validate_letter
 
 from .conftest import sample
@@ -102,3 +104,48 @@ def test_every_template_marks_the_signature_area(jenis, names):
         root = ElementTree.fromstring(z.read("word/document.xml"))
     marks = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")]
     assert sorted(marks) == sorted(names)
+
+
+def _styles(docx: bytes) -> tuple[set[str], set[str]]:
+    """The style ids a package defines, and the parts it holds."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        root = ElementTree.fromstring(z.read("word/styles.xml"))
+        return {s.get(f"{W}styleId") for s in root.iter(f"{W}style")}, set(z.namelist())
+
+
+@pytest.mark.parametrize("jenis", ["permohonan_pelibatan", "pengajuan_sukarela", "keputusan_tim_kerja"])
+def test_slimming_keeps_every_style_the_letter_uses(jenis):
+    original = (REPO_ROOT / "letter_templates" / f"{jenis}.docx").read_bytes()
+    slim = slim_template(original)
+    kept, parts = _styles(slim)
+    before, _ = _styles(original)
+    with zipfile.ZipFile(io.BytesIO(slim)) as z:
+        used = {e.get(f"{W}val") for name in z.namelist() if name.startswith("word/") and name.endswith(".xml")
+                and "styles" not in name for e in ElementTree.fromstring(z.read(name)).iter()
+                if e.tag in (f"{W}pStyle", f"{W}rStyle", f"{W}tblStyle")}
+    assert used and used <= kept < before
+    assert "word/stylesWithEffects.xml" not in parts
+    doc = Document(io.BytesIO(slim))  # still a document Word and python-docx open
+    assert [p.text for p in doc.paragraphs] == [p.text for p in Document(io.BytesIO(original)).paragraphs]
+
+
+def test_an_edited_template_is_used_for_the_next_letter(tmp_path):
+    """Staff edit a template while the service runs; the next letter shows the edit."""
+    templates = tmp_path / "letter_templates"
+    shutil.copytree(REPO_ROOT / "letter_templates", templates)
+    valid = validate_letter("permohonan-pelibatan", sample("hulu-sungai-selatan", "permohonan-pelibatan"),
+                            load_profiles(PROFILE_RULE_KEYS))
+
+    def rendered_text() -> str:
+        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=templates)
+        return _text_and_breaks(docx)[0]
+
+    assert "Demikian permohonan ini" in rendered_text()
+    path = templates / valid.letter_type.template
+    doc = Document(path)
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            run.text = run.text.replace("Demikian permohonan ini", "Demikian surat ini")
+    doc.save(path)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert "Demikian surat ini" in rendered_text() and "Demikian permohonan ini" not in rendered_text()

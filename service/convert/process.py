@@ -61,6 +61,7 @@ class SofficeProcess:
             start_new_session=True,
         )
         self.pid = self.proc.pid
+        self.conversions = 0
         self.desktop = self._connect(port)
         logger.info("soffice %d ready on port %d", self.pid, port)
 
@@ -101,6 +102,7 @@ class SofficeProcess:
             ))
         finally:
             doc.close(True)
+        self.conversions += 1
         return target.read_bytes()
 
     def kill(self) -> None:

@@ -1,0 +1,189 @@
+"""The service as a user runs it: a TOML config, ``suratkerja devpki``, ``suratkerja serve``.
+
+Everything lives in a temporary instance directory. The service and every
+LibreOffice process under it are stopped on exit, on Ctrl+C and on errors:
+the converters run in sessions of their own, so they are found by walking
+the process tree and killed by their own process group.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from workload import REPO
+
+SURATKERJA = REPO / ".venv" / "bin" / "suratkerja"
+READY_TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(instance: Path, port: int, converters: int) -> Path:
+    """The TOML a user would write; ``converters`` 0 = one per core (the default)."""
+    config = instance / "suratkerja.toml"
+    config.write_text(
+        f'instance_dir = "{instance}"\n'
+        f'base_url = "http://127.0.0.1:{port}"\n'
+        f"converter_count = {converters}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def make_devpki(env: dict) -> None:
+    subprocess.run([str(SURATKERJA), "devpki"], env=env, check=True, capture_output=True, timeout=300)
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of ``pid``, whichever of its threads started them (from /proc, no psutil needed)."""
+    found = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in path.read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
+def command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """``VmRSS`` and ``VmHWM`` (peak RSS) of ``pid`` in KiB; empty if it is gone."""
+    values = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0])
+    except OSError:
+        return {}
+    return values
+
+
+class Service:
+    """``suratkerja serve`` on a free loopback port, in its own process group."""
+
+    def __init__(self, instance: Path, converters: int = 0, threads: int = 8):
+        self.instance = instance
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "SURATKERJA_CONFIG": str(write_config(instance, self.port, converters))}
+        self.threads = threads
+        self.proc: subprocess.Popen | None = None
+        self._groups: dict[int, str] = {}
+        """Process groups seen under the service, and the command of their leader."""
+
+    @property
+    def pki(self) -> Path:
+        return self.instance / "pki"
+
+    def __enter__(self) -> "Service":
+        make_devpki(self.env)
+        self.log = open(self.instance / "service.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(SURATKERJA), "serve", "--port", str(self.port), "--threads", str(self.threads)],
+            env=self.env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the service exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                if requests.get(f"{self.url}/api/v1/wilayah", timeout=2).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("the service did not become ready")
+
+    def converters(self) -> list[int]:
+        """The ``soffice.bin`` processes under the service (remembered for clean-up)."""
+        below = descendants(self.proc.pid)
+        for pid in below:
+            self._remember_group(pid)
+        return [p for p in below if command_name(p) == "soffice.bin"]
+
+    def _remember_group(self, pid: int) -> None:
+        try:
+            group = os.getpgid(pid)
+        except ProcessLookupError:
+            return
+        if group != self.proc.pid:
+            self._groups.setdefault(group, command_name(group))
+
+    def memory(self) -> dict:
+        """RSS now and at peak, in MiB, of the service process and of each converter."""
+        return {
+            "service": _mib(memory_kib(self.proc.pid)),
+            "converters": [_mib(memory_kib(p)) for p in self.converters()],
+        }
+
+    def stop(self) -> None:
+        """Stop the service, then kill the LibreOffice processes it leaves behind.
+
+        SIGTERM, not Ctrl+C: a program started in the background ignores
+        SIGINT, and so would the service. Its converters are killed here.
+        """
+        if self.proc is None:
+            return
+        self.converters()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        for group, command in self._groups.items():
+            if command and command_name(group) == command:  # still that leader, not a reused pid
+                _kill_group(group)
+        self.log.close()
+        self.proc = None
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _mib(kib: dict[str, int]) -> dict[str, float]:
+    return {("rss_mib" if k == "VmRSS" else "peak_rss_mib"): round(v / 1024, 1) for k, v in kib.items()}
