@@ -21,13 +21,14 @@ import threading
 import time
 from pathlib import Path
 
+from ..config import Settings
 from .errors import ConversionFailed
 from .process import SofficeProcess
 
 logger = logging.getLogger(__name__)
 
-RECYCLE_AFTER = 500
-"""Letters a LibreOffice process converts before a fresh one takes its place."""
+RECYCLE_AFTER = Settings.converter_recycle_after
+"""Letters a LibreOffice process converts before a fresh one takes its place (the setting's default)."""
 
 
 class ConverterPool:
