@@ -149,10 +149,15 @@ class Service:
             self._groups.setdefault(group, command_name(group))
 
     def memory(self) -> dict:
-        """RSS now and at peak, in MiB, of the service process and of each converter."""
+        """RSS now and at peak, in MiB, of the service process and of each converter.
+
+        A converter is its ``soffice.bin`` and the UNO worker leading its
+        process group; their peaks are added (an upper bound: they need not
+        peak together).
+        """
         return {
             "service": _mib(memory_kib(self.proc.pid)),
-            "converters": [_mib(memory_kib(p)) for p in self.converters()],
+            "converters": [_mib(_converter_kib(p)) for p in self.converters()],
         }
 
     def stop(self) -> None:
@@ -183,6 +188,15 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _converter_kib(soffice_bin: int) -> dict[str, int]:
+    try:
+        worker = os.getpgid(soffice_bin)
+    except ProcessLookupError:
+        return {}
+    parts = [memory_kib(soffice_bin), memory_kib(worker) if worker != soffice_bin else {}]
+    return {key: sum(part.get(key, 0) for part in parts) for key in parts[0]}
 
 
 def _mib(kib: dict[str, int]) -> dict[str, float]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -110,3 +112,23 @@ def test_a_worn_converter_is_replaced_between_letters(tmp_path):
         assert [t in pdf_text(pool.convert(letter_docx(t))) for t in texts] == [True] * 3  # the third on the new one
         assert len(pool.pids()) == 1 and pool.pids() != first
         assert groups_gone(first)
+
+
+def test_no_soffice_outlives_a_killed_service(tmp_path):
+    """A service that dies without stopping its pool (SIGKILL, OOM) takes its LibreOffice with it."""
+    with subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys, time\n"
+            "from service.convert import ConverterPool\n"
+            f"pool = ConverterPool(size=2, workdir={str(tmp_path)!r}).start()\n"
+            "print(*pool.pids(), flush=True)\n"
+            "time.sleep(600)\n"
+        )],
+        stdout=subprocess.PIPE, text=True,
+    ) as service:
+        try:
+            pids = [int(p) for p in service.stdout.readline().split()]
+            assert len(pids) == 2 and not groups_gone(pids, within=0)
+        finally:
+            service.kill()
+    assert groups_gone(pids)

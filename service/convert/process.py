@@ -1,28 +1,28 @@
-"""One warm LibreOffice process and the PyUNO connection to it.
+"""One warm LibreOffice process, driven through its own UNO worker process.
 
-Each process has its own user profile (two soffice processes must never
-share one) and listens on its own loopback port. A conversion is a
-``loadComponentFromURL`` + ``storeToURL`` through the connection: about 70 ms
-for a one-page letter, against a second for a cold ``soffice --convert-to``.
+Each converter is a process group: :mod:`uno_worker` (its leader) and the
+soffice it starts. Each has its own user profile (two soffice processes must
+never share one) and its own loopback port. A conversion is a
+``loadComponentFromURL`` + ``storeToURL`` in the worker: about 70 ms for a
+one-page letter, against a second for a cold ``soffice --convert-to``. The
+DOCX and the PDF pass through files in the converter's directory; the pipe
+carries one short JSON line each way.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
+import sys
 from pathlib import Path
-
-import uno
-from com.sun.star.beans import PropertyValue
 
 logger = logging.getLogger(__name__)
 
-START_TIMEOUT = 60.0
+WORKER = Path(__file__).with_name("uno_worker.py")
 
 PDFA_FILTER = {
     "SelectPdfVersion": 2,  # PDF/A-2b
@@ -31,85 +31,66 @@ PDFA_FILTER = {
 }
 
 
-def _prop(name: str, value) -> PropertyValue:
-    prop = PropertyValue()
-    prop.Name, prop.Value = name, value
-    return prop
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class SofficeProcess:
-    """A started soffice with a live UNO desktop, converting one letter at a time."""
+    """A started converter with a live UNO desktop, converting one letter at a time.
+
+    ``pid`` is the worker's, which leads the process group soffice runs in.
+    """
 
     def __init__(self, soffice: str, workdir: Path, name: str):
         self.workdir = workdir / name
         shutil.rmtree(self.workdir, ignore_errors=True)
         (self.workdir / "profile").mkdir(parents=True)
-        port = _free_port()
         self.proc = subprocess.Popen(
-            [
-                soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
-                "--nolockcheck", f"-env:UserInstallation={(self.workdir / 'profile').as_uri()}",
-                f"--accept=socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext",
-            ],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            # -I: the worker sees neither the service's directory nor PYTHON* variables
+            [sys.executable, "-I", str(WORKER), soffice, str(self.workdir), json.dumps(PDFA_FILTER)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
         )
         self.pid = self.proc.pid
         self.conversions = 0
-        self.desktop = self._connect(port)
-        logger.info("soffice %d ready on port %d", self.pid, port)
+        ready = self._receive()
+        if "ready" not in ready:
+            self.kill()
+            raise RuntimeError(f"converter {self.pid} did not start: {ready.get('error')}")
+        logger.info("converter %d ready (soffice %d)", self.pid, ready["soffice"])
 
-    def _connect(self, port: int):
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
-                return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-            except Exception:  # NoConnectException until soffice listens
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError(f"soffice {self.pid} did not start") from None
-                time.sleep(0.1)
+    def _receive(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:  # killed (by the watchdog, or from outside) or crashed
+            return {"error": f"converter {self.pid} is gone"}
+        return json.loads(line)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def convert(self, docx: bytes) -> bytes:
-        """DOCX bytes → PDF/A-2b bytes. Raises whatever UNO raises if soffice dies."""
+        """DOCX bytes → PDF/A-2b bytes.
+
+        :raises RuntimeError: LibreOffice failed, or the converter died (or was killed) meanwhile.
+        """
         source, target = self.workdir / "surat.docx", self.workdir / "surat.pdf"
         source.write_bytes(docx)
-        target.unlink(missing_ok=True)
-        doc = self.desktop.loadComponentFromURL(
-            source.as_uri(), "_blank", 0, (_prop("Hidden", True), _prop("ReadOnly", True)),
-        )
-        if doc is None:
-            raise RuntimeError("LibreOffice could not open the DOCX")
         try:
-            filter_data = uno.Any(
-                "[]com.sun.star.beans.PropertyValue",
-                tuple(_prop(k, v) for k, v in PDFA_FILTER.items()),
-            )
-            uno.invoke(doc, "storeToURL", (
-                target.as_uri(), (_prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)),
-            ))
-        finally:
-            doc.close(True)
+            self.proc.stdin.write(json.dumps({"source": str(source), "target": str(target)}).encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError as e:  # BrokenPipeError: the worker is gone
+            raise RuntimeError(f"converter {self.pid} is gone") from e
+        reply = self._receive()
+        if not reply.get("ok"):
+            raise RuntimeError(reply.get("error"))
         self.conversions += 1
         return target.read_bytes()
 
     def kill(self) -> None:
-        """Kill the whole process group (soffice forks oosplash/soffice.bin)."""
+        """Kill the whole process group: the worker, soffice's launcher and soffice.bin."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
         shutil.rmtree(self.workdir, ignore_errors=True)
