@@ -13,8 +13,9 @@ Typical use::
 from .devpki import is_development_certificate
 from .errors import SigningError, WrongPassphrase
 from .report import SignatureReport, VerificationReport
-from .sign import Appearance, PadesLevel, sign_pdf
+from .sign import PadesLevel, sign_pdf
 from .signers import KeySigner, Pkcs11Token, Pkcs12Keyring, load_pkcs11_signer, load_pkcs12_signer
+from .stamp import Appearance
 from .timestamps import (
     KeyTimeStamper,
     LocalTsa,

@@ -22,9 +22,10 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from asn1crypto import x509
+from asn1crypto import tsp, x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import (
     ECDSA,
@@ -36,6 +37,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+from pyhanko.sign.attributes import SigningCertificateV2Provider
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -52,6 +55,13 @@ def _asn1_cert(pyca_cert) -> x509.Certificate:
 
 class KeySigner(Signer):
     """A :class:`Signer` over an in-memory, already parsed private key.
+
+    Its signing-certificate-v2 attribute (hash, issuer and serial number of
+    the certificate: the same in every signature) is built once per
+    certificate and read back from DER. pyHanko builds it afresh for each
+    signature, and asn1crypto re-encodes a built value, field by field,
+    every time it is written out or copied: 9 of the 14 ms a signature
+    without time stamp took.
 
     :param private_key: RSA or EC key object from :mod:`cryptography`.
     :param signing_cert: the matching certificate (asn1crypto).
@@ -74,6 +84,13 @@ class KeySigner(Signer):
     def __repr__(self) -> str:
         return f"<KeySigner {self.signing_cert.subject.human_friendly!r}>"
 
+    def _signed_attr_providers(self, *args, **kwargs):
+        # pyHanko's internal hook for the providers of the signed attributes
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if type(provider) is SigningCertificateV2Provider:
+                provider = _ParsedSigningCertificate(provider.signing_cert)
+            yield provider
+
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
     ) -> bytes:
@@ -92,6 +109,19 @@ class KeySigner(Signer):
                 data, ECDSA(get_pyca_cryptography_hash(digest_algorithm))
             )
         raise SigningError(f"unsupported signature mechanism {algo}")
+
+
+class _ParsedSigningCertificate(SigningCertificateV2Provider):
+    """pyHanko's provider of the signing-certificate-v2 attribute, its value built once and read back from DER."""
+
+    async def build_attr_value(self, dry_run=False) -> tsp.SigningCertificateV2:
+        return _signing_certificate_v2(self.signing_cert.dump())
+
+
+@lru_cache(maxsize=4096)
+def _signing_certificate_v2(cert_der: bytes) -> tsp.SigningCertificateV2:
+    value = as_signing_certificate_v2(x509.Certificate.load(cert_der))
+    return tsp.SigningCertificateV2.load(value.dump())
 
 
 def load_pkcs12_signer(
