@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -96,8 +96,11 @@ def issue(services: Services, jenis: str, payload: Any) -> tuple[Surat, ValidLet
     return issue_prepared(services, prepared), prepared.valid
 
 
-def issue_prepared(services: Services, prepared: Prepared) -> Surat:
+def issue_prepared(services: Services, prepared: Prepared, before_record: Callable[[], object] | None = None) -> Surat:
     """Number, render, convert, store and record one prepared letter.
+
+    :param before_record: called once the PDF is made, before anything is
+        stored; what it raises leaves no letter and no used number.
 
     :raises InvalidRequest: another letter took what this one may only share
         with none (a second answer to one request, raced); nothing is kept.
@@ -128,6 +131,8 @@ def issue_prepared(services: Services, prepared: Prepared) -> Surat:
             hal=data["hal"], tanggal=tanggal, status=DRAFT,
             permintaan=_stored_request({**data, "tanggal": tanggal}),
         )
+        if before_record is not None:
+            before_record()
         signer = data["penandatangan"]
         with stage("store"):
             _record(services, key, surat, pdf, prepared.links,

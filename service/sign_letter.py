@@ -11,6 +11,7 @@ registry points at the newest.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, update
 
@@ -21,7 +22,7 @@ from .convert import find_destination
 from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
 from .letters.nip import format_nip
 from .models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
-from .pipeline import Services
+from .pipeline import Prepared, Services, issue_prepared
 from .timing import stage
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ def _box(pdf: bytes, bookmark: str):
     return page, x, top - STAMP_HEIGHT, x + STAMP_WIDTH, top - 2
 
 
-def _unlock(services: Services, nip: str, passphrase: str):
-    """The official's signer, counting a wrong passphrase against the limit."""
+def _open_key(services: Services, nip: str):
+    """What opening ``nip``'s key needs, checked at once: not locked out, a certificate on file."""
     setup = services.signing
     wait = setup.limiter.retry_after(nip)
     if wait:
@@ -58,6 +59,11 @@ def _unlock(services: Services, nip: str, passphrase: str):
     path = setup.p12_path(nip)
     if not path.is_file():
         raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
+    return lambda passphrase: _unlock(setup, nip, path, passphrase)
+
+
+def _unlock(setup, nip: str, path, passphrase: str):
+    """The official's signer, counting a wrong passphrase against the limit."""
     try:
         signer = setup.keyring.unlock(path, passphrase)
     except signing.WrongPassphrase:
@@ -70,11 +76,44 @@ def _unlock(services: Services, nip: str, passphrase: str):
 
 
 def check_signer(services: Services, nip: str, passphrase: str, official: dict):
-    """Unlock ``official``'s key with ``passphrase`` (for create-and-sign, before issuing)."""
+    """Unlock ``official``'s key with ``passphrase``, if ``nip`` is that official's."""
     if nip != official["nip"]:
         raise Forbidden(f"Hanya {official['nama']} (NIP {format_nip(official['nip'])}) yang berhak menandatangani.")
+    unlock = _open_key(services, nip)
     with stage("unlock"):
-        return _unlock(services, nip, passphrase)
+        return unlock(passphrase)
+
+
+_KEY_DERIVATION = ThreadPoolExecutor(max_workers=4, thread_name_prefix="suratkerja-unlock")
+"""Opens keys beside the request that waits for them: deriving the key from
+a passphrase (PBKDF2, :mod:`hashlib`) releases the GIL."""
+
+
+def issue_and_sign(services: Services, prepared: Prepared, passphrase: str, level: str | None = None) -> Surat:
+    """Issue ``prepared`` and sign it as its penandatangan, in one request.
+
+    The passphrase is tried while the letter is numbered, rendered and
+    converted (its key derivation takes some 8 ms, a tenth of the letter),
+    and answered before the letter is recorded: a wrong one is 401 with no
+    letter kept and its number still free, as is a lock-out (429) or a
+    missing certificate (409), which are answered before anything starts.
+
+    :raises Unauthorized, TooManyAttempts, Conflict, ServiceUnavailable, InvalidRequest:
+        nothing is recorded.
+    """
+    official = prepared.valid.data["penandatangan"]
+    unlocking = _KEY_DERIVATION.submit(_open_key(services, official["nip"]), passphrase)
+
+    def unlocked():
+        with stage("unlock"):
+            return unlocking.result()
+
+    try:
+        surat = issue_prepared(services, prepared, before_record=unlocked)
+    except ServiceUnavailable:
+        unlocking.result()  # a wrong passphrase is the answer before a failed conversion
+        raise
+    return sign_letter(services, surat.id, official["nip"], "", level, signer=unlocking.result())
 
 
 def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str,

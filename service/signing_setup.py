@@ -15,9 +15,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography import x509
+from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
-from asn1crypto import crl as asn1_crl, x509 as asn1_x509
 
 import signing
 
@@ -34,9 +33,10 @@ CRL_FILES = ("root-ca.crl", "issuing-ca.crl")
 @dataclass
 class SigningSetup:
     pki: Path
-    trust_roots: list[bytes]
-    other_certs: list[bytes]
-    crls: list[bytes]
+    trust_roots: list[asn1_x509.Certificate]
+    other_certs: list[asn1_x509.Certificate]
+    crls: list[asn1_crl.CertificateList]
+    """Parsed once: asn1crypto keeps the prepared names of a parsed certificate (see :func:`signing.verify_pdf`)."""
     timestamper: object | None
     limiter: AttemptLimiter
     production: bool
@@ -49,21 +49,16 @@ class SigningSetup:
     def validation_context(self) -> ValidationContext:
         """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""
         return ValidationContext(
-            trust_roots=[asn1_x509.Certificate.load(_der(c)) for c in self.trust_roots],
-            other_certs=[asn1_x509.Certificate.load(_der(c)) for c in self.other_certs],
-            crls=[asn1_crl.CertificateList.load(c) for c in self.crls],
-            allow_fetching=False,
+            trust_roots=self.trust_roots, other_certs=self.other_certs, crls=self.crls, allow_fetching=False,
         )
 
 
-def _der(pem: bytes) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)
+def _certificates(pki: Path, names) -> list[asn1_x509.Certificate]:
+    return [asn1_x509.Certificate.load(pem.unarmor((pki / n).read_bytes())[2]) for n in names if (pki / n).is_file()]
 
 
-def _read(pki: Path, names) -> list[bytes]:
-    return [(pki / n).read_bytes() for n in names if (pki / n).is_file()]
+def _crls(pki: Path, names) -> list[asn1_crl.CertificateList]:
+    return [asn1_crl.CertificateList.load((pki / n).read_bytes()) for n in names if (pki / n).is_file()]
 
 
 _LOCAL_TSA: dict[Path, str] = {}
@@ -93,9 +88,9 @@ def build_signing(settings: Settings) -> SigningSetup:
     )
     return SigningSetup(
         pki=pki,
-        trust_roots=_read(pki, (ROOT_CA,)),
-        other_certs=_read(pki, CA_FILES[1:]),
-        crls=_read(pki, CRL_FILES),
+        trust_roots=_certificates(pki, (ROOT_CA,)),
+        other_certs=_certificates(pki, CA_FILES[1:]),
+        crls=_crls(pki, CRL_FILES),
         timestamper=timestamper,
         limiter=limiter,
         production=settings.production,

@@ -70,14 +70,15 @@ def _bytes_reserved(signer: signers.Signer, timestamper: TimeStamper | None) -> 
     """Size of the /Contents placeholder, so pyHanko need not estimate it.
 
     Estimating means producing a throw-away signature (and time stamp)
-    for every letter. The certificates' sizes are known; a time-stamp
+    for every letter. The sizes of the certificates it carries (a root
+    only where the signer embeds roots) are known; a time-stamp
     token's is taken from the one token pyHanko's timestamper fetches (once)
     and keeps for size estimates, plus a quarter for a longer serial
     number, nonce or TSA chain. Every byte reserved is written, and read
     back by every verification, as two hex digits.
     """
-    certs = [signer.signing_cert, *signer.cert_registry]
-    der = sum(len(c.dump()) for c in certs) + _CMS_OVERHEAD
+    chain = [c for c in signer.cert_registry if signer.embed_roots or not c.self_issued]
+    der = sum(len(c.dump()) for c in [signer.signing_cert, *chain]) + _CMS_OVERHEAD
     if timestamper is not None:
         token = len(asyncio.run(timestamper.async_dummy_response("sha256")).dump())
         der += token + token // 4

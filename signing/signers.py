@@ -56,6 +56,12 @@ def _asn1_cert(pyca_cert) -> x509.Certificate:
 class KeySigner(Signer):
     """A :class:`Signer` over an in-memory, already parsed private key.
 
+    Signatures carry the signer's certificate and the intermediate CAs, not
+    the root: a verifier trusts a root it already holds, never one a file
+    brings (ETSI EN 319 142-1 asks for the chain up to, not including, the
+    anchor), and every certificate carried is read, hex digit by hex digit,
+    by every later verification.
+
     Its signing-certificate-v2 attribute (hash, issuer and serial number of
     the certificate: the same in every signature) is built once per
     certificate and read back from DER. pyHanko builds it afresh for each
@@ -79,7 +85,7 @@ class KeySigner(Signer):
         self._private_key = private_key
         registry = SimpleCertificateStore()
         registry.register_multiple(chain)
-        super().__init__(signing_cert=signing_cert, cert_registry=registry)
+        super().__init__(signing_cert=signing_cert, cert_registry=registry, embed_roots=False)
 
     def __repr__(self) -> str:
         return f"<KeySigner {self.signing_cert.subject.human_friendly!r}>"
@@ -322,6 +328,7 @@ def load_pkcs11_signer(
             key_label=key_label,
             cert_label=cert_label or key_label,
             ca_chain=list(chain),
+            embed_roots=False,  # as KeySigner
         )
         # fail now, not at the first signature, if the cert is missing
         signer.signing_cert  # noqa: B018

@@ -99,7 +99,11 @@ class KeyTimeStamper(DummyTimeStamper):
 
 
 def load_dev_timestamper(pki_dir: str | Path) -> KeyTimeStamper:
-    """:class:`KeyTimeStamper` with the TSA key of a :mod:`signing.devpki`."""
+    """:class:`KeyTimeStamper` with the TSA key of a :mod:`signing.devpki`.
+
+    Its tokens carry the TSA certificate and the issuing CA; the root is the
+    verifier's own (see :class:`~signing.signers.KeySigner`).
+    """
     pki_dir = Path(pki_dir)
 
     def cert(name: str) -> x509.Certificate:
@@ -109,9 +113,7 @@ def load_dev_timestamper(pki_dir: str | Path) -> KeyTimeStamper:
     key = serialization.load_pem_private_key(
         (pki_dir / "tsa.key.pem").read_bytes(), password=None
     )
-    return KeyTimeStamper(
-        cert("tsa"), key, [cert("issuing-ca"), cert("root-ca")]
-    )
+    return KeyTimeStamper(cert("tsa"), key, [cert("issuing-ca")])
 
 
 class _TsaHandler(BaseHTTPRequestHandler):

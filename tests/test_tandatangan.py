@@ -98,15 +98,53 @@ def test_a_signed_letter_cannot_be_signed_again(client):
     assert sign(client, created["id"]).status_code == 409
 
 
-def test_create_and_sign_checks_the_passphrase_before_taking_a_number(client):
+def test_create_and_sign_with_a_wrong_passphrase_keeps_no_letter_and_no_number(client):
     body = sample("hulu-sungai-selatan", JENIS)
     url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
     refused = client.post(url, json={"surat": body, "passphrase": "salah"})
-    assert refused.status_code == 401
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
     assert client.get("/api/v1/surat").get_json()["total"] == 0
     created = client.post(url, json={"surat": body, "passphrase": PASSPHRASE})
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
+
+
+def test_create_and_sign_when_locked_out_converts_nothing(tmp_path, converter, pki_dir):
+    from service import create_app
+
+    counted = CountingConverter(converter)
+    client = create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=counted).test_client()
+    url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
+    body = sample("hulu-sungai-selatan", JENIS)
+    for _ in range(5):
+        assert client.post(url, json={"surat": body, "passphrase": "salah"}).status_code == 401
+    converted = counted.calls
+    locked = client.post(url, json={"surat": body, "passphrase": PASSPHRASE})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert counted.calls == converted
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+
+
+def test_create_and_sign_answers_a_wrong_passphrase_before_a_failed_conversion(tmp_path, converter, pki_dir):
+    from service import create_app
+
+    from .test_numbering import FailingOnce
+
+    client = create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=FailingOnce(converter)).test_client()
+    url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
+    body = sample("hulu-sungai-selatan", JENIS)
+    assert client.post(url, json={"surat": body, "passphrase": "salah"}).status_code == 401
+    created = client.post(url, json={"surat": body, "passphrase": PASSPHRASE})
+    assert created.status_code == 201 and "/1/" in created.get_json()["nomor"]
+
+
+class CountingConverter:
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def convert(self, docx: bytes) -> bytes:
+        self.calls += 1
+        return self.real.convert(docx)
 
 
 def test_tampered_and_foreign_files_are_not_passed(client):

@@ -15,8 +15,8 @@ from flask_smorest import Blueprint
 from ..errors import NotFound
 from ..letters import LETTER_TYPES
 from ..models import Riwayat, Surat
-from ..sign_letter import check_signer, sign_letter
-from ..pipeline import Services, issue, issue_prepared, prepare
+from ..sign_letter import issue_and_sign, sign_letter
+from ..pipeline import Services, issue, prepare
 from ..registry import find_letters
 from ..validation import letter_type
 from .body import json_body
@@ -89,15 +89,12 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
             prepared = prepare(services(), jenis, args["surat"])
-            official = prepared.valid.data["penandatangan"]
-            signer = check_signer(services(), official["nip"], args["passphrase"], official)
-            surat = issue_prepared(services(), prepared)
-            surat = sign_letter(services(), surat.id, official["nip"], "", args.get("tingkat"), signer=signer)
+            surat = issue_and_sign(services(), prepared, args["passphrase"], args.get("tingkat"))
             return {**surat_out(surat), "peringatan": [w.to_dict() for w in prepared.valid.warnings]}
 
     IssueAndSign.post.__doc__ = (
         f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan "
-        "(passphrase diperiksa sebelum nomor diberikan)."
+        "(passphrase diperiksa sebelum surat dicatat: passphrase salah tidak memakai nomor)."
     )
     blp.add_url_rule(f"/{jenis}/terbit-tandatangan", f"issue_sign_{jenis}", view_func=IssueAndSign)
     Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."
