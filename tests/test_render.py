@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -149,3 +150,25 @@ def test_an_edited_template_is_used_for_the_next_letter(tmp_path):
     doc.save(path)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
     assert "Demikian surat ini" in rendered_text() and "Demikian permohonan ini" not in rendered_text()
+
+
+def test_the_emblem_goes_in_at_the_pixels_it_prints_with_and_a_new_drawing_shows(tmp_path):
+    """The kop's emblem, 22 mm wide, is 259 pixels (300 dpi); staff replacing the file see it in the next letter."""
+    from PIL import Image
+
+    valid = validate_letter("permohonan-pelibatan", sample("hulu-sungai-selatan", "permohonan-pelibatan"),
+                            load_profiles(PROFILE_RULE_KEYS))
+    emblem = tmp_path / "lambang.png"
+    shutil.copy(valid.profile.lambang, emblem)
+    valid = dataclasses.replace(valid, profile=dataclasses.replace(valid.profile, lambang=emblem))
+
+    def printed() -> Image.Image:
+        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=REPO_ROOT / "letter_templates")
+        with zipfile.ZipFile(io.BytesIO(docx)) as parts:
+            [media] = [n for n in parts.namelist() if n.startswith("word/media/")]
+            return Image.open(io.BytesIO(parts.read(media))).convert("RGB")
+
+    assert printed().size == (259, 259)
+    Image.new("RGB", (400, 400), (200, 0, 0)).save(emblem)
+    os.utime(emblem, ns=(emblem.stat().st_atime_ns, emblem.stat().st_mtime_ns + 1_000_000_000))
+    assert printed().getpixel((129, 129)) == (200, 0, 0)

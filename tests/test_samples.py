@@ -51,3 +51,14 @@ def test_sample_becomes_a_pdfa_letter_with_its_contents(client, wilayah, jenis):
     for expected in [created["nomor"], body["hal"], *required_texts(jenis, body),
                      *(t["jabatan"] for t in body.get("tembusan", []))]:
         assert folded(expected) in text, f"{expected!r} missing from the {jenis} PDF"
+
+
+def test_the_kop_prints_the_emblem_at_300_dpi(client):
+    import subprocess
+
+    created = client.post("/api/v1/surat/jawaban", json=sample("bantul", "jawaban")).get_json()
+    pdf = client.get(created["tautan"]["pdf"]).data
+    listing = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout
+    [image] = [line.split() for line in listing.decode().splitlines()[2:]]
+    width, height, x_ppi, y_ppi = int(image[3]), int(image[4]), int(image[12]), int(image[13])
+    assert (width, height) == (259, 259) and 295 <= x_ppi <= 301 and 295 <= y_ppi <= 301
