@@ -18,7 +18,6 @@ from sqlalchemy import func, select, update
 import signing
 from signing import Appearance, PadesLevel
 
-from .convert import find_destination
 from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
 from .letters.nip import format_nip
 from .models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
@@ -41,13 +40,9 @@ def signers_of(surat: Surat) -> list[dict]:
     return [request["penandatangan"], *request.get("mengetahui", [])]
 
 
-def _box(pdf: bytes, bookmark: str):
-    """The stamp's rectangle under the template's bookmark, or None (invisible)."""
-    spot = find_destination(pdf, bookmark)
-    if spot is None:
-        return None
-    page, x, top = spot
-    return page, x, top - STAMP_HEIGHT, x + STAMP_WIDTH, top - 2
+def _below(bookmark: str) -> signing.BelowDestination:
+    """The stamp's box under the template's bookmark (invisible where the template has none)."""
+    return signing.BelowDestination(bookmark, STAMP_WIDTH, STAMP_HEIGHT)
 
 
 def _open_key(services: Services, nip: str):
@@ -165,10 +160,10 @@ def _sign(pdf: bytes, signer, done: int, total: int, options: dict) -> bytes:
     """The first signature certifies (and prepares the countersignature fields); later ones fill them."""
     if done:
         return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
-    empty = [(countersign_field(i + 1), _box(pdf, "ttdmengetahui") if i == 0 else None)
+    empty = [(countersign_field(i + 1), _below("ttdmengetahui") if i == 0 else None)
              for i in range(total - 1)]
     return signing.sign_pdf(
-        pdf, signer, field_name=MAIN_FIELD, box=_box(pdf, "ttd"), certify=True,
+        pdf, signer, field_name=MAIN_FIELD, box=_below("ttd"), certify=True,
         docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
 
 

@@ -12,6 +12,7 @@ Typical use::
 
 from .devpki import is_development_certificate
 from .errors import SigningError, WrongPassphrase
+from .placement import BelowDestination, find_destination
 from .report import SignatureReport, VerificationReport
 from .sign import PadesLevel, sign_pdf
 from .signers import KeySigner, Pkcs11Token, Pkcs12Keyring, load_pkcs11_signer, load_pkcs12_signer
@@ -27,6 +28,7 @@ from .verify import verify_pdf
 
 __all__ = [
     "Appearance",
+    "BelowDestination",
     "KeySigner",
     "KeyTimeStamper",
     "LocalTsa",
@@ -38,6 +40,7 @@ __all__ = [
     "VerificationReport",
     "WrongPassphrase",
     "http_timestamper",
+    "find_destination",
     "is_development_certificate",
     "load_dev_timestamper",
     "load_pkcs11_signer",

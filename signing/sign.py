@@ -26,6 +26,7 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import SigningError
+from .placement import Box, Placement, resolve
 from .stamp import Appearance
 
 logger = logging.getLogger(__name__)
@@ -33,10 +34,6 @@ logger = logging.getLogger(__name__)
 _CMS_OVERHEAD = 2 * 1024
 """DER bytes for the signed attributes, the signature value (871 bytes in all
 with a 2048-bit RSA key; a 4096-bit key adds 256) and the structure."""
-
-Box = tuple[int, float, float, float, float]
-"""``(page_index, x1, y1, x2, y2)`` in PDF points from the bottom left."""
-
 
 class PadesLevel(enum.Enum):
     """PAdES baseline levels (ETSI EN 319 142-1)."""
@@ -93,11 +90,11 @@ def sign_pdf(
     level: PadesLevel = PadesLevel.B_B,
     timestamper: TimeStamper | None = None,
     validation_context: ValidationContext | None = None,
-    box: Box | None = None,
+    box: Placement = None,
     appearance: Appearance | None = None,
     certify: bool = True,
     docmdp: str = "no_changes",
-    empty_fields: Sequence[tuple[str, Box]] = (),
+    empty_fields: Sequence[tuple[str, Placement]] = (),
     reason: str | None = None,
     location: str | None = None,
 ) -> bytes:
@@ -110,8 +107,10 @@ def sign_pdf(
     :param level: B-T and above need ``timestamper``; B-LT and B-LTA need
         ``validation_context`` (trust roots and CRLs, used to collect the
         validation data stored in the DSS).
-    :param box: where the visible signature goes; ``None`` for an invisible
-        one, or when ``field_name`` already exists (it keeps its box).
+    :param box: where the visible signature goes: a :data:`Box`, or a
+        :class:`~signing.placement.BelowDestination` found in the PDF;
+        ``None`` (or a destination the PDF lacks) for an invisible one, or
+        when ``field_name`` already exists (it keeps its box).
     :param certify: certification (DocMDP) signature; ``False`` for an
         approval signature, e.g. the countersignature.
     :param docmdp: ``"no_changes"`` (P=1) or ``"form_filling"`` (P=2).
@@ -146,7 +145,8 @@ def sign_pdf(
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
         for name, empty_box in empty_fields:
-            fields.append_signature_field(writer, _field_spec(name, empty_box))
+            fields.append_signature_field(writer, _field_spec(name, resolve(empty_box, writer.prev)))
+        box = resolve(box, writer.prev)
         pdf_signer = signers.PdfSigner(
             meta,
             signer,

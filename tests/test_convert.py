@@ -14,8 +14,10 @@ import pytest
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from pyhanko.pdf_utils.reader import PdfFileReader
 
-from service.convert import ConverterPool, find_destination
+from service.convert import ConverterPool
+from signing import find_destination
 
 from .conftest import pdf_text
 
@@ -52,9 +54,10 @@ def test_converts_to_pdfa2b_with_the_text(pool):
 
 
 def test_bookmark_becomes_a_destination_on_its_page(pool):
-    page, x, top = find_destination(pool.convert(letter_docx()), "ttd")
+    reader = PdfFileReader(io.BytesIO(pool.convert(letter_docx())))
+    page, x, top = find_destination(reader, "ttd")
     assert page == 0 and 50 < x < 200 and 600 < top < 842
-    assert find_destination(pool.convert(letter_docx()), "tidak-ada") is None
+    assert find_destination(reader, "tidak-ada") is None
 
 
 def test_a_killed_converter_is_replaced_and_the_letter_comes_out(pool):
