@@ -21,4 +21,4 @@ def test_a_limit_that_is_not_positive_is_refused(key, value):
 
 def test_the_recycling_setting_is_read():
     assert load_settings({"converter_recycle_after": 40}).converter_recycle_after == 40
-    assert load_settings().converter_recycle_after == 500
+    assert load_settings().converter_recycle_after == 400
