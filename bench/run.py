@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -51,6 +52,9 @@ MEMORY_CHECKPOINTS = tuple(range(1000, 10001, 1000))
 WARMUP = 25
 """Letters sent before measuring: one of each sample, so every template,
 converter and official's key has been used once."""
+REST_S = 60
+"""Idle seconds before verification is measured a second time on the grown registry: the first
+measurement follows minutes of full load, the second tells the service's state from the machine's."""
 VERIFY_JENIS = "jawaban"
 """A letter type whose samples are one page long."""
 
@@ -242,6 +246,9 @@ def measure_service(args: argparse.Namespace, instance: Path) -> dict:
         checkpoints = memory_run(sender, args.memory_letters, max(args.clients))
         if checkpoints:
             verification["after_memory_run"] = verification_runs(sender, pdf, args.verifications, [1])
+            time.sleep(REST_S)
+            print(f"after {REST_S} s idle:")
+            verification["after_memory_run_rested"] = verification_runs(sender, pdf, args.verifications, [1])
         memory = {"checkpoints": checkpoints, "final": svc.memory(), "letters_issued": sender.sent}
     return {"suratkerja": {"warmup_letters": WARMUP, "runs": runs}, "verification": verification,
             "memory": memory}

@@ -73,12 +73,12 @@ def command_name(pid: int) -> str:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    """``VmRSS`` and ``VmHWM`` (peak RSS) of ``pid`` in KiB; empty if it is gone."""
+    """``VmRSS``, ``VmHWM`` (peak RSS) in KiB and ``Threads`` of ``pid``; empty if it is gone."""
     values = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "Threads"):
                 values[key] = int(rest.split()[0])
     except OSError:
         return {}
@@ -196,8 +196,13 @@ def _converter_kib(soffice_bin: int) -> dict[str, int]:
     except ProcessLookupError:
         return {}
     parts = [memory_kib(soffice_bin), memory_kib(worker) if worker != soffice_bin else {}]
-    return {key: sum(part.get(key, 0) for part in parts) for key in parts[0]}
+    return {key: sum(part.get(key, 0) for part in parts) for key in parts[0] if key != "Threads"}
 
 
-def _mib(kib: dict[str, int]) -> dict[str, float]:
-    return {("rss_mib" if k == "VmRSS" else "peak_rss_mib"): round(v / 1024, 1) for k, v in kib.items()}
+def _mib(status: dict[str, int]) -> dict[str, float]:
+    """RSS and peak RSS in MiB, and the thread count where there is one."""
+    out = {name: round(status[key] / 1024, 1) for key, name in (("VmRSS", "rss_mib"), ("VmHWM", "peak_rss_mib"))
+           if key in status}
+    if "Threads" in status:
+        out["threads"] = status["Threads"]
+    return out
