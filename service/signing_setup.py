@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
+from asn1crypto import crl as asn1_crl, x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
 import signing
@@ -54,7 +54,7 @@ class SigningSetup:
 
 
 def _certificates(pki: Path, names) -> list[asn1_x509.Certificate]:
-    return [asn1_x509.Certificate.load(pem.unarmor((pki / n).read_bytes())[2]) for n in names if (pki / n).is_file()]
+    return [signing.as_certificate((pki / n).read_bytes()) for n in names if (pki / n).is_file()]
 
 
 def _crls(pki: Path, names) -> list[asn1_crl.CertificateList]:

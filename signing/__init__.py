@@ -24,10 +24,11 @@ from .timestamps import (
     load_dev_timestamper,
     start_local_tsa,
 )
-from .verify import verify_pdf
+from .verify import as_certificate, verify_pdf
 
 __all__ = [
     "Appearance",
+    "as_certificate",
     "BelowDestination",
     "KeySigner",
     "KeyTimeStamper",

@@ -27,7 +27,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from asn1crypto import cms, core, pem, tsp, x509
+from asn1crypto import cms, core, tsp, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -36,6 +36,8 @@ from pyhanko.sign import general
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from .verify import as_certificate
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +109,7 @@ def load_dev_timestamper(pki_dir: str | Path) -> KeyTimeStamper:
     pki_dir = Path(pki_dir)
 
     def cert(name: str) -> x509.Certificate:
-        _, _, der = pem.unarmor((pki_dir / f"{name}.pem").read_bytes())
-        return x509.Certificate.load(der)
+        return as_certificate((pki_dir / f"{name}.pem").read_bytes())
 
     key = serialization.load_pem_private_key(
         (pki_dir / "tsa.key.pem").read_bytes(), password=None

@@ -58,8 +58,8 @@ _DOCMDP_NAMES = {
 _TRAILER_SLACK = b" \t\r\n\x00"
 
 
-def _as_asn1_cert(cert) -> x509.Certificate:
-    """Accept asn1crypto or :mod:`cryptography` certificates, DER or PEM."""
+def as_certificate(cert) -> x509.Certificate:
+    """An asn1crypto certificate from asn1crypto or :mod:`cryptography` certificates, DER or PEM."""
     if isinstance(cert, x509.Certificate):
         return cert
     if hasattr(cert, "public_bytes"):
@@ -82,7 +82,7 @@ def verify_pdf(
     *,
     trust_roots: Iterable,
     other_certs: Iterable = (),
-    crls: Iterable[bytes] = (),
+    crls: Iterable = (),
     allow_fetching: bool = False,
 ) -> VerificationReport:
     """Verify every signature and document time stamp in ``pdf_bytes``.
@@ -94,21 +94,21 @@ def verify_pdf(
         the signatures.
     :param crls: CRLs (DER, or asn1crypto) to check revocation with
         (validation data in the document's DSS is used as well).
+    :param allow_fetching: fetch CRLs/OCSP over the network (off: the
+        verifier should not make requests chosen by an uploaded file).
 
     A caller that verifies many files passes the same asn1crypto objects
     each time: asn1crypto keeps what it worked out about a certificate's
     names (RFC 4518 string preparation, a fifth of a verification) on the
     object, so trust anchors parsed once are prepared once.
-    :param allow_fetching: fetch CRLs/OCSP over the network (off: the
-        verifier should not make requests chosen by an uploaded file).
     """
     report = VerificationReport(
         sha256=hashlib.sha256(pdf_bytes).hexdigest(), size=len(pdf_bytes)
     )
     try:
         context = {
-            "trust_roots": [_as_asn1_cert(c) for c in trust_roots],
-            "other_certs": [_as_asn1_cert(c) for c in other_certs],
+            "trust_roots": [as_certificate(c) for c in trust_roots],
+            "other_certs": [as_certificate(c) for c in other_certs],
             "crls": [_as_asn1_crl(c) for c in crls],
             "allow_fetching": allow_fetching,
         }
