@@ -15,6 +15,7 @@ machine, any number of processes and threads).
 from __future__ import annotations
 
 import fcntl
+import os
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class Sequencer:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key.lock_id()})
                     conn.commit()
         else:
-            path = self.lock_dir / f"{key.lock_id() & 0xFFFFFFFFFFFFFFFF:016x}.lock"
+            path = os.path.join(self.lock_dir, f"{key.lock_id() & 0xFFFFFFFFFFFFFFFF:016x}.lock")  # str: see FileStore.path
             with open(path, "a+b") as f:
                 fcntl.flock(f, fcntl.LOCK_EX)
                 try:

@@ -11,6 +11,7 @@ registry points at the newest.
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, update
@@ -52,7 +53,7 @@ def _open_key(services: Services, nip: str):
     if wait:
         raise TooManyAttempts(wait)
     path = setup.p12_path(nip)
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
     return lambda passphrase: _unlock(setup, nip, path, passphrase)
 

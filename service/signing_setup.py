@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,8 +44,8 @@ class SigningSetup:
     keyring: signing.Pkcs12Keyring = field(default_factory=signing.Pkcs12Keyring)
     """Unlocks the officials' PKCS#12 files (fast from the second letter of an official on)."""
 
-    def p12_path(self, nip: str) -> Path:
-        return self.pki / "officials" / f"{nip}.p12"
+    def p12_path(self, nip: str) -> str:
+        return os.path.join(self.pki, "officials", f"{nip}.p12")  # str: see FileStore.path
 
     def validation_context(self) -> ValidationContext:
         """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""

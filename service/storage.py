@@ -18,10 +18,19 @@ class FileStore:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
 
-    def path(self, sha256: str) -> Path:
+    def path(self, sha256: str) -> str:
+        """Where the file of ``sha256`` lives.
+
+        A string, not a :class:`~pathlib.Path`: Python 3.11's pathlib interns
+        every name in a path it parses, and a letter's file name is new each
+        time. Interned and dropped thousands of times, such names made
+        CPython's interned-string table double once (some 2 MiB) after a few
+        thousand letters. The same holds for the other names made per letter
+        (lock files, an official's key file).
+        """
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise ValueError("not a sha256 hex digest")
-        return self.root / sha256[:2] / f"{sha256}.pdf"
+        return os.path.join(self.root, sha256[:2], f"{sha256}.pdf")
 
     def put(self, data: bytes) -> tuple[str, bool]:
         """Store ``data``.
@@ -31,10 +40,11 @@ class FileStore:
         """
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
-        if target.exists():
+        if os.path.exists(target):
             return sha256, False
-        target.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        directory = os.path.dirname(target)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -42,12 +52,20 @@ class FileStore:
                 os.fsync(f.fileno())
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            _remove(tmp)
             raise
         return sha256, True
 
     def get(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+        with open(self.path(sha256), "rb") as f:
+            return f.read()
 
     def discard(self, sha256: str) -> None:
-        self.path(sha256).unlink(missing_ok=True)
+        _remove(self.path(sha256))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -13,7 +13,6 @@ existing field, which is the change P=2 allows and which
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import SigningError
+from .loop import run
 from .placement import Box, Placement, resolve
 from .stamp import Appearance
 
@@ -77,7 +77,7 @@ def _bytes_reserved(signer: signers.Signer, timestamper: TimeStamper | None) -> 
     chain = [c for c in signer.cert_registry if signer.embed_roots or not c.self_issued]
     der = sum(len(c.dump()) for c in [signer.signing_cert, *chain]) + _CMS_OVERHEAD
     if timestamper is not None:
-        token = len(asyncio.run(timestamper.async_dummy_response("sha256")).dump())
+        token = len(run(timestamper.async_dummy_response("sha256")).dump())
         der += token + token // 4
     return 2 * der  # hex-encoded in the file
 
@@ -154,10 +154,13 @@ def sign_pdf(
             stamp_style=style,
             new_field_spec=_field_spec(field_name, box) if box else None,
         )
-        out = pdf_signer.sign_pdf(
-            writer,
-            bytes_reserved=_bytes_reserved(signer, timestamper),
-            appearance_text_params=text_params,
+        out = run(
+            pdf_signer.async_sign_pdf(
+                writer,
+                bytes_reserved=_bytes_reserved(signer, timestamper),
+                appearance_text_params=text_params,
+            ),
+            release=validation_context,
         )
     except (PdfError, ValueError, KeyError, OSError) as exc:  # a TSA failure is an OSError
         raise SigningError(f"could not sign: {exc}") from exc

@@ -130,6 +130,13 @@ def _signing_certificate_v2(cert_der: bytes) -> tsp.SigningCertificateV2:
     return tsp.SigningCertificateV2.load(value.dump())
 
 
+def _read(path: str | Path) -> bytes:
+    """The file's bytes. ``open``, not ``Path``: Python 3.11's pathlib interns
+    each name it parses, and a service opens a key file per letter."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def load_pkcs12_signer(
     path: str | Path | bytes, passphrase: str | bytes
 ) -> KeySigner:
@@ -141,7 +148,7 @@ def load_pkcs12_signer(
         file is damaged: PKCS#12 cannot tell the two apart).
     :raises SigningError: the file holds no key or certificate.
     """
-    data = path if isinstance(path, bytes) else Path(path).read_bytes()
+    data = path if isinstance(path, bytes) else _read(path)
     secret = passphrase.encode() if isinstance(passphrase, str) else passphrase
     try:
         key, cert, others = pkcs12.load_key_and_certificates(data, secret)
@@ -234,7 +241,7 @@ class Pkcs12Keyring:
 
     def unlock(self, path: str | Path, passphrase: str | bytes) -> KeySigner:
         """Like :func:`load_pkcs12_signer` (and raising the same errors)."""
-        data = Path(path).read_bytes()
+        data = _read(path)
         secret = passphrase.encode() if isinstance(passphrase, str) else passphrase
         fingerprint = hashlib.sha256(data).digest()
         sealed = self._sealed.get(str(path))

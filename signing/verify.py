@@ -23,7 +23,6 @@ finishes in well under a second.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -45,6 +44,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from . import report as r
+from .loop import run
 from .report import SignatureReport, VerificationReport
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def verify_pdf(
                     f"bad trust configuration: {exc}")
         return report
     try:
-        asyncio.run(_verify(pdf_bytes, context, report))
+        run(_verify(pdf_bytes, context, report))
     except Exception as exc:  # noqa: BLE001 — any parse failure is a verdict
         logger.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
         report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
