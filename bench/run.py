@@ -14,7 +14,12 @@
 3. Memory: RSS of the service and of each LibreOffice process after each
    phase, and at every thousandth letter as far as ``--memory-letters``
    goes (10000 for the long run; verification is then measured once more,
-   on the grown registry).
+   on the grown registry, and again after a minute idle). Then, to tell
+   what a slower verification on the grown registry comes from, two more
+   services verify the same letter in turns with the running one, so that
+   all three meet the same machine: a fresh process on the same registry,
+   and a fresh process on a copy of the registry taken when verification
+   was first measured.
 4. Stops the service and runs the baseline (:mod:`baseline`) on the same
    letters with C worker processes, then prints the ratios and writes the
    JSON result and its plot (same name, ``.png``).
@@ -30,7 +35,9 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,6 +62,8 @@ converter and official's key has been used once."""
 REST_S = 60
 """Idle seconds before verification is measured a second time on the grown registry: the first
 measurement follows minutes of full load, the second tells the service's state from the machine's."""
+ATTRIBUTION_ROUNDS = 4
+"""Turns taken by the three services of the verification comparison."""
 VERIFY_JENIS = "jawaban"
 """A letter type whose samples are one page long."""
 
@@ -141,14 +150,67 @@ def verification_runs(sender: Sender, pdf: bytes, count: int, levels: list[int])
     runs = []
     for concurrency in levels:
         results, wall = clients.run(send, [pdf] * count, concurrency)
-        verdicts = {(r.status, (r.answer or {}).get("indication")) for r in results}
-        if verdicts != {(200, "TOTAL_PASSED")}:
-            raise RuntimeError(f"verification answered {verdicts}")
+        _check_passed(results)
         runs.append({"clients": concurrency, "registry_letters": sender.sent,
                      **stats.latency([r.ms for r in results], wall)})
         print(f"verification   {concurrency} clients, {sender.sent} letters issued: p50 {runs[-1]['p50_ms']:6.1f} ms"
               f"  p95 {runs[-1]['p95_ms']:6.1f} ms  {runs[-1]['per_s']:6.1f} uploads/s")
     return runs
+
+
+def registry_snapshot(instance: Path, into: Path) -> Path:
+    """A copy of the instance's registry and PKI as they are now, for a service of its own later.
+
+    Taken between phases, while the service is idle; SQLite's backup API
+    copies a consistent database whatever its journal holds.
+    """
+    into.mkdir()
+    shutil.copytree(instance / "pki", into / "pki")
+    source, target = sqlite3.connect(instance / "suratkerja.db"), sqlite3.connect(into / "suratkerja.db")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return into
+
+
+def verification_attribution(sender: Sender, snapshot: Path, snapshot_letters: int, pdf: bytes,
+                             count: int) -> list[dict]:
+    """The same uploads to three services in turns, one client: the running one and two fresh processes.
+
+    The fresh processes (one converter each; they only verify) start on
+    the running service's own registry and on the copy taken at
+    ``snapshot_letters``. Taking turns, all three meet the machine in the
+    same state, so running against fresh tells the service's state from
+    the machine's, and the two fresh ones tell the registry's size.
+    """
+    with Service(sender.svc.instance, converters=1) as same, Service(snapshot, converters=1) as small:
+        services = [("running service", sender.svc, sender.sent),
+                    ("fresh process, same registry", same, sender.sent),
+                    ("fresh process, registry copy", small, snapshot_letters)]
+        sends = [clients.post_pdf(f"{svc.url}/api/v1/verifikasi") for _, svc, _ in services]
+        for send in sends[1:]:
+            _check_passed(clients.run(send, [pdf] * WARMUP, 1)[0])
+        latencies: list[list[float]] = [[] for _ in services]
+        for _ in range(ATTRIBUTION_ROUNDS):
+            for send, ms in zip(sends, latencies):
+                results, _ = clients.run(send, [pdf] * (count // ATTRIBUTION_ROUNDS), 1)
+                _check_passed(results)
+                ms += [r.ms for r in results]
+    found = []
+    for (name, _, letters_in_registry), ms in zip(services, latencies):
+        found.append({"service": name, "registry_letters": letters_in_registry,
+                      **stats.latency(ms, sum(ms) / 1000)})
+        print(f"verification in turns, {name} ({letters_in_registry} letters): p50 {found[-1]['p50_ms']:6.1f} ms"
+              f"  p95 {found[-1]['p95_ms']:6.1f} ms")
+    return found
+
+
+def _check_passed(results: list[clients.Result]) -> None:
+    verdicts = {(r.status, (r.answer or {}).get("indication")) for r in results}
+    if verdicts != {(200, "TOTAL_PASSED")}:
+        raise RuntimeError(f"verification answered {verdicts}")
 
 
 def memory_run(sender: Sender, upto: int, concurrency: int) -> list[dict]:
@@ -243,12 +305,16 @@ def measure_service(args: argparse.Namespace, instance: Path) -> dict:
         pdf = one_page_letter(sender, batch, results)
         verification = {"letter": {"jenis": VERIFY_JENIS, "pages": 1, "bytes": len(pdf)},
                         "runs": verification_runs(sender, pdf, args.verifications, args.clients)}
+        snapshot_letters = sender.sent
+        snapshot = registry_snapshot(instance, instance / "registry-snapshot")
         checkpoints = memory_run(sender, args.memory_letters, max(args.clients))
         if checkpoints:
             verification["after_memory_run"] = verification_runs(sender, pdf, args.verifications, [1])
             time.sleep(REST_S)
             print(f"after {REST_S} s idle:")
             verification["after_memory_run_rested"] = verification_runs(sender, pdf, args.verifications, [1])
+            verification["in_turns"] = verification_attribution(sender, snapshot, snapshot_letters, pdf,
+                                                                args.verifications)
         memory = {"checkpoints": checkpoints, "final": svc.memory(), "letters_issued": sender.sent}
     return {"suratkerja": {"warmup_letters": WARMUP, "runs": runs}, "verification": verification,
             "memory": memory}

@@ -30,8 +30,11 @@ def free_port() -> int:
 
 
 def write_config(instance: Path, port: int, converters: int) -> Path:
-    """The TOML a user would write; ``converters`` 0 = one per core (the default)."""
-    config = instance / "suratkerja.toml"
+    """The TOML a user would write; ``converters`` 0 = one per core (the default).
+
+    Named by port: a second service may run on the same instance.
+    """
+    config = instance / f"suratkerja-{port}.toml"
     config.write_text(
         f'instance_dir = "{instance}"\n'
         f'base_url = "http://127.0.0.1:{port}"\n'
@@ -104,7 +107,7 @@ class Service:
 
     def __enter__(self) -> "Service":
         make_devpki(self.env)
-        self.log = open(self.instance / "service.log", "wb")
+        self.log = open(self.instance / f"service-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
             [str(SURATKERJA), "serve", "--port", str(self.port), "--threads", str(self.threads)],
             env=self.env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
