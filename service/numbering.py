@@ -15,8 +15,8 @@ machine, any number of processes and threads).
 from __future__ import annotations
 
 import fcntl
-import os
 import hashlib
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path

@@ -42,7 +42,22 @@ def run(coro: Coroutine[object, object, T], *, release=None) -> T:
     kept = getattr(_local, "kept", None)
     if kept is None:
         kept = _local.kept = _KeptLoop()
-    return kept.loop.run_until_complete(_released(coro, release))
+    try:
+        return kept.loop.run_until_complete(_released(coro, release))
+    finally:
+        _cancel_leftovers(kept.loop)
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks an operation left behind (one that failed half-way), as ``asyncio.run`` does.
+
+    On a kept loop they would otherwise run during the next operation.
+    """
+    tasks = asyncio.all_tasks(loop)
+    if tasks:
+        for task in tasks:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
 async def _released(coro, release):

@@ -1,12 +1,17 @@
-"""Signing and verifying from many threads, as the service's request threads do."""
+"""pyHanko's coroutines on a loop kept per thread: signing and verifying from many threads,
+as the service's request threads do, and an operation that fails half-way."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import threading
 
+import pytest
+
 from signing import PadesLevel, sign_pdf
+from signing.loop import run
 
 
 def _open_files() -> int:
@@ -30,3 +35,20 @@ def test_threads_that_sign_and_verify_leave_no_file_open(pki, signer, timestampe
     gc.collect()
     assert verdicts == ["TOTAL_PASSED"] * 11
     assert _open_files() == before
+
+
+def test_what_a_failed_operation_started_does_not_run_in_the_next():
+    ran = []
+
+    async def fails_after_starting_a_task():
+        async def later():
+            await asyncio.sleep(0)
+            ran.append("later")
+
+        asyncio.ensure_future(later())
+        raise ValueError("broken")
+
+    with pytest.raises(ValueError):
+        run(fails_after_starting_a_task())
+    assert run(asyncio.sleep(0.01, result="next")) == "next"
+    assert ran == []
