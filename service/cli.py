@@ -10,6 +10,7 @@ fresh registry and writes the PDFs to ``samples/pdf/``.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import logging
@@ -23,11 +24,35 @@ from .errors import SuratError
 SAMPLES = REPO_ROOT / "samples"
 
 
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+
+def tune_malloc() -> bool:
+    """Set glibc's allocator for a service that runs for months; ``False`` where there is no glibc.
+
+    Buffers of 128 KiB and more (a letter's DOCX and PDF) are always
+    mapped on their own and returned whole when freed. Left to itself,
+    glibc raises that threshold after the first such buffer is freed, and
+    later ones are carved out of the per-thread arenas, which fragment: the
+    service's memory crept by up to 1 MiB per 1,000 letters. Two arenas
+    instead of one per thread (Python allocates under its global lock, so
+    threads seldom contend for one) keep less free memory idle. Called
+    before any thread starts: the limit applies to arenas not yet made.
+    """
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, 128 * 1024)) and bool(mallopt(_M_ARENA_MAX, 2))
+
+
 def serve(args: argparse.Namespace) -> None:
     from waitress import serve as waitress_serve
 
     from . import create_app
 
+    tune_malloc()
     app = create_app({"base_url": f"http://{args.host}:{args.port}"})
     # What start-up built lives as long as the process. Left to the garbage
     # collector, its 150,000 objects are walked at every full collection:
