@@ -167,6 +167,8 @@ def devpki(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="jalankan layanan")
