@@ -36,12 +36,12 @@ def tune_malloc() -> bool:
     freed; left to itself, glibc raises that threshold after the first such
     buffer is freed and carves later ones out of its arenas. It also keeps
     two arenas instead of one per thread (Python allocates under its global
-    lock, so threads seldom contend for one). Without these, the per-thread arenas
-    held some 28 MiB of freed, fragmented memory and the service's RSS
-    crept by up to 1 MiB per 1,000 letters; with both it stays flat, 19 MiB
-    lower (see the README's benchmark), while either alone still crept.
-    Called before any thread starts: the limit applies to arenas not yet
-    made.
+    lock, so threads seldom contend for one). Without these, the per-thread
+    arenas held some 28 MiB of freed, fragmented memory and the service's
+    RSS crept by up to 1 MiB per 1,000 letters; with both it stays flat,
+    19 MiB lower (see the README's benchmark), while either alone still
+    crept. Called before any thread starts: the limit applies to arenas not
+    yet made.
     """
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
