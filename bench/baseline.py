@@ -46,7 +46,7 @@ _worker: dict = {}
 
 def export_filter() -> str:
     """``--convert-to`` with the service's own PDF/A export options, in LibreOffice's JSON syntax."""
-    from service.convert.process import PDFA_FILTER
+    from service.issuing.convert.process import PDFA_FILTER
 
     typed = {
         name: {"type": "boolean", "value": str(value).lower()} if isinstance(value, bool)
@@ -59,7 +59,7 @@ def export_filter() -> str:
 def _start_worker(pki: Path, tsa_url: str, workdir: Path, ready) -> None:
     """Load what the service's validation needs, make the LibreOffice profile, wait for the others."""
     from service.chain import PROFILE_RULE_KEYS
-    from service.regions import load_profiles
+    from service.wilayah import load_profiles
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl+C and shuts the pool down
     home = workdir / f"worker-{os.getpid()}"
@@ -102,8 +102,8 @@ def _convert(source: Path, outdir: Path) -> Path:
 
 def _input(index: int, letter: Letter):
     """Validated data, number and date of a letter: the same the service prints (not timed)."""
-    from service.pipeline import format_nomor
-    from service.validation import validate_letter
+    from service.issuing.pipeline import format_nomor
+    from service.issuing.validation import validate_letter
 
     valid = validate_letter(letter.jenis, letter.request, _worker["profiles"])
     tanggal = valid.data["tanggal"] or dt.date.today()
@@ -114,7 +114,7 @@ def _input(index: int, letter: Letter):
 def _render(valid, nomor: str, tanggal: dt.date, target: Path) -> None:
     from docxtpl import DocxTemplate
 
-    from service.render import ENVIRONMENT, letter_context
+    from service.issuing.render import ENVIRONMENT, letter_context
 
     template = DocxTemplate(REPO / "letter_templates" / valid.letter_type.template)
     template.render(letter_context(valid, nomor=nomor, tanggal=tanggal, template=template),

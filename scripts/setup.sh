@@ -3,7 +3,7 @@
 #
 # LibreOffice's UNO bridge (python3-uno) is built for Debian's own
 # /usr/bin/python3, so the virtual environment is made from that interpreter
-# with system site packages: the converter worker (service/convert/uno_worker.py) imports `uno`.
+# with system site packages: the converter worker (service/issuing/convert/uno_worker.py) imports `uno`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

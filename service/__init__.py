@@ -14,16 +14,16 @@ from flask import Flask
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
-from .config import Settings, load_settings
-from . import timing
-from .errors import register_error_handlers
+from .plumbing.config import Settings, load_settings
+from .plumbing import timing
+from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .models import create_schema
-from .numbering import Sequencer
-from .pipeline import Services
-from .regions import load_profiles
-from .signing_setup import build_signing
-from .storage import FileStore
+from .plumbing.models import create_schema
+from .issuing.numbering import Sequencer
+from .issuing.pipeline import Services
+from .wilayah import load_profiles
+from .signatures.setup import build_signing
+from .plumbing.storage import FileStore
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _engine(settings: Settings):
 
 
 def _converter(settings: Settings):
-    from .convert import ConverterPool
+    from .issuing.convert import ConverterPool
 
     pool = ConverterPool(
         size=settings.converter_count or None,

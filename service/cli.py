@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import REPO_ROOT
-from .errors import SuratError
+from .plumbing.config import REPO_ROOT
+from .plumbing.errors import SuratError
 
 SAMPLES = REPO_ROOT / "samples"
 
@@ -73,9 +73,9 @@ def sampel(args: argparse.Namespace) -> None:
     passphrase files; every signer of the letter signs in order.
     """
     from . import create_app
-    from .config import load_settings
-    from .pipeline import issue
-    from .sign_letter import signers_of, sign_letter
+    from .plumbing.config import load_settings
+    from .issuing.pipeline import issue
+    from .signatures.sign_letter import signers_of, sign_letter
 
     out = Path(args.out)
     pki = load_settings().pki
@@ -108,8 +108,8 @@ def rantai(args: argparse.Namespace) -> None:
     their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
     """
     from . import create_app
-    from .config import load_settings
-    from .replay import load_chains, replay
+    from .plumbing.config import load_settings
+    from .devtools.replay import load_chains, replay
 
     pki = load_settings().pki
     out = Path(args.out) if args.out else None
@@ -159,7 +159,7 @@ def devpki(args: argparse.Namespace) -> None:
     """
     from signing.devpki import DevPki
 
-    from .config import load_settings
+    from .plumbing.config import load_settings
 
     settings = load_settings()
     pki = DevPki(settings.pki, base_url=settings.base_url).ensure()

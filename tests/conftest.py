@@ -38,7 +38,7 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.fixture(scope="session")
 def converter(tmp_path_factory):
-    from service.convert import ConverterPool
+    from service.issuing.convert import ConverterPool
 
     pool = ConverterPool(size=2, timeout=60, workdir=tmp_path_factory.mktemp("konversi"))
     pool.start()

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from service import create_app
-from service.replay import bind, load_chains, replay
+from service.devtools.replay import bind, load_chains, replay
 
 from .conftest import PASSPHRASE, sample
 
@@ -233,7 +233,7 @@ def test_across_instansi_the_answer_waits_for_the_forwarding(client, app):
                tembusan=[{"jabatan": "PPK Bappeda", "peran": "ppk"}])
     services = app.extensions["suratkerja"]
     request = post(client, "permohonan-pelibatan", own).get_json()
-    from service.sign_letter import sign_letter
+    from service.signatures.sign_letter import sign_letter
 
     sign_letter(services, request["id"], own["penandatangan"]["nip"], PASSPHRASE)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.config import ConfigError, load_settings
+from service.plumbing.config import ConfigError, load_settings
 
 
 def test_a_misspelt_setting_is_refused():

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from service.convert import ConverterPool
+from service.issuing.convert import ConverterPool
 from signing import find_destination
 
 from .conftest import pdf_text
@@ -122,7 +122,7 @@ def test_no_soffice_outlives_a_killed_service(tmp_path):
     with subprocess.Popen(
         [sys.executable, "-c", (
             "import sys, time\n"
-            "from service.convert import ConverterPool\n"
+            "from service.issuing.convert import ConverterPool\n"
             f"pool = ConverterPool(size=2, workdir={str(tmp_path)!r}).start()\n"
             "print(*pool.pids(), flush=True)\n"
             "time.sleep(600)\n"

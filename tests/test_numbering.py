@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from service import create_app
-from service.convert import ConversionFailed
+from service.issuing.convert import ConversionFailed
 
 from .conftest import sample
 

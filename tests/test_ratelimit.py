@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from service.ratelimit import MemoryLimiter, RedisLimiter
+from service.signatures.attempts import MemoryLimiter, RedisLimiter
 
 
 class Clock:

@@ -13,12 +13,12 @@ from xml.etree import ElementTree
 import pytest
 from docx import Document
 
-from service import bahasa
-from service.config import REPO_ROOT
+from service.issuing import bahasa
+from service.plumbing.config import REPO_ROOT
 from service.chain import PROFILE_RULE_KEYS
-from service.regions import load_profiles
-from service.render import clean, render_letter, slim_template
-from service.validation import validate_letter
+from service.wilayah import load_profiles
+from service.issuing.render import clean, render_letter, slim_template
+from service.issuing.validation import validate_letter
 
 from .conftest import sample
 

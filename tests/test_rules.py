@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from service.errors import InvalidRequest
+from service.plumbing.errors import InvalidRequest
 from service.chain import PROFILE_RULE_KEYS
-from service.regions import load_profiles
-from service.validation import validate_letter
+from service.wilayah import load_profiles
+from service.issuing.validation import validate_letter
 
 from .conftest import all_samples, sample
 

@@ -12,7 +12,7 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import UnprocessableEntity
 
-from ..errors import InvalidRequest, problem_response
+from ..plumbing.errors import InvalidRequest, problem_response
 from ..letters.checks import findings_from_messages
 
 from ..chain.outside import SuratLuarInSchema

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from ..errors import BadRequest, UnsupportedMediaType
+from ..plumbing.errors import BadRequest, UnsupportedMediaType
 
 
 def json_body() -> Any:

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 
 from ..chain import Known, chain_of, draft
 from ..chain.outside import register_outside
-from ..errors import NotFound
+from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
-from ..models import SuratLuar
+from ..plumbing.models import SuratLuar
 from .body import json_body
 from .schemas import RantaiSchema, SuratLuarSchema
 from .surat import as_utc, services

@@ -12,13 +12,13 @@ from flask import current_app, send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..errors import NotFound
+from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
-from ..models import Riwayat, Surat
-from ..sign_letter import issue_and_sign, sign_letter
-from ..pipeline import Services, issue, prepare
-from ..registry import find_letters
-from ..validation import letter_type
+from ..plumbing.models import Riwayat, Surat
+from ..signatures.sign_letter import issue_and_sign, sign_letter
+from ..issuing.pipeline import Services, issue, prepare
+from ..plumbing.registry import find_letters
+from ..issuing.validation import letter_type
 from .body import json_body
 from .schemas import (
     DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,

@@ -6,8 +6,8 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..errors import UnsupportedMediaType
-from ..verification import verify_upload
+from ..plumbing.errors import UnsupportedMediaType
+from ..signatures.verification import verify_upload
 
 blp = Blueprint("verifikasi", __name__, url_prefix="/api/v1/verifikasi", description="Verifikasi PDF")
 

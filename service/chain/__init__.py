@@ -12,7 +12,7 @@ This package
 """
 
 from ..letters import RULE_KEYS as LETTER_RULE_KEYS
-from ..regions import CHAIN_SECTION
+from ..wilayah import CHAIN_SECTION
 from .graph import chain_of
 from .known import Known, resolve
 from .links import Link, record_links, taken

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
-from ..models import Riwayat, Tautan
+from ..plumbing.errors import NotFound
+from ..plumbing.models import Riwayat, Tautan
 from .known import Known, resolve
 
 MAX_LETTERS = 500

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Surat, SuratLuar, Tautan
+from ..plumbing.models import Surat, SuratLuar, Tautan
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import Finding
-from ..models import Riwayat, Surat, SuratLuar, Tautan
+from ..plumbing.errors import Finding
+from ..plumbing.models import Riwayat, Surat, SuratLuar, Tautan
 from .known import Known, find_outside
 
 HISTORY = {"menjawab": "dijawab", "meneruskan": "diteruskan", "dasar": "menjadi_dasar"}

@@ -8,13 +8,13 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, Finding, InvalidRequest
+from ..plumbing.errors import Conflict, Finding, InvalidRequest
 from ..letters.common import JALUR, JangkaWaktuSchema, UnitRefSchema
 from ..letters.fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
 from ..letters.nip import NIP
-from ..models import SuratLuar
-from ..regions import RegionProfile
-from ..validation import WILAYAH_SOURCE, load
+from ..plumbing.models import SuratLuar
+from ..wilayah import RegionProfile
+from ..issuing.validation import WILAYAH_SOURCE, load
 
 IDENTITY = ("wilayah", "jenis", "nomor", "tanggal", "hal")
 

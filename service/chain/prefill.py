@@ -17,10 +17,10 @@ from typing import Any, Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
-from ..errors import Finding, InvalidRequest, NotFound
+from ..plumbing.errors import Finding, InvalidRequest, NotFound
 from ..letters.checks import pointer
 from ..letters.fields import NASKAH_DINAS
-from ..regions import RegionProfile
+from ..wilayah import RegionProfile
 from .known import Known, resolve
 
 REFERENCE_FIELDS = {

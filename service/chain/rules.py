@@ -26,15 +26,15 @@ from typing import Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
-from ..errors import Finding, InvalidRequest
+from ..plumbing.errors import Finding, InvalidRequest
 from ..letters.checks import Checker, pointer, same_instansi
 from ..letters.common import akhir_jangka_waktu
 from ..letters.fields import NASKAH_DINAS
 from ..letters.jawaban import tahap
 from ..letters.permohonan_pelibatan import is_forwarding
-from ..models import SIGNED
-from ..regions import CHAIN_SECTION
-from ..validation import ValidLetter
+from ..plumbing.models import SIGNED
+from ..wilayah import CHAIN_SECTION
+from ..issuing.validation import ValidLetter
 from .known import Known, find_outside, linked_to, resolve
 from .links import Link
 from .prefill import answered_request, as_date, origin_request, reference_entries, team_people

@@ -14,8 +14,8 @@ from typing import Callable
 
 from marshmallow import Schema
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from . import jawaban, keputusan_tim_kerja, pengajuan_sukarela, penugasan, permohonan_pelibatan
 
 

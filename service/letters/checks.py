@@ -12,8 +12,8 @@ from typing import Any, Iterable, Mapping
 
 from marshmallow import Schema, fields
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .common import PERAN_LABEL
 from .fields import NASKAH_DINAS
 

@@ -23,8 +23,8 @@ Region rules read from ``[aturan.jawaban]``:
 
 from __future__ import annotations
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .checks import Checker, same_instansi
 from .common import JALUR, JangkaWaktuSchema, KepadaSchema, PejabatSchema, RujukanSchema, SuratSchema
 from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text

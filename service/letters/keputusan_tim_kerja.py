@@ -19,8 +19,8 @@ Region rules read from ``[aturan.keputusan-tim-kerja]``:
 
 from __future__ import annotations
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .checks import Checker
 from .common import JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import Daftar, Logika, Objek, Teks, length, text

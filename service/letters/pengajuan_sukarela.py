@@ -18,8 +18,8 @@ Region rules read from ``[aturan.pengajuan-sukarela]``:
 
 from __future__ import annotations
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .checks import Checker, pointer, same_instansi
 from .common import PERAN_LABEL, JangkaWaktuSchema, KepadaSchema, PejabatSchema, SuratSchema, UnitRefSchema
 from .fields import Daftar, Objek, Teks, length, text

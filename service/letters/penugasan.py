@@ -20,8 +20,8 @@ Region rules read from ``[aturan.penugasan]``:
 
 from __future__ import annotations
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .checks import Checker
 from .common import JALUR, JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import Daftar, Objek, Teks, length, one_of, text

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from ..errors import Finding
-from ..regions import RegionProfile
+from ..plumbing.errors import Finding
+from ..wilayah import RegionProfile
 from .checks import Checker, same_instansi
 from .common import JALUR, JangkaWaktuSchema, KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import BaseSchema, Bilangan, Daftar, Msg, Objek, Teks, length, one_of, text

@@ -7,10 +7,10 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..letters import LETTER_TYPES
-from ..errors import SuratError
-from ..models import Surat
-from ..registry import find_letters
-from ..verification import UnreadablePdf, letter_summary, verify_upload
+from ..plumbing.errors import SuratError
+from ..plumbing.models import Surat
+from ..plumbing.registry import find_letters
+from ..signatures.verification import UnreadablePdf, letter_summary, verify_upload
 
 blp = Blueprint("web", __name__, template_folder="templates")
 

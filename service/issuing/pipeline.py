@@ -17,16 +17,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .config import Settings
-from .chain import Link, check_links, prefill, record_links, taken
+from ..plumbing.config import Settings
+from ..chain import Link, check_links, prefill, record_links, taken
 from .convert import ConversionFailed
-from .errors import InvalidRequest, ServiceUnavailable
-from .models import DRAFT, Riwayat, Surat
+from ..plumbing.errors import InvalidRequest, ServiceUnavailable
+from ..plumbing.models import DRAFT, Riwayat, Surat
 from .numbering import SequenceKey, Sequencer
-from .regions import RegionProfile
+from ..wilayah import RegionProfile
 from .render import render_letter
-from .storage import FileStore
-from .timing import stage
+from ..plumbing.storage import FileStore
+from ..plumbing.timing import stage
 from .validation import ValidLetter, validate_letter
 
 logger = logging.getLogger(__name__)
@@ -44,9 +44,9 @@ class Services:
     store: FileStore
     sequencer: Sequencer
     converter: Any
-    """A started :class:`service.convert.ConverterPool` (or anything with ``convert(bytes) -> bytes``)."""
+    """A started :class:`service.issuing.convert.ConverterPool` (or anything with ``convert(bytes) -> bytes``)."""
     signing: Any = None
-    """A :class:`service.signing_setup.SigningSetup`."""
+    """A :class:`service.signatures.setup.SigningSetup`."""
 
 
 def today() -> dt.date:

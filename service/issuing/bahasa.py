@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping
 
-from .letters.common import akhir_jangka_waktu
+from ..letters.common import akhir_jangka_waktu
 
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

@@ -30,8 +30,8 @@ from lxml import etree
 from PIL import Image
 
 from . import bahasa
-from .letters.common import PERAN_LABEL
-from .letters.nip import format_nip
+from ..letters.common import PERAN_LABEL
+from ..letters.nip import format_nip
 from .validation import ValidLetter
 
 DRAFT_NOMOR = "…"

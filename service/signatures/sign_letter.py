@@ -19,11 +19,11 @@ from sqlalchemy import func, select, update
 import signing
 from signing import Appearance, PadesLevel
 
-from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
-from .letters.nip import format_nip
-from .models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
-from .pipeline import Prepared, Services, issue_prepared
-from .timing import stage
+from ..plumbing.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthorized
+from ..letters.nip import format_nip
+from ..plumbing.models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
+from ..issuing.pipeline import Prepared, Services, issue_prepared
+from ..plumbing.timing import stage
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from typing import Any, Mapping
 
 from marshmallow import Schema, ValidationError
 
-from .errors import Finding, InvalidRequest, NotFound
-from .letters import LETTER_TYPES, LetterType
-from .letters.checks import findings_from_messages
-from .letters.fields import NASKAH_DINAS
-from .regions import RegionProfile
+from ..plumbing.errors import Finding, InvalidRequest, NotFound
+from ..letters import LETTER_TYPES, LetterType
+from ..letters.checks import findings_from_messages
+from ..letters.fields import NASKAH_DINAS
+from ..wilayah import RegionProfile
 
 WILAYAH_SOURCE = "Daftar wilayah layanan suratkerja (GET /api/v1/wilayah)"
 

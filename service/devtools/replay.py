@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .chain.known import Known
-from .chain.outside import register_outside
-from .config import REPO_ROOT
-from .pipeline import Services, issue
-from .sign_letter import sign_letter, signers_of
+from ..chain.known import Known
+from ..chain.outside import register_outside
+from ..plumbing.config import REPO_ROOT
+from ..issuing.pipeline import Services, issue
+from ..signatures.sign_letter import sign_letter, signers_of
 
 CHAIN_DIR = REPO_ROOT / "samples" / "rantai"
 OUTSIDE = "surat-luar"

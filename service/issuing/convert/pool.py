@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..config import Settings
+from ...plumbing.config import Settings
 from .errors import ConversionFailed
 from .process import SofficeProcess
 

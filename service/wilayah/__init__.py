@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-PROFILE_DIR = Path(__file__).parent / "wilayah"
+PROFILE_DIR = Path(__file__).parent
 
 CHAIN_SECTION = "rantai"
 """The profile section holding the articles of the chain across letters (``[aturan.rantai]``)."""

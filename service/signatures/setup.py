@@ -21,8 +21,8 @@ from pyhanko_certvalidator import ValidationContext
 
 import signing
 
-from .config import Settings
-from .ratelimit import AttemptLimiter, MemoryLimiter, RedisLimiter
+from ..plumbing.config import Settings
+from .attempts import AttemptLimiter, MemoryLimiter, RedisLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 import signing
 
-from .errors import InvalidRequest, Finding
-from .models import Riwayat, Surat
-from .pipeline import Services
+from ..plumbing.errors import InvalidRequest, Finding
+from ..plumbing.models import Riwayat, Surat
+from ..issuing.pipeline import Services
 
 NOT_PDF = "ISO 32000-2 (format PDF)"
 

@@ -25,7 +25,7 @@ from typing import Iterator
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
-from .models import Penomoran
+from ..plumbing.models import Penomoran
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Developer tools: regenerating the sample letters and replaying the sample chains."""
