@@ -102,7 +102,7 @@ def _convert(source: Path, outdir: Path) -> Path:
 
 def _input(index: int, letter: Letter):
     """Validated data, number and date of a letter: the same the service prints (not timed)."""
-    from service.issuing.pipeline import format_nomor
+    from service.issuing.numbering import format_nomor
     from service.issuing.validation import validate_letter
 
     valid = validate_letter(letter.jenis, letter.request, _worker["profiles"])

@@ -20,7 +20,7 @@ from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
 from .plumbing.models import create_schema
 from .issuing.numbering import Sequencer
-from .issuing.pipeline import Services
+from .plumbing.services import Services
 from .wilayah import load_profiles
 from .signatures.setup import build_signing
 from .plumbing.storage import FileStore

@@ -74,8 +74,9 @@ def sampel(args: argparse.Namespace) -> None:
     """
     from . import create_app
     from .plumbing.config import load_settings
-    from .issuing.pipeline import issue
-    from .signatures.sign_letter import signers_of, sign_letter
+    from .issuing.issue import issue
+    from .signatures.sign_letter import sign_letter
+    from .signatures.signature import signers_of
 
     out = Path(args.out)
     pki = load_settings().pki
@@ -89,7 +90,7 @@ def sampel(args: argparse.Namespace) -> None:
         try:
             for path in requests:
                 jenis, wilayah = path.stem, path.parent.name
-                surat, _ = issue(services, jenis, json.loads(path.read_text(encoding="utf-8")))
+                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8"))).surat
                 for official in signers_of(surat):
                     passphrase = (pki / "officials" / f"{official['nip']}.passphrase").read_text().strip()
                     surat = sign_letter(services, surat.id, official["nip"], passphrase)

@@ -15,8 +15,10 @@ from flask_smorest import Blueprint
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import Riwayat, Surat
-from ..signatures.sign_letter import issue_and_sign, sign_letter
-from ..issuing.pipeline import Services, issue, prepare
+from ..issuing.issue import Issued, issue, issue_and_sign
+from ..issuing.prepare import prepare
+from ..plumbing.services import Services
+from ..signatures.sign_letter import sign_letter
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
 from .body import json_body
@@ -65,6 +67,10 @@ def surat_out(surat: Surat) -> dict:
     }
 
 
+def issued_out(issued: Issued) -> dict:
+    return {**surat_out(issued.surat), "peringatan": [w.to_dict() for w in issued.warnings]}
+
+
 def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
     """The POST views of one letter type (issue, and validate only)."""
     body = {"requestBody": {"required": True, "content": {"application/json": {"schema": schema_name}}}}
@@ -73,8 +79,7 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(**body, responses=_ERRORS)
         @blp.response(201, SuratTerbitSchema)
         def post(self):
-            surat, valid = issue(services(), jenis, json_body())
-            return {**surat_out(surat), "peringatan": [w.to_dict() for w in valid.warnings]}
+            return issued_out(issue(services(), jenis, json_body()))
 
     class Validate(MethodView):
         @blp.doc(**body, responses=_ERRORS)
@@ -88,13 +93,14 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
-            prepared = prepare(services(), jenis, args["surat"])
-            surat = issue_and_sign(services(), prepared, args["passphrase"], args.get("tingkat"))
-            return {**surat_out(surat), "peringatan": [w.to_dict() for w in prepared.valid.warnings]}
+            return issued_out(issue_and_sign(services(), jenis, args["surat"], args["passphrase"],
+                                             args.get("tingkat")))
 
     IssueAndSign.post.__doc__ = (
-        f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan "
-        "(passphrase diperiksa sebelum surat dicatat: passphrase salah tidak memakai nomor)."
+        f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan. "
+        "Surat dicatat hanya setelah ditandatangani: bila apa pun gagal (passphrase, sertifikat, "
+        "konversi, otoritas cap waktu, penandatanganan), tidak ada surat yang tercatat, tidak ada berkas "
+        "yang disimpan, dan nomornya tetap tersedia."
     )
     blp.add_url_rule(f"/{jenis}/terbit-tandatangan", f"issue_sign_{jenis}", view_func=IssueAndSign)
     Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."

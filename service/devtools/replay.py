@@ -17,8 +17,10 @@ from typing import Any, Callable, Iterator
 from ..chain.known import Known
 from ..chain.outside import register_outside
 from ..plumbing.config import REPO_ROOT
-from ..issuing.pipeline import Services, issue
-from ..signatures.sign_letter import sign_letter, signers_of
+from ..issuing.issue import issue
+from ..plumbing.services import Services
+from ..signatures.sign_letter import sign_letter
+from ..signatures.signature import signers_of
 
 CHAIN_DIR = REPO_ROOT / "samples" / "rantai"
 OUTSIDE = "surat-luar"
@@ -66,7 +68,7 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
                 with services.sessions.begin() as session:
                     letter = Known.of_luar(register_outside(session, services.profiles, body))
             else:
-                letter, _ = issue(services, step.jenis, body)
+                letter = issue(services, step.jenis, body).surat
                 for official in signers_of(letter):
                     letter = sign_letter(services, letter.id, official["nip"], passphrase(official["nip"]))
             ids[step.nama] = letter.id

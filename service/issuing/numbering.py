@@ -103,3 +103,10 @@ class Sequencer:
         ).rowcount
         if moved != 1:
             raise RuntimeError(f"counter {key} moved outside its lock")
+
+
+def format_nomor(profile, jenis: str, urut: int, kode_unit: str, tahun: int) -> str:
+    """The nomor naskah dinas in the region's format, e.g. ``800.1.11/7/BAPPEDA/2026``."""
+    return profile.penomoran.format.format(
+        klasifikasi=profile.penomoran.klasifikasi[jenis], urut=urut, kode_unit=kode_unit, tahun=tahun,
+    )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 class FileStore:
@@ -55,6 +57,28 @@ class FileStore:
             _remove(tmp)
             raise
         return sha256, True
+
+    @contextmanager
+    def keeping(self, *contents: bytes) -> Iterator[list[str]]:
+        """Store ``contents`` for the block (a transaction that records them): their SHA-256s.
+
+        If the block raises, the files this call created are removed again, so a
+        letter that was not recorded leaves no file behind; a file that was
+        already stored belongs to another letter and stays.
+        """
+        added: list[str] = []
+        try:
+            hashes = []
+            for data in contents:
+                sha256, created = self.put(data)
+                hashes.append(sha256)
+                if created:
+                    added.append(sha256)
+            yield hashes
+        except BaseException:
+            for sha256 in added:
+                self.discard(sha256)
+            raise
 
     def get(self, sha256: str) -> bytes:
         with open(self.path(sha256), "rb") as f:

@@ -47,6 +47,14 @@ class SigningSetup:
     def p12_path(self, nip: str) -> str:
         return os.path.join(self.pki, "officials", f"{nip}.p12")  # str: see FileStore.path
 
+    def has_key(self, nip: str) -> bool:
+        """Whether the official ``nip`` has a key to sign with."""
+        return os.path.isfile(self.p12_path(nip))
+
+    def unlock(self, nip: str, passphrase: str):
+        """The official's signer. :raises signing.WrongPassphrase: wrong passphrase."""
+        return self.keyring.unlock(self.p12_path(nip), passphrase)
+
     def validation_context(self) -> ValidationContext:
         """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""
         return ValidationContext(

@@ -15,7 +15,7 @@ import signing
 
 from ..plumbing.errors import InvalidRequest, Finding
 from ..plumbing.models import Riwayat, Surat
-from ..issuing.pipeline import Services
+from ..plumbing.services import Services
 
 NOT_PDF = "ISO 32000-2 (format PDF)"
 

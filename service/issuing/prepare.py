@@ -1,0 +1,35 @@
+"""The first step of every issuing use case: the request filled from the
+letters it names, validated against its region's rules, its links checked.
+
+Nothing is numbered or written here; what fails is a 4xx with every finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..chain import Link, check_links, prefill
+from ..plumbing.services import Services
+from ..plumbing.timing import stage
+from .validation import ValidLetter, validate_letter
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request filled from the letters it names, valid, with its links checked."""
+
+    valid: ValidLetter
+    links: list[Link]
+
+
+def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
+    """Fill the request from the letters it names, validate it, check the rules across letters.
+
+    :raises NotFound: unknown ``jenis``.
+    :raises InvalidRequest: a rule of the letter or of the chain is broken.
+    """
+    with stage("validate"), services.sessions() as session:
+        payload = prefill(session, jenis, payload, services.profiles)
+        valid = validate_letter(jenis, payload, services.profiles)
+        return Prepared(valid, check_links(session, valid))

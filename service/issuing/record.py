@@ -1,0 +1,49 @@
+"""Recording an issued letter: its number, row, history and links in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from ..chain import record_links, taken
+from ..plumbing.errors import InvalidRequest
+from ..plumbing.models import Riwayat
+from ..plumbing.services import Services
+from ..plumbing.timing import stage
+from .numbering import Sequencer
+from .prepare import Prepared
+from .printing import Printed
+
+
+def issuer(prepared: Prepared) -> str:
+    """Who issued the letter, as its history says: the signer, the jabatan, the unit."""
+    data = prepared.valid.data
+    signer = data["penandatangan"]
+    return f"{signer['nama']} ({signer['jabatan']}, {data['pengirim']['nama']})"
+
+
+def record(services: Services, prepared: Prepared, letter: Printed, history: list[Riwayat]) -> None:
+    """Move the unit's counter, add the letter, its ``history`` and its links, in one transaction.
+
+    Call with the letter's files already stored (:meth:`FileStore.keeping`)
+    and its sequence held (:func:`printed`). A link another letter took
+    meanwhile (the unique ``kunci``, e.g. a second answer to one request)
+    fails the transaction; the client gets the rule it broke.
+
+    :raises InvalidRequest: another letter took a link this one may share with none.
+    """
+    surat = letter.surat
+    try:
+        with stage("store"), services.sessions.begin() as session:
+            Sequencer.consume(session, letter.key, surat.urut)
+            session.add(surat)
+            session.flush()
+            for entry in history:
+                entry.surat_id = surat.id
+            session.add_all(history)
+            record_links(session, surat, prepared.links, issuer(prepared))
+    except IntegrityError as e:
+        with services.sessions() as session:
+            conflicts = taken(session, surat.wilayah, prepared.links)
+        if conflicts:
+            raise InvalidRequest(conflicts) from e
+        raise
