@@ -15,13 +15,10 @@ import gc
 import json
 import logging
 import sys
-import tempfile
 from pathlib import Path
 
-from .plumbing.config import REPO_ROOT
+from .devtools.samples import SAMPLES
 from .plumbing.errors import SuratError
-
-SAMPLES = REPO_ROOT / "samples"
 
 
 _M_MMAP_THRESHOLD = -3
@@ -67,106 +64,21 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def sampel(args: argparse.Namespace) -> None:
-    """Issue and sign each sample on a fresh registry, so numbers start at 1 every time.
+    from .devtools.samples import write_samples
 
-    Signing uses the development PKI (``suratkerja devpki``) and its
-    passphrase files; every signer of the letter signs in order.
-    """
-    from . import create_app
-    from .plumbing.config import load_settings
-    from .issuing.issue import issue
-    from .signatures.sign_letter import sign_letter
-    from .signatures.signature import signers_of
-
-    out = Path(args.out)
-    pki = load_settings().pki
-    requests = sorted(
-        (SAMPLES / "requests").glob("*/*.json"),
-        key=lambda p: (p.parent.name, json.loads(p.read_text(encoding="utf-8"))["tanggal"], p.stem),
-    )
-    with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
-        app = create_app({"instance_dir": tmp, "pki_dir": pki})
-        services = app.extensions["suratkerja"]
-        try:
-            for path in requests:
-                jenis, wilayah = path.stem, path.parent.name
-                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8"))).surat
-                for official in signers_of(surat):
-                    passphrase = (pki / "officials" / f"{official['nip']}.passphrase").read_text().strip()
-                    surat = sign_letter(services, surat.id, official["nip"], passphrase)
-                target = out / wilayah / f"{jenis}.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(services.store.get(surat.current_sha256))
-                print(f"{wilayah}/{jenis}.pdf: {surat.nomor} ({surat.status})")
-        finally:
-            services.converter.stop()
+    write_samples(Path(args.out))
 
 
 def rantai(args: argparse.Namespace) -> None:
-    """Replay the sample chains on a fresh registry and print each letter's number.
+    from .devtools.samples import replay_chains
 
-    The same letters get the same numbers on every run; ``--out`` also writes
-    their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
-    """
-    from . import create_app
-    from .plumbing.config import load_settings
-    from .devtools.replay import load_chains, replay
-
-    pki = load_settings().pki
-    out = Path(args.out) if args.out else None
-    with tempfile.TemporaryDirectory(prefix="suratkerja-rantai-") as tmp:
-        app = create_app({"instance_dir": tmp, "pki_dir": pki})
-        services = app.extensions["suratkerja"]
-        try:
-            for step, letter in replay(services, load_chains(),
-                                       lambda nip: (pki / "officials" / f"{nip}.passphrase").read_text().strip()):
-                print(f"{step.chain}/{step.nama}: {step.jenis} {letter.nomor} ({letter.status})")
-                if out and step.jenis != "surat-luar":
-                    target = out / step.chain / f"{step.nama}.pdf"
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(services.store.get(letter.current_sha256))
-        finally:
-            services.converter.stop()
-
-
-def _sample_bodies():
-    """Every sample letter request: the 25 single letters and each step of the chains."""
-    for path in sorted((SAMPLES / "requests").glob("*/*.json")):
-        yield json.loads(path.read_text(encoding="utf-8"))
-    for path in sorted((SAMPLES / "rantai").glob("*.json")):
-        for step in json.loads(path.read_text(encoding="utf-8"))["langkah"]:
-            yield step["surat"]
-
-
-def sample_officials() -> list:
-    """Every official who signs or countersigns a sample letter, once."""
-    from signing.devpki import Official
-
-    seen = {}
-    for body in _sample_bodies():
-        if "penandatangan" not in body:
-            continue  # an outside letter: nobody signs it here
-        for person in [body["penandatangan"], *body.get("mengetahui", [])]:
-            nip = "".join(person["nip"].split())
-            seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
-    return list(seen.values())
+    replay_chains(Path(args.out) if args.out else None)
 
 
 def devpki(args: argparse.Namespace) -> None:
-    """Create the development PKI if absent: CAs, TSA, CRLs, and a PKCS#12 per sample official.
+    from .devtools.samples import ensure_devpki
 
-    Passphrases are generated into ``officials/<nip>.passphrase`` (mode 0600)
-    and never printed.
-    """
-    from signing.devpki import DevPki
-
-    from .plumbing.config import load_settings
-
-    settings = load_settings()
-    pki = DevPki(settings.pki, base_url=settings.base_url).ensure()
-    for official in sample_officials():
-        pki.add_official(official)
-    print(f"development PKI in {settings.pki} ({len(sample_officials())} officials)")
+    ensure_devpki()
 
 
 def main(argv: list[str] | None = None) -> None:

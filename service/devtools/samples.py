@@ -1,0 +1,117 @@
+"""The sample letters and the development PKI that signs them.
+
+``suratkerja sampel`` issues every request in ``samples/requests/`` on a
+fresh registry and writes the signed PDFs to ``samples/pdf/``; ``suratkerja
+rantai`` replays the chains of ``samples/rantai/``; ``suratkerja devpki``
+makes a development certificate for every official who signs a sample.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from ..plumbing.config import REPO_ROOT, load_settings
+
+SAMPLES = REPO_ROOT / "samples"
+
+
+def dev_passphrase(pki: Path, nip: str) -> str:
+    """The generated passphrase of an official of the development PKI (a 0600 file, never printed)."""
+    return (pki / "officials" / f"{nip}.passphrase").read_text().strip()
+
+
+def write_samples(out: Path) -> None:
+    """Issue and sign each sample on a fresh registry, so numbers start at 1 every time.
+
+    Signing uses the development PKI (``suratkerja devpki``) and its
+    passphrase files; every signer of the letter signs in order.
+    """
+    from .. import create_app
+    from ..issuing.issue import issue
+    from ..signatures.sign_letter import sign_letter
+    from ..signatures.signature import signers_of
+
+    pki = load_settings().pki
+    requests = sorted(
+        (SAMPLES / "requests").glob("*/*.json"),
+        key=lambda p: (p.parent.name, json.loads(p.read_text(encoding="utf-8"))["tanggal"], p.stem),
+    )
+    with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
+        app = create_app({"instance_dir": tmp, "pki_dir": pki})
+        services = app.extensions["suratkerja"]
+        try:
+            for path in requests:
+                jenis, wilayah = path.stem, path.parent.name
+                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8"))).surat
+                for official in signers_of(surat):
+                    surat = sign_letter(services, surat.id, official["nip"], dev_passphrase(pki, official["nip"]))
+                target = out / wilayah / f"{jenis}.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(services.store.get(surat.current_sha256))
+                print(f"{wilayah}/{jenis}.pdf: {surat.nomor} ({surat.status})")
+        finally:
+            services.converter.stop()
+
+
+def replay_chains(out: Path | None) -> None:
+    """Replay the sample chains on a fresh registry and print each letter's number.
+
+    The same letters get the same numbers on every run; ``--out`` also writes
+    their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
+    """
+    from .. import create_app
+    from .replay import load_chains, replay
+
+    pki = load_settings().pki
+    with tempfile.TemporaryDirectory(prefix="suratkerja-rantai-") as tmp:
+        app = create_app({"instance_dir": tmp, "pki_dir": pki})
+        services = app.extensions["suratkerja"]
+        try:
+            for step, letter in replay(services, load_chains(), lambda nip: dev_passphrase(pki, nip)):
+                print(f"{step.chain}/{step.nama}: {step.jenis} {letter.nomor} ({letter.status})")
+                if out and step.jenis != "surat-luar":
+                    target = out / step.chain / f"{step.nama}.pdf"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(services.store.get(letter.current_sha256))
+        finally:
+            services.converter.stop()
+
+
+def _sample_bodies():
+    """Every sample letter request: the 25 single letters and each step of the chains."""
+    for path in sorted((SAMPLES / "requests").glob("*/*.json")):
+        yield json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((SAMPLES / "rantai").glob("*.json")):
+        for step in json.loads(path.read_text(encoding="utf-8"))["langkah"]:
+            yield step["surat"]
+
+
+def sample_officials() -> list:
+    """Every official who signs or countersigns a sample letter, once."""
+    from signing.devpki import Official
+
+    seen = {}
+    for body in _sample_bodies():
+        if "penandatangan" not in body:
+            continue  # an outside letter: nobody signs it here
+        for person in [body["penandatangan"], *body.get("mengetahui", [])]:
+            nip = "".join(person["nip"].split())
+            seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
+    return list(seen.values())
+
+
+def ensure_devpki() -> None:
+    """Create the development PKI if absent: CAs, TSA, CRLs, and a PKCS#12 per sample official.
+
+    Passphrases are generated into ``officials/<nip>.passphrase`` (mode 0600)
+    and never printed.
+    """
+    from signing.devpki import DevPki
+
+    settings = load_settings()
+    pki = DevPki(settings.pki, base_url=settings.base_url).ensure()
+    for official in sample_officials():
+        pki.add_official(official)
+    print(f"development PKI in {settings.pki} ({len(sample_officials())} officials)")
