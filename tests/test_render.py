@@ -1,4 +1,4 @@
-"""Rendering: Indonesian words, and request values that cannot break the letter."""
+"""Rendering: request values that cannot break the letter, templates and their styles."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from xml.etree import ElementTree
 import pytest
 from docx import Document
 
-from service.issuing import bahasa
 from service.plumbing.config import REPO_ROOT
 from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import load_profiles
@@ -23,29 +22,6 @@ from service.issuing.validation import validate_letter
 from .conftest import sample
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-@pytest.mark.parametrize("n, words", [
-    (0, "nol"), (1, "satu"), (10, "sepuluh"), (11, "sebelas"), (12, "dua belas"), (19, "sembilan belas"),
-    (20, "dua puluh"), (21, "dua puluh satu"), (100, "seratus"), (101, "seratus satu"),
-    (111, "seratus sebelas"), (999, "sembilan ratus sembilan puluh sembilan"), (1000, "seribu"),
-    (1001, "seribu satu"), (2000, "dua ribu"), (12345, "dua belas ribu tiga ratus empat puluh lima"),
-    (100000, "seratus ribu"), (999999, "sembilan ratus sembilan puluh sembilan ribu sembilan ratus "
-                                        "sembilan puluh sembilan"),
-])
-def test_terbilang(n, words):
-    assert bahasa.terbilang(n) == words
-
-
-def test_dates_durations_and_diktum():
-    assert bahasa.tanggal(dt.date(2024, 11, 5)) == "5 November 2024"
-    jangka = {"mulai": dt.date(2026, 12, 1), "jumlah": 3, "satuan": "bulan"}
-    assert bahasa.durasi(jangka) == "3 (tiga) bulan"
-    assert bahasa.rentang(jangka) == "1 Desember 2026 s.d. 28 Februari 2027"
-    assert bahasa.rentang({"mulai": dt.date(2026, 1, 31), "jumlah": 1, "satuan": "bulan"}) == \
-        "31 Januari 2026 s.d. 27 Februari 2026"
-    assert [bahasa.diktum(i) for i in (0, 1, 3, 9)] == ["KESATU", "KEDUA", "KEEMPAT", "KESEPULUH"]
-    assert bahasa.huruf(0) == "a" and bahasa.huruf(25) == "z"
 
 
 def test_clean_turns_breaks_into_spaces_and_drops_what_xml_forbids():

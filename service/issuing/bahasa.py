@@ -3,42 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Mapping
+
+from babel.dates import format_date
+from num2words import num2words
 
 from ..letters.common import akhir_jangka_waktu
 
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
-_SATUAN = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
-           "sepuluh", "sebelas")
 _DIKTUM = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
            "KESEMBILAN", "KESEPULUH", "KESEBELAS", "KEDUA BELAS")
+_SATU_RIBU = re.compile(r"\b(juta|miliar|\w+liun) satu ribu\b")
 
 
 def tanggal(value: dt.date) -> str:
-    """``2024-11-05`` → ``5 November 2024``."""
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+    """``2024-11-05`` → ``5 November 2024``.
+
+    The pattern is spelt out rather than Babel's ``long`` format, so the
+    printed date cannot change with a new CLDR release.
+    """
+    return format_date(value, "d MMMM y", locale="id")
 
 
 def terbilang(n: int) -> str:
-    """A whole number in words: 12 → ``dua belas``, 1001 → ``seribu satu``."""
-    if n < 0:
-        return "minus " + terbilang(-n)
-    if n < 12:
-        return _SATUAN[n]
-    if n < 20:
-        return f"{_SATUAN[n - 10]} belas"
-    for size, word in ((1_000_000_000, "miliar"), (1_000_000, "juta"), (1000, "ribu"), (100, "ratus"), (10, "puluh")):
-        if n >= size:
-            head, rest = divmod(n, size)
-            if head == 1 and size in (100, 1000):
-                words = f"se{word}"
-            else:
-                words = f"{terbilang(head)} {word}"
-            return f"{words} {terbilang(rest)}" if rest else words
-    raise AssertionError(n)
+    """A whole number in words: 12 → ``dua belas``, 1001 → ``seribu satu``.
+
+    num2words (``lang="id"``) is used because it matches Indonesian usage:
+    it wrote every number from 0 to 1,000,999 as the hand-written function it
+    replaced did (``seribu``, ``sebelas``, ``seratus``, ``satu juta``,
+    ``dua ratus ribu``), and names ``triliun`` where that one said
+    ``seribu miliar``. One slip is corrected here: after ``juta``, ``miliar``
+    or a ``-liun`` it writes a thousands group of exactly one as ``satu ribu``
+    (1,001,000 → ``satu juta satu ribu``), where Indonesian writes ``seribu``
+    as it does alone (``satu juta seribu``).
+    """
+    return _SATU_RIBU.sub(r"\1 seribu", num2words(n, lang="id"))
 
 
 def durasi(jangka: Mapping) -> str:

@@ -34,8 +34,6 @@ from ..letters.common import PERAN_LABEL
 from ..letters.nip import format_nip
 from .validation import ValidLetter
 
-DRAFT_NOMOR = "…"
-
 # Characters XML 1.0 forbids, and the ones that would break a line or page.
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKING = re.compile("[\t\n\x0b\x0c\r\x85\u2028\u2029]+")
@@ -202,16 +200,13 @@ def _scaled_emblem(path: Path, mtime_ns: int, size: int) -> bytes:
     return out.getvalue()
 
 
-def letter_context(valid: ValidLetter, *, nomor: str | None, tanggal: dt.date, template: DocxTemplate) -> dict:
-    """What the template of ``valid`` prints: the cleaned request, the number, the region.
-
-    :param nomor: the number to print; None prints the draft mark "…".
-    """
+def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template: DocxTemplate) -> dict:
+    """What the template of ``valid`` prints: the cleaned request, the number, the region."""
     profile = valid.profile
     data = clean(valid.data)
     return {
         **data,
-        "nomor": clean(nomor) if nomor else DRAFT_NOMOR,
+        "nomor": clean(nomor),
         "tanggal": tanggal,
         "tempat": data.get("tempat") or profile.ibu_kota,
         "judul": valid.letter_type.judul,
@@ -225,11 +220,8 @@ def letter_context(valid: ValidLetter, *, nomor: str | None, tanggal: dt.date, t
     }
 
 
-def render_letter(valid: ValidLetter, *, nomor: str | None, tanggal: dt.date, template_dir: Path) -> bytes:
-    """The letter as DOCX bytes.
-
-    :param nomor: the number to print; None prints the draft mark "…".
-    """
+def render_letter(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template_dir: Path) -> bytes:
+    """The letter as DOCX bytes, with the number it was given (a letter is numbered before it is rendered)."""
     template = load_template(template_dir / valid.letter_type.template)
     context = letter_context(valid, nomor=nomor, tanggal=tanggal, template=template)
     template.render(context, jinja_env=ENVIRONMENT, autoescape=True)

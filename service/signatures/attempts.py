@@ -1,85 +1,58 @@
-"""Failed signing attempts, limited per signer.
+"""Failed signing attempts, limited per signer, counted by the ``limits`` library.
 
-A wrong passphrase costs an attempt; after ``limit`` failures within
-``window`` seconds the signer is locked out until the oldest failure ages
-out. Several service processes share the count through Redis; without Redis
-(the embedded defaults, one process) it is kept in memory.
+A wrong passphrase costs an attempt; after ``signing_attempts`` failures
+within ``signing_window`` seconds the signer is locked out until the oldest
+failure ages out. That is ``limits``' moving window, which keeps the time of
+each failure: a fixed window would let twice the limit through across the
+edge of two windows. Several service processes share the count through Redis
+(``redis_url``); without Redis (the embedded defaults, one process) it is
+kept in memory.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 import time
-import uuid
-from collections import defaultdict, deque
-from typing import Protocol
+
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+from ..plumbing.config import Settings
+
+KEY_PREFIX = "suratkerja"
+"""Prefix of the Redis keys (``suratkerja:gagal/<nip>/…``), apart from other users of the same server."""
 
 
-class AttemptLimiter(Protocol):
+class AttemptLimiter:
+    """What signing asks about a signer's failures: may they try, count one, forget them."""
+
+    def __init__(self, storage: Storage, limit: int, window: float):
+        """
+        :param storage: where failures are kept (memory, or Redis for several processes)
+        :param limit: failures allowed within ``window``
+        :param window: seconds; ``limits`` counts whole seconds, so a fraction is rounded up
+        """
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._item = RateLimitItemPerSecond(limit, math.ceil(window), namespace="gagal")
+
     def retry_after(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 if it may try now."""
+        """Seconds until ``key`` may try again (at least 1 while locked out); 0 if it may try now."""
+        stats = self._limiter.get_window_stats(self._item, key)
+        if stats.remaining > 0:
+            return 0
+        return max(1, math.ceil(stats.reset_time - time.time()))
 
     def failed(self, key: str) -> None:
         """Record one failed attempt of ``key``."""
+        self._limiter.hit(self._item, key)
 
     def reset(self, key: str) -> None:
         """Forget ``key``'s failures (after a success)."""
+        self._limiter.clear(self._item, key)
 
 
-class MemoryLimiter:
-    def __init__(self, limit: int, window: float, clock=time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str) -> deque[float]:
-        failures, horizon = self._failures[key], self.clock() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        return failures
-
-    def retry_after(self, key: str) -> int:
-        with self._lock:
-            failures = self._recent(key)
-            if len(failures) < self.limit:
-                return 0
-            return max(1, int(failures[0] + self.window - self.clock() + 0.999))
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
-class RedisLimiter:
-    """The same policy in a Redis sorted set per key, shared by processes."""
-
-    def __init__(self, url: str, limit: int, window: float, prefix: str = "suratkerja:gagal:"):
-        import redis
-
-        self.redis = redis.Redis.from_url(url)
-        self.limit, self.window, self.prefix = limit, window, prefix
-
-    def retry_after(self, key: str) -> int:
-        name, now = self.prefix + key, time.time()
-        pipe = self.redis.pipeline()
-        pipe.zremrangebyscore(name, 0, now - self.window)
-        pipe.zrange(name, 0, 0, withscores=True)
-        pipe.zcard(name)
-        _, oldest, count = pipe.execute()
-        if count < self.limit:
-            return 0
-        return max(1, int(oldest[0][1] + self.window - now + 0.999))
-
-    def failed(self, key: str) -> None:
-        name, now = self.prefix + key, time.time()
-        pipe = self.redis.pipeline()
-        pipe.zadd(name, {f"{now:.6f}-{uuid.uuid4().hex[:8]}": now})
-        pipe.expire(name, int(self.window) + 1)
-        pipe.execute()
-
-    def reset(self, key: str) -> None:
-        self.redis.delete(self.prefix + key)
+def attempt_limiter(settings: Settings) -> AttemptLimiter:
+    """The limiter the settings ask for: shared through ``redis_url`` if set, else in this process."""
+    storage = RedisStorage(settings.redis_url, key_prefix=KEY_PREFIX) if settings.redis_url else MemoryStorage()
+    return AttemptLimiter(storage, settings.signing_attempts, settings.signing_window)

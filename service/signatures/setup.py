@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 import signing
 
 from ..plumbing.config import Settings
-from .attempts import AttemptLimiter, MemoryLimiter, RedisLimiter
+from .attempts import AttemptLimiter, attempt_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +90,7 @@ def build_signing(settings: Settings) -> SigningSetup:
         timestamper = signing.http_timestamper(settings.tsa_url)
     elif (pki / "tsa.pem").is_file():
         timestamper = signing.http_timestamper(_local_tsa_url(pki))
-    limiter = (
-        RedisLimiter(settings.redis_url, settings.signing_attempts, settings.signing_window)
-        if settings.redis_url
-        else MemoryLimiter(settings.signing_attempts, settings.signing_window)
-    )
+    limiter = attempt_limiter(settings)
     return SigningSetup(
         pki=pki,
         trust_roots=_certificates(pki, (ROOT_CA,)),
