@@ -54,7 +54,7 @@ def pki_dir(tmp_path_factory):
     """A development PKI with a certificate for every official in the samples."""
     from signing.devpki import DevPki
 
-    from service.cli import sample_officials
+    from service.devtools.samples import sample_officials
 
     directory = tmp_path_factory.mktemp("pki")
     pki = DevPki(directory).ensure()
