@@ -141,12 +141,14 @@ def sample_officials() -> list:
     """Every official who signs or countersigns a sample letter, once."""
     from signing.devpki import Official
 
+    from .letters.nip import normalise_nip
+
     seen = {}
     for body in _sample_bodies():
         if "penandatangan" not in body:
             continue  # an outside letter: nobody signs it here
         for person in [body["penandatangan"], *body.get("mengetahui", [])]:
-            nip = "".join(person["nip"].split())
+            nip = normalise_nip(person["nip"])
             seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
     return list(seen.values())
 
