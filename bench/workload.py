@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from service.letters.nip import normalise_nip
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "requests"
 JENIS = ("permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja", "pengajuan-sukarela")
@@ -28,7 +30,7 @@ class Letter:
 
     @property
     def nip(self) -> str:
-        return "".join(self.request["penandatangan"]["nip"].split())
+        return normalise_nip(self.request["penandatangan"]["nip"])
 
     @property
     def label(self) -> str:

@@ -3,26 +3,28 @@ team decree, and the voluntary application → approval → assignment.
 
 A letter names the letters it answers, forwards or rests on, by id when they
 were issued here and by nomor, tanggal and hal when they came from outside.
-This package
+What each letter type fills from those letters and which rules it checks
+across them live in that type's module (:mod:`service.letters`); this
+package holds what is the same for every type:
 
-- fills a new letter from the letters it names (:func:`prefill`),
-- checks the rules that span letters, each with its article (:func:`check_links`),
-- records the links with the letter, in its transaction (:func:`record_links`),
-- and walks the chain of any letter for ``GET /surat/<id>/rantai`` (:func:`chain_of`).
+- filling a new letter from the letters it names (:func:`prefill`, :func:`draft`),
+- checking the rules that span letters, each with its article (:func:`check_links`, :class:`ChainCheck`),
+- recording the links with the letter, in its transaction (:func:`record_links`, :func:`taken`),
+- and walking the chain of any letter for ``GET /surat/<id>/rantai`` (:func:`chain_of`).
 """
 
 from ..letters import RULE_KEYS as LETTER_RULE_KEYS
 from ..wilayah import CHAIN_SECTION
 from .graph import chain_of
-from .known import Known, resolve
+from .known import Known, Lookup, resolve
 from .links import Link, record_links, taken
-from .prefill import draft, prefill
-from .rules import RULE_KEYS, check_links
+from .prefill import Filling, draft, prefill
+from .rules import RULE_KEYS, ChainCheck, check_links
 
 PROFILE_RULE_KEYS = {**LETTER_RULE_KEYS, CHAIN_SECTION: RULE_KEYS}
 """Every section a region profile has: one per letter type, and the chain's."""
 
 __all__ = [
-    "Known", "Link", "PROFILE_RULE_KEYS", "RULE_KEYS", "chain_of", "check_links", "draft", "prefill",
-    "record_links", "resolve", "taken",
+    "ChainCheck", "Filling", "Known", "Link", "Lookup", "PROFILE_RULE_KEYS", "RULE_KEYS", "chain_of",
+    "check_links", "draft", "prefill", "record_links", "resolve", "taken",
 ]

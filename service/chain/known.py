@@ -79,6 +79,13 @@ def find_outside(session: Session, wilayah: str, ref: Mapping) -> Known | None:
     return Known.of_luar(luar) if luar is not None else None
 
 
+def named_letter(session: Session, wilayah: str, entry: Mapping) -> Known | None:
+    """The letter a reference names: by ``id``, else an outside letter registered
+    in ``wilayah`` with its nomor and tanggal; None when neither registry has it."""
+    by_id = resolve(session, entry["id"]) if entry.get("id") else None
+    return by_id or find_outside(session, wilayah, entry)
+
+
 def linked_to(session: Session, ref_id: str, hubungan: str) -> list[Known]:
     """Letters of this service that answer/forward/rest on ``ref_id``, oldest first."""
     rows = session.scalars(
@@ -87,3 +94,23 @@ def linked_to(session: Session, ref_id: str, hubungan: str) -> list[Known]:
         .order_by(Surat.dibuat, Surat.id)
     ).all()
     return [Known.of_surat(s) for s in rows]
+
+
+class Lookup:
+    """The registries, as what fills a new letter and what checks it read them.
+
+    :param session: the session of the request being handled.
+    """
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def resolve(self, ref_id: str) -> Known | None:
+        return resolve(self.session, ref_id)
+
+    def known(self, entry: Mapping | None) -> Known | None:
+        """The letter ``entry`` names by id, if it names one."""
+        return self.resolve(entry["id"]) if entry and entry.get("id") else None
+
+    def linked_to(self, ref_id: str, hubungan: str) -> list[Known]:
+        return linked_to(self.session, ref_id, hubungan)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..plumbing.errors import Finding
 from ..plumbing.models import Riwayat, Surat, SuratLuar, Tautan
-from .known import Known, find_outside
+from .known import Known, named_letter
 
 HISTORY = {"menjawab": "dijawab", "meneruskan": "diteruskan", "dasar": "menjadi_dasar"}
 """What the referenced letter's history says when a new letter links to it."""
@@ -76,7 +76,7 @@ def taken(session: Session, wilayah: str, links: list[Link]) -> list[Finding]:
     """The findings of exclusive links whose ``kunci`` another letter now holds."""
     found = []
     for link in links:
-        ref = link.ref or (find_outside(session, wilayah, link.outside) if link.exclusive else None)
+        ref = link.ref or (named_letter(session, wilayah, link.outside) if link.exclusive else None)
         if ref is not None and link.exclusive:
             if session.scalar(select(Tautan.id).where(Tautan.kunci == _kunci(link, ref.id))) is not None:
                 found.append(link.conflict)

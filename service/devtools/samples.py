@@ -12,6 +12,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from ..letters.nip import normalise_nip
 from ..plumbing.config import REPO_ROOT, load_settings
 
 SAMPLES = REPO_ROOT / "samples"
@@ -97,7 +98,7 @@ def sample_officials() -> list:
         if "penandatangan" not in body:
             continue  # an outside letter: nobody signs it here
         for person in [body["penandatangan"], *body.get("mengetahui", [])]:
-            nip = "".join(person["nip"].split())
+            nip = normalise_nip(person["nip"])
             seen.setdefault(nip, Official(nama=person["nama"], nip=nip, jabatan=person["jabatan"]))
     return list(seen.values())
 

@@ -8,6 +8,7 @@ says *how* it is checked, once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from marshmallow import Schema, fields
@@ -27,6 +28,31 @@ def _escape(token: Any) -> str:
 def pointer(*tokens: Any) -> str:
     """JSON pointer from path tokens: ``pointer("pegawai", 0, "nip")`` → ``/pegawai/0/nip``."""
     return "".join(f"/{_escape(t)}" for t in tokens)
+
+
+@dataclass(frozen=True)
+class ReferenceField:
+    """The field in which a letter names earlier letters: ``rujukan`` (one
+    letter) or ``dasar`` (a list). What names a letter by ``id`` is filled
+    from it and checked against it across letters (:mod:`service.chain`)."""
+
+    name: str
+    many: bool = False
+
+    def entries(self, payload: Mapping) -> list[tuple[str, dict]]:
+        """(pointer, entry) of each reference in ``payload`` that names a letter by id."""
+        value = payload.get(self.name)
+        items = list(enumerate(value)) if self.many and isinstance(value, list) else [(None, value)]
+        return [
+            (pointer(self.name) if i is None else pointer(self.name, i), entry)
+            for i, entry in items
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+        ]
+
+    def naming(self, surat_id: str) -> dict:
+        """A payload that names only letter ``surat_id``."""
+        ref = {"id": surat_id}
+        return {self.name: [ref] if self.many else ref}
 
 
 def _field_pasal(schema: Schema | None, path: list) -> str | None:

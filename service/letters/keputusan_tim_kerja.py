@@ -15,20 +15,33 @@ Region rules read from ``[aturan.keputusan-tim-kerja]``:
 ``pertimbangan_ketua``
     article requiring the grounds (kompetensi, keahlian, keterampilan) for
     choosing the ketua (absent: not required).
+
+A decree is filled from the assignments of its members (:func:`prefill`);
+across letters (:func:`check_chain`) each member comes from the unit their
+assignment says and the owner unit is the assignments' own
+(``ketua_unit_pemilik``).
 """
 
 from __future__ import annotations
 
+import copy
+from typing import TYPE_CHECKING, Iterable
+
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
-from .checks import Checker
+from .checks import Checker, ReferenceField, pointer
 from .common import JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import Daftar, Logika, Objek, Teks, length, text
+from .nip import normalise_nip
+
+if TYPE_CHECKING:
+    from ..chain import ChainCheck, Filling, Known, Link
 
 JENIS = "keputusan-tim-kerja"
 JUDUL = "Keputusan Pembentukan Tim Kerja"
 TEMPLATE = "keputusan_tim_kerja.docx"
 RULE_KEYS = frozenset({"penandatangan", "ketua_unit_pemilik", "ketua_pengawas", "pertimbangan_ketua"})
+RUJUKAN = ReferenceField("dasar", many=True)
 
 
 class Schema(SuratSchema):
@@ -71,3 +84,58 @@ def check(data: dict, profile: RegionProfile) -> list[Finding]:
             c.add(f"/anggota/{i}/nip", "ketua_juga_anggota", "Ketua tidak dicantumkan lagi sebagai anggota.",
                   "nasional")
     return c.findings
+
+
+def team_people(assignments: Iterable[Known]) -> list[dict]:
+    """Everyone the assignments name, once, in order."""
+    people: dict[str, dict] = {}
+    for a in assignments:
+        for person in a.data.get("pegawai") or ():
+            people.setdefault(person["nip"], person)
+    return list(people.values())
+
+
+def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
+    """The team is everyone the assignments name; a ketua sent by NIP alone is completed from them."""
+    assignments = [k for _, k in named if k.jenis == "penugasan"]
+    if not assignments:
+        return
+    people = team_people(assignments)
+    ketua = payload.get("ketua")
+    chosen = ketua.get("nip") if isinstance(ketua, dict) else None
+    person = next((p for p in people if p["nip"] == normalise_nip(str(chosen))), None) if chosen else None
+    if person is not None:
+        payload["ketua"] = {**copy.deepcopy(person), **{k: v for k, v in ketua.items() if k != "nip"}}
+    first = assignments[0].data
+    fill.complete(payload, {
+        "wilayah": assignments[0].wilayah,
+        "unit_pemilik_kinerja": first.get("unit_pemilik_kinerja"),
+        "jangka_waktu": first.get("jangka_waktu"),
+        "anggota": [p for p in people if person is None or p["nip"] != person["nip"]],
+    })
+
+
+def check_chain(c: ChainCheck) -> list[Link]:
+    """Members come from the units their assignments say, for the assignments' owner unit."""
+    data = c.data
+    ref = c.section(JENIS)["ketua_unit_pemilik"]["pasal"]
+    assignments = []
+    for i, entry in enumerate(data["dasar"]):
+        known = c.known(entry)
+        if known is not None and known.jenis != "penugasan":
+            c.add(pointer("dasar", i, "id"), "dasar_bukan_penugasan",
+                  f"Surat {known.citation()} bukan surat penugasan.", "nasional")
+        elif known is not None:
+            assignments.append(known)
+    origin = {p["nip"]: p["unit"] for p in team_people(assignments)}
+    members = [("/ketua", data["ketua"])] + [(pointer("anggota", i), a) for i, a in enumerate(data["anggota"])]
+    for where, person in members:
+        unit = origin.get(person["nip"])
+        if unit is not None and unit["kode"] != person["unit"]["kode"]:
+            c.add(f"{where}/unit/kode", "asal_pegawai_tidak_sesuai",
+                  f"Menurut surat penugasannya, {person['nama']} berasal dari {unit['nama']} ({unit['kode']}).", ref)
+    owner = data["unit_pemilik_kinerja"]["kode"]
+    if any(a.data["unit_pemilik_kinerja"]["kode"] != owner for a in assignments):
+        c.add("/unit_pemilik_kinerja/kode", "unit_pemilik_tidak_sesuai",
+              "Unit pemilik kinerja tidak sama dengan surat penugasan anggota tim.", ref)
+    return [c.link("dasar", entry, "penugasan") for entry in data["dasar"]]

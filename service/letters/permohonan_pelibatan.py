@@ -23,22 +23,34 @@ Region rules read from ``[aturan.permohonan-pelibatan]``:
     instansi to the Pejabat yang Berwenang of the other instansi (TL Ps 15 b,
     BGO Ps 6(4) b): a request signed by ``pyb`` that refers (``rujukan``) to
     the unit's own request. Absent: no route across instansi.
+
+A forwarding is filled from the request it forwards (:func:`prefill`); across
+letters it forwards a request across instansi addressed to its own
+Pejabat yang Berwenang, once (:func:`check_chain`, ``[aturan.rantai]
+lintas_instansi.penerusan``). A request that names another letter without
+forwarding it only rests on it.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from marshmallow import validate
 
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
-from .checks import Checker, same_instansi
+from .checks import Checker, ReferenceField, same_instansi
 from .common import JALUR, JangkaWaktuSchema, KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema
 from .fields import BaseSchema, Bilangan, Daftar, Msg, Objek, Teks, length, one_of, text
+
+if TYPE_CHECKING:
+    from ..chain import ChainCheck, Filling, Known, Link, Lookup
 
 JENIS = "permohonan-pelibatan"
 JUDUL = "Surat Permohonan Pelibatan"
 TEMPLATE = "permohonan_pelibatan.docx"
 RULE_KEYS = frozenset({"jalur", "dalam_unit", "penandatangan", "kepada", "tembusan", "isi_minimum", "penerusan"})
+RUJUKAN = ReferenceField("rujukan")
 
 ISI = {
     "maksud_tujuan": "maksud dan tujuan permohonan",
@@ -122,3 +134,49 @@ def check(data: dict, profile: RegionProfile) -> list[Finding]:
                   "Surat ditujukan kepada pimpinan unit yang pegawainya diminta.", addressee["pasal"])
         c.tembusan(data["tembusan"], rules["tembusan"].get(jalur, ()))
     return c.findings
+
+
+def origin_request(lookup: Lookup, request: Known) -> Known:
+    """The owner unit's own request behind a request forwarded across instansi."""
+    seen = {request.id}
+    while request.jenis == JENIS and (request.data.get("rujukan") or {}).get("id"):
+        earlier = lookup.resolve(request.data["rujukan"]["id"])
+        if earlier is None or earlier.id in seen:
+            break
+        seen.add(earlier.id)
+        request = earlier
+    return request
+
+
+def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
+    """A forwarding repeats the request it forwards."""
+    _, request = named[0]
+    fill.complete(payload, {k: request.data.get(k) for k in (
+        "wilayah", "hal", "jalur", "unit_tujuan", "maksud_tujuan", "kompetensi", "target_kinerja",
+        "jangka_waktu", "kebutuhan")})
+
+
+def check_chain(c: ChainCheck) -> list[Link]:
+    """A forwarding forwards, once, a request across instansi sent to its own Pejabat yang Berwenang."""
+    data = c.data
+    if "rujukan" not in data:
+        return []
+    if not is_forwarding(data, c.section(JENIS)):
+        return [c.link("dasar", data["rujukan"], "lainnya")]
+    ref = c.rules["lintas_instansi"]["penerusan"]
+    original = c.known(data["rujukan"])
+    if original is not None:
+        od = original.data
+        if not (original.jenis == JENIS and od.get("jalur") == "lintas_instansi"
+                and od["kepada"]["peran"] == "pyb"
+                and same_instansi(od["kepada"]["unit"], data["penandatangan"]["unit"])):
+            c.add("/rujukan/id", "penerusan_tidak_sesuai",
+                  "Yang diteruskan adalah permohonan lintas instansi yang ditujukan kepada Pejabat yang "
+                  "Berwenang instansi ini.", ref)
+        forwarded = c.linked_to(original.id, "meneruskan")
+        if forwarded:
+            c.add("/rujukan", "sudah_diteruskan",
+                  f"Permohonan ini sudah diteruskan dengan surat {forwarded[0].citation()}.", ref)
+    conflict = Finding("/rujukan", "sudah_diteruskan", "Permohonan ini sudah diteruskan oleh surat lain.",
+                       c.profile.cite(ref))
+    return [c.link("meneruskan", data["rujukan"], JENIS, exclusive="penerusan", conflict=conflict)]
