@@ -11,7 +11,6 @@ registry points at the newest.
 from __future__ import annotations
 
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, update
@@ -52,16 +51,15 @@ def _open_key(services: Services, nip: str):
     wait = setup.limiter.retry_after(nip)
     if wait:
         raise TooManyAttempts(wait)
-    path = setup.p12_path(nip)
-    if not os.path.isfile(path):
+    if not setup.has_key(nip):
         raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
-    return lambda passphrase: _unlock(setup, nip, path, passphrase)
+    return lambda passphrase: _unlock(setup, nip, passphrase)
 
 
-def _unlock(setup, nip: str, path, passphrase: str):
+def _unlock(setup, nip: str, passphrase: str):
     """The official's signer, counting a wrong passphrase against the limit."""
     try:
-        signer = setup.keyring.unlock(path, passphrase)
+        signer = setup.unlock(nip, passphrase)
     except signing.WrongPassphrase:
         setup.limiter.failed(nip)
         raise Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.") from None
