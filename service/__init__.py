@@ -73,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     settings = load_settings(test_config)
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
-    signing = build_signing(settings)
+    signing_setup = build_signing(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.ensure_ascii = False
@@ -87,7 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
         store=FileStore(settings.files_dir),
         sequencer=Sequencer(engine, settings.lock_dir),
         converter=converter or _converter(settings),
-        signing=signing,
+        signing=signing_setup,
     )
 
     from .api import init_api

@@ -57,11 +57,11 @@ class Settings:
     pkcs11_slot: int | None = None
     """The token holding the keys, by slot number; or give ``pkcs11_token_label``."""
     tsa_url: str = ""
-    """RFC 3161 timestamp authority; empty = a local one run from the development PKI."""
+    """RFC 3161 timestamp authority; empty = a local one run from the development PKI (not in production)."""
     pades_level: str = "B-T"
     """Default PAdES level (B-B, B-T, B-LT, B-LTA); a request may ask for another."""
     production: bool = False
-    """Refuse certificates of the development PKI."""
+    """Do not start on the development PKI or without ``tsa_url``; refuse development certificates when signing."""
     redis_url: str = ""
     """Shares the failed-signing counter between processes; empty = in memory."""
     signing_attempts: int = 5

@@ -28,11 +28,10 @@ from pathlib import Path
 from typing import Protocol
 
 from asn1crypto import crl as asn1_crl, x509 as asn1_x509
+from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator import ValidationContext
 
 import signing
-
-from pyhanko.sign.signers import Signer
 
 from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, MemoryLimiter, RedisLimiter
@@ -122,7 +121,8 @@ def _local_tsa_url(pki: Path) -> str:
     return _LOCAL_TSA[pki]
 
 
-def _check_production(settings: Settings, trust: list[asn1_x509.Certificate]) -> None:
+def _check_production(settings: Settings, roots: list[asn1_x509.Certificate],
+                      cas: list[asn1_x509.Certificate]) -> None:
     """Refuse to run production on development trust.
 
     :raises ConfigError: no trust root, a development CA, or no ``tsa_url``
@@ -130,9 +130,9 @@ def _check_production(settings: Settings, trust: list[asn1_x509.Certificate]) ->
     """
     if not settings.tsa_url:
         raise ConfigError("production = true needs tsa_url: without it the development timestamp authority starts")
-    if not trust:
+    if not roots:
         raise ConfigError(f"production = true needs a trust root: {settings.pki / ROOT_CA} is missing")
-    if any(signing.is_development_certificate(cert) for cert in trust):
+    if any(signing.is_development_certificate(cert) for cert in roots + cas):
         raise ConfigError(
             f"production = true but the PKI in {settings.pki} is the development PKI (suratkerja devpki): "
             "set pki_dir to the production trust root and CAs"
@@ -164,7 +164,7 @@ def build_signing(settings: Settings) -> SigningSetup:
     trust_roots = _certificates(pki, (ROOT_CA,))
     other_certs = _certificates(pki, CA_FILES[1:])
     if settings.production:
-        _check_production(settings, trust_roots + other_certs)
+        _check_production(settings, trust_roots, other_certs)
     keys = _keys(settings, other_certs)
     timestamper = None
     if settings.tsa_url:
