@@ -65,8 +65,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     :param test_config: settings overriding the defaults and the config file.
     :param converter: an already started converter (tests share one); by
         default the app starts its own LibreOffice pool.
+    :raises ConfigError: mistyped settings; with ``production = true``, the
+        development PKI or no ``tsa_url``; a signer back end that cannot be
+        opened.
+    :raises ProfileError: a region profile that cannot be used.
     """
     settings = load_settings(test_config)
+    # checked before anything is started or created: a refusal leaves nothing behind
+    profiles = load_profiles(PROFILE_RULE_KEYS)
+    signing_setup = build_signing(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.ensure_ascii = False
@@ -75,12 +82,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     create_schema(engine)
     app.extensions["suratkerja"] = Services(
         settings=settings,
-        profiles=load_profiles(PROFILE_RULE_KEYS),
+        profiles=profiles,
         sessions=sessionmaker(engine, expire_on_commit=False),
         store=FileStore(settings.files_dir),
         sequencer=Sequencer(engine, settings.lock_dir),
         converter=converter or _converter(settings),
-        signing=build_signing(settings),
+        signing=signing_setup,
     )
 
     from .api import init_api

@@ -15,7 +15,7 @@ from .errors import SigningError, WrongPassphrase
 from .placement import BelowDestination, find_destination
 from .report import SignatureReport, VerificationReport
 from .sign import PadesLevel, sign_pdf
-from .signers import KeySigner, Pkcs11Token, Pkcs12Keyring, load_pkcs11_signer, load_pkcs12_signer
+from .signers import KeySigner, Pkcs11Keystore, Pkcs11Token, Pkcs12Keyring, load_pkcs11_signer, load_pkcs12_signer
 from .stamp import Appearance
 from .timestamps import (
     KeyTimeStamper,
@@ -34,6 +34,7 @@ __all__ = [
     "KeyTimeStamper",
     "LocalTsa",
     "PadesLevel",
+    "Pkcs11Keystore",
     "Pkcs11Token",
     "Pkcs12Keyring",
     "SignatureReport",

@@ -10,9 +10,12 @@ Two back ends:
   :class:`Pkcs12Keyring` unlocks the same file again in ~4 ms instead of ~32.
 * :func:`load_pkcs11_signer` — a key on a PKCS#11 token (tested with
   SoftHSM2) through :mod:`pyhanko.sign.pkcs11`; the key never leaves it.
+  :class:`Pkcs11Keystore` finds each official's key on one token by the NIP
+  in its certificate.
 
-Passphrases and PINs are only passed through: no object keeps them, and
-they appear in no log line, exception message or repr.
+Passphrases and PINs appear in no log line, exception message or repr.
+They are only passed through, except that a signer of a
+:class:`Pkcs11Keystore` keeps its PIN while it lives (see there).
 """
 
 from __future__ import annotations
@@ -261,14 +264,6 @@ class Pkcs12Keyring:
                 del self._sealed[next(iter(self._sealed))]
 
 
-def load_key_signer(
-    key_pem: bytes, cert: x509.Certificate, chain: list[x509.Certificate] = ()
-) -> KeySigner:
-    """Signer from an unencrypted PEM key (the development TSA and tests)."""
-    key = serialization.load_pem_private_key(key_pem, password=None)
-    return KeySigner(key, cert, list(chain))
-
-
 class Pkcs11Token:
     """An open PKCS#11 session with a signer on one key; close when done.
 
@@ -296,62 +291,176 @@ class Pkcs11Token:
             self._session = None
 
 
+def _open_session(module: str | Path, token_label: str | None, slot: int | None, pin: str | None):
+    """A session on the token named by label or slot; logged in when ``pin`` is given.
+
+    :raises WrongPassphrase: the PIN is wrong (or not a possible PIN).
+    :raises SigningError: no such module or token, or the token is logged
+        in by another signature of this process (PKCS#11 keeps one login
+        per token and process).
+    """
+    import pkcs11.exceptions
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import open_pkcs11_session
+
+    where = f"label {token_label!r}" if token_label else f"slot {slot}"
+    if not os.path.isfile(module):
+        raise SigningError(f"PKCS#11 module {str(module)!r} not found")
+    try:
+        return open_pkcs11_session(
+            str(module),
+            slot_no=slot,
+            token_criteria=TokenCriteria(label=token_label) if token_label else None,
+            user_pin=pin,
+        )
+    except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.PinLenRange, pkcs11.exceptions.PinInvalid):
+        raise WrongPassphrase("the token PIN is wrong") from None
+    except pkcs11.exceptions.UserAlreadyLoggedIn:
+        raise SigningError(f"PKCS#11 token {where} is busy with another signature") from None
+    except (pkcs11.exceptions.PKCS11Error, OSError, RuntimeError) as exc:
+        # the exception's text may name the module's internals; its type is enough
+        raise SigningError(f"cannot open PKCS#11 token {where}: {type(exc).__name__}") from None
+
+
 def load_pkcs11_signer(
     module: str | Path,
     *,
-    token_label: str,
-    key_label: str,
+    token_label: str | None = None,
+    slot: int | None = None,
+    key_label: str | None = None,
+    key_id: bytes | None = None,
     pin: str,
     cert_label: str | None = None,
+    signing_cert: x509.Certificate | None = None,
     chain: list[x509.Certificate] = (),
 ) -> Pkcs11Token:
-    """Open a session on the token labelled ``token_label`` and log in.
+    """Open a session on the token labelled ``token_label`` (or in ``slot``) and log in.
 
-    The certificate is read from the token (``cert_label``, default the key
-    label); ``chain`` adds CA certificates to embed.
+    The key is found by ``key_label`` or ``key_id``; the certificate is
+    ``signing_cert``, else read from the token (``cert_label``, default the
+    key label, or the key's ID); ``chain`` adds CA certificates to embed.
 
     :raises WrongPassphrase: the PIN is wrong.
     :raises SigningError: the module, token, key or certificate is missing.
     """
-    import pkcs11.exceptions
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+    from pyhanko.sign.pkcs11 import PKCS11Signer
 
-    try:
-        session = open_pkcs11_session(
-            str(module),
-            token_criteria=TokenCriteria(label=token_label),
-            user_pin=pin,
-        )
-    except pkcs11.exceptions.PinIncorrect:
-        raise WrongPassphrase("the token PIN is wrong") from None
-    except (pkcs11.exceptions.PKCS11Error, OSError, RuntimeError) as exc:
-        raise SigningError(
-            f"cannot open PKCS#11 token {token_label!r}: {type(exc).__name__}"
-        ) from None
+    session = _open_session(module, token_label, slot, pin)
     try:
         signer = PKCS11Signer(
             session,
             key_label=key_label,
-            cert_label=cert_label or key_label,
+            key_id=key_id,
+            cert_label=None if signing_cert is not None else cert_label or key_label,
+            cert_id=None if signing_cert is not None or key_label else key_id,
+            signing_cert=signing_cert,
             ca_chain=list(chain),
             embed_roots=False,  # as KeySigner
         )
-        # fail now, not at the first signature, if the cert is missing
+        # fail now, not at the first signature, if the key or cert is missing
         signer.signing_cert  # noqa: B018
     except Exception as exc:
         session.close()
         raise SigningError(
-            f"no usable key/certificate {key_label!r} on the token: {exc}"
+            f"no usable key/certificate {key_label or key_id!r} on the token: {exc}"
         ) from None
     return Pkcs11Token(session, signer)
+
+
+class Pkcs11Keystore:
+    """The officials' keys on one PKCS#11 token, each found by the NIP in its certificate.
+
+    A key is the one whose certificate on the token has the official's NIP
+    as subject ``serialNumber`` (as :mod:`signing.devpki` issues them), and
+    shares that certificate's ``CKA_ID`` (the usual pairing of a key and
+    its certificate). Certificates are public objects: :meth:`has_key`
+    needs no PIN. :meth:`unlock` checks the PIN given, the token's user PIN.
+
+    PKCS#11 keeps one login per token and process, shared by all its
+    sessions, and a session left logged in would let any later signature
+    through without a PIN. So no session outlives a call: :meth:`unlock`
+    logs in to check the PIN and logs out, and the signer it returns logs
+    in for each signature and out again, one signature of this process at
+    a time (a signature takes milliseconds on the token). That signer keeps
+    the PIN for its own life, one request: the price of never leaving the
+    token logged in.
+
+    :raises SigningError: (constructor) the module or the token is missing.
+    """
+
+    def __init__(self, module: str | Path, *, token_label: str | None = None, slot: int | None = None,
+                 chain: list[x509.Certificate] = ()):
+        self.module, self.token_label, self.slot = str(module), token_label, slot
+        self.chain = list(chain)
+        self._lock = threading.Lock()
+        self._certificates()  # the module and the token are there, or the start stops
+
+    def __repr__(self) -> str:
+        return f"<Pkcs11Keystore {self.module!r} {self.token_label or self.slot!r}>"
+
+    def _certificates(self) -> dict[str, tuple[bytes, x509.Certificate]]:
+        """The token's certificates by the NIP in their subject: (CKA_ID, certificate)."""
+        from pkcs11 import Attribute, ObjectClass
+
+        session = _open_session(self.module, self.token_label, self.slot, None)
+        try:
+            found = {}
+            for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+                cert = x509.Certificate.load(obj[Attribute.VALUE])
+                nip = cert.subject.native.get("serial_number")
+                if nip:
+                    found[nip] = (obj[Attribute.ID], cert)
+            return found
+        finally:
+            session.close()
+
+    def has_key(self, nip: str) -> bool:
+        return nip in self._certificates()
+
+    def _logged_in(self, key_id: bytes, pin: str, cert: x509.Certificate) -> Pkcs11Token:
+        """A session logged in with ``pin`` and a signer on the key ``key_id``; close it at once after use."""
+        return load_pkcs11_signer(self.module, token_label=self.token_label, slot=self.slot, key_id=key_id,
+                                  pin=pin, signing_cert=cert, chain=self.chain)
+
+    def unlock(self, nip: str, pin: str) -> Signer:
+        """The signer of ``nip``'s key, the PIN checked now.
+
+        :raises WrongPassphrase: the PIN is wrong.
+        :raises SigningError: no certificate for ``nip``, or the key is missing.
+        """
+        try:
+            key_id, cert = self._certificates()[nip]
+        except KeyError:
+            raise SigningError(f"no certificate for NIP {nip} on the token") from None
+        with self._lock, self._logged_in(key_id, pin, cert):
+            pass
+        return _Pkcs11KeySigner(self, key_id, cert, pin)
+
+
+class _Pkcs11KeySigner(Signer):
+    """A signer on a token key that logs in for each raw signature only (see :class:`Pkcs11Keystore`)."""
+
+    def __init__(self, keystore: Pkcs11Keystore, key_id: bytes, cert: x509.Certificate, pin: str):
+        self._lock = keystore._lock
+        # in a closure, not an attribute: no repr or vars() of the signer shows the PIN
+        self._log_in = lambda: keystore._logged_in(key_id, pin, cert)
+        registry = SimpleCertificateStore()
+        registry.register_multiple(keystore.chain)
+        super().__init__(signing_cert=cert, cert_registry=registry, embed_roots=False)
+
+    def __repr__(self) -> str:
+        return f"<Pkcs11 signer {self.signing_cert.subject.human_friendly!r}>"
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        with self._lock, self._log_in() as token:
+            return await token.signer.async_sign_raw(data, digest_algorithm, dry_run)
 
 
 __all__ = [
     "KeySigner",
     "Pkcs11Token",
+    "Pkcs11Keystore",
     "Pkcs12Keyring",
-    "load_key_signer",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
 ]

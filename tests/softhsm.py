@@ -17,6 +17,9 @@ SOFTHSM_MODULE = next(
     None,
 )
 TOKEN_LABEL, KEY_LABEL, TOKEN_PIN = "suratkerja", "pemohon", "4719"
+_MADE: dict[bytes, str] = {}
+"""The token this process made, by the PKCS#12 it holds: SoftHSM reads its
+configuration once per process, so a second token directory would go unseen."""
 
 
 @contextmanager
@@ -25,8 +28,14 @@ def softhsm_token(p12: bytes, passphrase: bytes, work: Path):
 
     The key goes in with ``softhsm2-util``, the certificate with python-pkcs11
     (softhsm2-util imports keys only). ``SOFTHSM2_CONF`` points at ``work``
-    for the duration.
+    for the duration. The process's one token is made once; later calls
+    for the same key yield it again.
     """
+    if _MADE:
+        if p12 not in _MADE:
+            raise RuntimeError("SoftHSM: one token per test process, holding one key")
+        yield _MADE[p12]
+        return
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
@@ -61,6 +70,7 @@ def softhsm_token(p12: bytes, passphrase: bytes, work: Path):
                 Attribute.ISSUER: asn1_cert.issuer.dump(),
                 Attribute.SERIAL_NUMBER: asn1_cert["tbs_certificate"]["serial_number"].dump(),
             })
+        _MADE[p12] = SOFTHSM_MODULE
         yield SOFTHSM_MODULE
     finally:
         key_pem.unlink(missing_ok=True)

@@ -22,3 +22,47 @@ def test_a_limit_that_is_not_positive_is_refused(key, value):
 def test_the_recycling_setting_is_read():
     assert load_settings({"converter_recycle_after": 40}).converter_recycle_after == 40
     assert load_settings().converter_recycle_after == 400
+
+
+@pytest.mark.parametrize("key, value, expected, got", [
+    ("production", "false", "bool", "str"),
+    ("converter_count", "2", "int", "str"),
+    ("converter_count", True, "int", "bool"),
+    ("converter_timeout", "30", "float", "str"),
+    ("base_url", 8000, "str", "int"),
+    ("pki_dir", 1, "Path or none", "int"),
+    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11'", "'hsm'"),
+])
+def test_a_value_of_the_wrong_type_is_refused_with_its_key_and_types(key, value, expected, got):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({key: value})
+    assert str(caught.value) == f"setting {key!r} must be {expected}, not {got}"
+
+
+def test_a_config_file_saying_production_false_as_a_string_stops_the_start(tmp_path, monkeypatch):
+    config = tmp_path / "suratkerja.toml"
+    config.write_text('production = "false"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    with pytest.raises(ConfigError, match="'production' must be bool, not str"):
+        load_settings()
+
+
+def test_values_of_the_right_type_are_kept_as_the_fields_hold_them(tmp_path, monkeypatch):
+    config = tmp_path / "suratkerja.toml"
+    config.write_text(f'production = true\nconverter_timeout = 12\npki_dir = "{tmp_path}"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    settings = load_settings()
+    assert settings.production is True
+    assert settings.converter_timeout == 12.0 and isinstance(settings.converter_timeout, float)
+    assert settings.pki == tmp_path
+
+
+@pytest.mark.parametrize("overrides, missing", [
+    ({"pkcs11_token_label": "suratkerja"}, "pkcs11_module"),
+    ({"pkcs11_module": "/usr/lib/p11.so"}, "exactly one of pkcs11_token_label and pkcs11_slot"),
+    ({"pkcs11_module": "/usr/lib/p11.so", "pkcs11_token_label": "a", "pkcs11_slot": 0},
+     "exactly one of pkcs11_token_label and pkcs11_slot"),
+])
+def test_a_pkcs11_back_end_without_its_module_or_token_is_refused(overrides, missing):
+    with pytest.raises(ConfigError, match=missing):
+        load_settings({"signer_backend": "pkcs11", **overrides})

@@ -1,17 +1,20 @@
 """Service configuration: defaults, then an optional TOML file, then overrides.
 
-Settings are a frozen dataclass checked at start-up; an unknown key is
-refused so a misspelt setting cannot silently fall back to a default.
-Secrets are never values here: only paths to files holding them.
+Settings are a frozen dataclass checked at start-up: an unknown key is
+refused so a misspelt setting cannot silently fall back to a default, and
+every value must have its field's type (TOML ``production = "false"`` is a
+string, not a bool, and is refused rather than read as true). Secrets are
+never values here: only paths to files holding them.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+import types
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, Union, get_args, get_origin, get_type_hints
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,18 +42,26 @@ class Settings:
     soffice: str = "soffice"
     max_request_bytes: int = 512 * 1024
     """Largest JSON body accepted; larger gets 413."""
-    page_size_max: int = 100
     base_url: str = "http://127.0.0.1:8000"
     """Public address, printed in QR codes and links."""
     pki_dir: Path | None = None
-    """Signers' PKCS#12 files (``officials/<nip>.p12``), trust root and CRLs;
+    """Trust root (``root-ca.pem``, ``issuing-ca.pem``), CRLs and, for the
+    ``pkcs12`` back end, the signers' files (``officials/<nip>.p12``);
     empty = ``instance_dir/pki`` (the development PKI)."""
+    signer_backend: Literal["pkcs12", "pkcs11"] = "pkcs12"
+    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, or a PKCS#11 token."""
+    pkcs11_module: Path | None = None
+    """The PKCS#11 module (``.so``) of the token; required with ``signer_backend = "pkcs11"``."""
+    pkcs11_token_label: str = ""
+    """The token holding the keys, by label; or give ``pkcs11_slot``."""
+    pkcs11_slot: int | None = None
+    """The token holding the keys, by slot number; or give ``pkcs11_token_label``."""
     tsa_url: str = ""
-    """RFC 3161 timestamp authority; empty = a local one run from the development PKI."""
+    """RFC 3161 timestamp authority; empty = a local one run from the development PKI (not in production)."""
     pades_level: str = "B-T"
     """Default PAdES level (B-B, B-T, B-LT, B-LTA); a request may ask for another."""
     production: bool = False
-    """Refuse certificates of the development PKI."""
+    """Do not start on the development PKI or without ``tsa_url``; refuse development certificates when signing."""
     redis_url: str = ""
     """Shares the failed-signing counter between processes; empty = in memory."""
     signing_attempts: int = 5
@@ -82,13 +93,58 @@ class Settings:
         return self.instance_dir / "kunci"
 
 
-_PATHS = {"instance_dir", "storage_dir", "template_dir", "pki_dir"}
+def _accepts(kind: Any, value: Any) -> bool:
+    """Whether ``value``, as TOML or an override gives it, fits the field type ``kind``.
+
+    No conversion between kinds: a bool is not an int here, a string is not
+    a number; an int is taken for a float and a string for a path.
+    """
+    if get_origin(kind) in (Union, types.UnionType):
+        return any(_accepts(k, value) for k in get_args(kind))
+    if get_origin(kind) is Literal:
+        return value in get_args(kind)
+    if kind is type(None):
+        return value is None
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is Path:
+        return isinstance(value, (str, Path))
+    return isinstance(value, kind)
+
+
+def _type_name(kind: Any) -> str:
+    if get_origin(kind) is Literal:
+        return " or ".join(repr(v) for v in get_args(kind))
+    if get_origin(kind) in (Union, types.UnionType):
+        return " or ".join(_type_name(k) for k in get_args(kind))
+    return "none" if kind is type(None) else kind.__name__
+
+
+def _typed(key: str, kind: Any, value: Any) -> Any:
+    """``value`` as the field holds it (paths as :class:`Path`, numbers of a float field as float).
+
+    :raises ConfigError: the value does not fit; the message names the key
+        and both types, not the value (a URL may hold a password).
+    """
+    if not _accepts(kind, value):
+        got = repr(value) if get_origin(kind) is Literal and isinstance(value, str) else type(value).__name__
+        raise ConfigError(f"setting {key!r} must be {_type_name(kind)}, not {got}")
+    if isinstance(value, str) and (kind is Path or Path in get_args(kind)):
+        return Path(value)
+    if kind is float:
+        return float(value)
+    return value
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     """Defaults ← ``$SURATKERJA_CONFIG`` (TOML) ← ``SURATKERJA_DATABASE_URL`` ← ``overrides``.
 
-    :raises ConfigError: unknown keys or wrong types.
+    :raises ConfigError: unknown keys, wrong types, a limit that is not
+        positive, or a PKCS#11 back end without its module or token.
     """
     values: dict[str, Any] = {}
     path = os.environ.get("SURATKERJA_CONFIG")
@@ -100,15 +156,17 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if os.environ.get("SURATKERJA_DATABASE_URL"):
         values["database_url"] = os.environ["SURATKERJA_DATABASE_URL"]
     values.update(overrides or {})
-    known = {f.name: f for f in fields(Settings)}
-    unknown = set(values) - set(known)
+    kinds = get_type_hints(Settings)
+    unknown = set(values) - {f.name for f in fields(Settings)}
     if unknown:
         raise ConfigError(f"unknown settings: {sorted(unknown)}")
-    for key in _PATHS & set(values):
-        if values[key] is not None:
-            values[key] = Path(values[key])
-    settings = replace(Settings(), **values)
+    settings = replace(Settings(), **{key: _typed(key, kinds[key], value) for key, value in values.items()})
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
+    if settings.signer_backend == "pkcs11":
+        if settings.pkcs11_module is None:
+            raise ConfigError('signer_backend = "pkcs11" needs pkcs11_module')
+        if (settings.pkcs11_slot is None) == (not settings.pkcs11_token_label):
+            raise ConfigError('signer_backend = "pkcs11" needs exactly one of pkcs11_token_label and pkcs11_slot')
     return settings

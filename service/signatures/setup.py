@@ -1,11 +1,21 @@
-"""What signing and verification need, built once at start-up.
+"""What signing and verification need, built and checked once at start-up.
 
-The service signs with each official's own PKCS#12 file under
-``pki/officials/<nip>.p12``, unlocked by the passphrase the official types
-at signing time (never stored). B-T and above use the configured timestamp
-authority, or, on the embedded defaults, a local one run over HTTP from the
-development PKI. In production mode certificates of the development PKI are
-refused.
+Each official's key is unlocked by the passphrase the official types at
+signing time (never stored), from the back end ``signer_backend`` names:
+
+* ``pkcs12``: the official's own PKCS#12 file ``pki/officials/<nip>.p12``,
+  the passphrase being the file's;
+* ``pkcs11``: the key on the configured token whose certificate carries the
+  NIP, the passphrase being the token's user PIN. The PIN comes only from
+  the official's request: a PIN held by the service would let it sign for
+  any official without that official's secret, and the passphrase would
+  then check nothing.
+
+B-T and above use the configured timestamp authority, or, without
+``tsa_url``, a local one run over HTTP from the development PKI. With
+``production = true`` the service does not start on the development PKI
+or without ``tsa_url``, and a development certificate met at signing time
+is refused.
 """
 
 from __future__ import annotations
@@ -15,13 +25,15 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from asn1crypto import crl as asn1_crl, x509 as asn1_x509
+from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator import ValidationContext
 
 import signing
 
-from ..plumbing.config import Settings
+from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, attempt_limiter
 
 logger = logging.getLogger(__name__)
@@ -29,6 +41,32 @@ logger = logging.getLogger(__name__)
 ROOT_CA = "root-ca.pem"
 CA_FILES = ("root-ca.pem", "issuing-ca.pem")
 CRL_FILES = ("root-ca.crl", "issuing-ca.crl")
+
+
+class Keys(Protocol):
+    """A signer back end: the officials' keys, each found by NIP."""
+
+    def has_key(self, nip: str) -> bool: ...
+
+    def unlock(self, nip: str, passphrase: str) -> Signer: ...
+
+
+@dataclass
+class Pkcs12Files:
+    """The officials' PKCS#12 files ``<nip>.p12`` in one directory."""
+
+    directory: Path
+    keyring: signing.Pkcs12Keyring = field(default_factory=signing.Pkcs12Keyring)
+    """Unlocks the files (fast from the second letter of an official on)."""
+
+    def _path(self, nip: str) -> str:
+        return os.path.join(self.directory, f"{nip}.p12")  # str: see FileStore.path
+
+    def has_key(self, nip: str) -> bool:
+        return os.path.isfile(self._path(nip))
+
+    def unlock(self, nip: str, passphrase: str) -> Signer:
+        return self.keyring.unlock(self._path(nip), passphrase)
 
 
 @dataclass
@@ -41,19 +79,19 @@ class SigningSetup:
     timestamper: object | None
     limiter: AttemptLimiter
     production: bool
-    keyring: signing.Pkcs12Keyring = field(default_factory=signing.Pkcs12Keyring)
-    """Unlocks the officials' PKCS#12 files (fast from the second letter of an official on)."""
-
-    def p12_path(self, nip: str) -> str:
-        return os.path.join(self.pki, "officials", f"{nip}.p12")  # str: see FileStore.path
+    keys: Keys
 
     def has_key(self, nip: str) -> bool:
-        """Whether the official ``nip`` has a key to sign with."""
-        return os.path.isfile(self.p12_path(nip))
+        """Whether the back end holds a key of ``nip`` (asks for no passphrase)."""
+        return self.keys.has_key(nip)
 
-    def unlock(self, nip: str, passphrase: str):
-        """The official's signer. :raises signing.WrongPassphrase: wrong passphrase."""
-        return self.keyring.unlock(self.p12_path(nip), passphrase)
+    def unlock(self, nip: str, passphrase: str) -> Signer:
+        """``nip``'s signer, unlocked by the official's passphrase (PKCS#12) or PIN (PKCS#11).
+
+        :raises signing.WrongPassphrase: the passphrase or PIN is wrong.
+        :raises signing.SigningError: the key cannot be used.
+        """
+        return self.keys.unlock(nip, passphrase)
 
     def validation_context(self) -> ValidationContext:
         """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""
@@ -83,8 +121,51 @@ def _local_tsa_url(pki: Path) -> str:
     return _LOCAL_TSA[pki]
 
 
+def _check_production(settings: Settings, roots: list[asn1_x509.Certificate],
+                      cas: list[asn1_x509.Certificate]) -> None:
+    """Refuse to run production on development trust.
+
+    :raises ConfigError: no trust root, a development CA, or no ``tsa_url``
+        (the development timestamp authority would start).
+    """
+    if not settings.tsa_url:
+        raise ConfigError("production = true needs tsa_url: without it the development timestamp authority starts")
+    if not roots:
+        raise ConfigError(f"production = true needs a trust root: {settings.pki / ROOT_CA} is missing")
+    if any(signing.is_development_certificate(cert) for cert in roots + cas):
+        raise ConfigError(
+            f"production = true but the PKI in {settings.pki} is the development PKI (suratkerja devpki): "
+            "set pki_dir to the production trust root and CAs"
+        )
+
+
+def _keys(settings: Settings, chain: list[asn1_x509.Certificate]) -> Keys:
+    """The back end ``signer_backend`` names, checked now.
+
+    :raises ConfigError: the PKCS#11 module or token cannot be opened.
+    """
+    if settings.signer_backend == "pkcs12":
+        return Pkcs12Files(settings.pki / "officials")
+    try:
+        return signing.Pkcs11Keystore(
+            settings.pkcs11_module, token_label=settings.pkcs11_token_label or None,
+            slot=settings.pkcs11_slot, chain=chain,
+        )
+    except signing.SigningError as e:
+        raise ConfigError(f'signer_backend = "pkcs11": {e}') from None
+
+
 def build_signing(settings: Settings) -> SigningSetup:
+    """Everything signing needs, checked before the service starts.
+
+    :raises ConfigError: see :func:`_check_production` and :func:`_keys`.
+    """
     pki = settings.pki
+    trust_roots = _certificates(pki, (ROOT_CA,))
+    other_certs = _certificates(pki, CA_FILES[1:])
+    if settings.production:
+        _check_production(settings, trust_roots, other_certs)
+    keys = _keys(settings, other_certs)
     timestamper = None
     if settings.tsa_url:
         timestamper = signing.http_timestamper(settings.tsa_url)
@@ -93,10 +174,11 @@ def build_signing(settings: Settings) -> SigningSetup:
     limiter = attempt_limiter(settings)
     return SigningSetup(
         pki=pki,
-        trust_roots=_certificates(pki, (ROOT_CA,)),
-        other_certs=_certificates(pki, CA_FILES[1:]),
+        trust_roots=trust_roots,
+        other_certs=other_certs,
         crls=_crls(pki, CRL_FILES),
         timestamper=timestamper,
         limiter=limiter,
         production=settings.production,
+        keys=keys,
     )

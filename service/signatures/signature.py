@@ -64,7 +64,8 @@ def unlock(services: Services, nip: str, passphrase: str):
     """The official's signer; a wrong passphrase counts against the limit.
 
     :raises Unauthorized: wrong passphrase (never echoed).
-    :raises ServiceUnavailable: a development certificate in production.
+    :raises ServiceUnavailable: the key cannot be used (a token out of reach),
+        or a development certificate in production.
     """
     setup = services.signing
     try:
@@ -73,6 +74,8 @@ def unlock(services: Services, nip: str, passphrase: str):
     except signing.WrongPassphrase:
         setup.limiter.failed(nip)
         raise Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.") from None
+    except signing.SigningError as e:
+        raise ServiceUnavailable("Kunci penanda tangan tidak dapat dibuka; surat tidak berubah.") from e
     setup.limiter.reset(nip)
     if setup.production and signing.is_development_certificate(signer.signing_cert):
         raise ServiceUnavailable("Sertifikat pengembangan tidak boleh dipakai di produksi.")

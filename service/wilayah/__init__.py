@@ -12,6 +12,7 @@ switch a rule off.
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,14 @@ class Instrument:
     """Short name that prefixes every article cited, e.g. ``Perbup Hulu Sungai Selatan 45/2023``."""
 
 
+NUMBERING_PLACEHOLDERS = frozenset({"klasifikasi", "urut", "kode_unit", "tahun"})
+"""What a numbering format may use: the values :func:`service.issuing.pipeline.format_nomor` passes."""
+
+
 @dataclass(frozen=True)
 class Numbering:
     format: str
-    """Python format string over ``klasifikasi``, ``urut``, ``kode_unit``, ``tahun``."""
+    """Python format string over :data:`NUMBERING_PLACEHOLDERS`."""
     klasifikasi: Mapping[str, str]
     """Kode klasifikasi arsip per letter type (``jenis``)."""
 
@@ -113,11 +118,40 @@ _TOP_KEYS = {
 }
 
 
+def _check_numbering(name: str, penomoran: Mapping[str, Any], letter_types: set[str]) -> None:
+    """Refuse a numbering that would fail on the first letter instead of at start-up.
+
+    :raises ProfileError: a malformed format, a placeholder other than
+        :data:`NUMBERING_PLACEHOLDERS`, a format spec that does not fit its
+        value, or a letter type without a kode klasifikasi.
+    """
+    fmt = penomoran["format"]
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(fmt) if field is not None}
+    except ValueError as e:
+        raise ProfileError(f"{name}: penomoran.format {fmt!r} is malformed: {e}") from None
+    unknown = used - NUMBERING_PLACEHOLDERS
+    if unknown:
+        raise ProfileError(
+            f"{name}: penomoran.format uses unknown placeholder(s) "
+            f"{', '.join('{' + f + '}' for f in sorted(unknown))}; "
+            f"known: {', '.join('{' + f + '}' for f in sorted(NUMBERING_PLACEHOLDERS))}"
+        )
+    try:
+        fmt.format(klasifikasi="000", urut=1, kode_unit="X", tahun=2000)
+    except (ValueError, TypeError) as e:
+        raise ProfileError(f"{name}: penomoran.format {fmt!r} cannot be filled: {e}") from None
+    missing = letter_types - set(penomoran["klasifikasi"])
+    if missing:
+        raise ProfileError(f"{name}: penomoran.klasifikasi has no code for {sorted(missing)}")
+
+
 def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionProfile:
     """Read one profile and check it against the letter types' declared keys.
 
     :param rule_keys: for each ``jenis``, the rule keys its module understands.
-    :raises ProfileError: on unknown or missing keys.
+    :raises ProfileError: on unknown or missing keys, or a numbering that
+        cannot number every letter type (see :func:`_check_numbering`).
     """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -135,6 +169,7 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
         if missing:
             raise ProfileError(f"{path.name}: no rules for {sorted(missing)}")
         penomoran = data["penomoran"]
+        _check_numbering(path.name, penomoran, set(rule_keys) - {CHAIN_SECTION})
         lambang = path.parent / data["lambang"]
         if not lambang.is_file():
             raise ProfileError(f"{path.name}: emblem {lambang} missing")

@@ -1,6 +1,7 @@
 """Signer back ends: PKCS#12 passphrase handling, the local TSA.
 
-The PKCS#11 (SoftHSM2) back end signs every letter type in tests/test_tandatangan.py.
+The PKCS#11 (SoftHSM2) back end signs every letter type in tests/test_tandatangan.py,
+and signs through the service when configured (tests/test_startup.py).
 """
 
 from __future__ import annotations
