@@ -27,9 +27,10 @@ body=$(mktemp); chmod 600 "$body"
 .venv/bin/python - "$sample" "$body" <<'PY'
 import json, sys
 from pathlib import Path
+from service.devtools.samples import dev_passphrase
+from service.letters.nip import normalise_nip
 letter = json.loads(Path(sys.argv[1]).read_text())
-nip = "".join(letter["penandatangan"]["nip"].split())
-passphrase = Path(f"instance/pki/officials/{nip}.passphrase").read_text().strip()
+passphrase = dev_passphrase(Path("instance/pki"), normalise_nip(letter["penandatangan"]["nip"]))
 Path(sys.argv[2]).write_text(json.dumps({"surat": letter, "passphrase": passphrase}))
 PY
 curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$body" \
