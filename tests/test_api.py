@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+
 import pytest
 
-from .conftest import sample
+import service
+from service import create_app
+from service.chain import PROFILE_RULE_KEYS
+from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
-JENIS = "permohonan-pelibatan"
+from .support import JENIS, issue, sample
+
 URL = f"/api/v1/surat/{JENIS}"
-
-
-def issue(client, body=None, **overrides):
-    body = body or sample("hulu-sungai-selatan", JENIS)
-    body.update(overrides)
-    response = client.post(URL, json=body)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+LETTER_TYPES = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
 
 
 def assert_problem(response, status):
@@ -120,11 +120,36 @@ def test_list_filters_and_pages(client):
     assert {e["pointer"] for e in problem["errors"]} == {"/per_halaman", "/dari"}
 
 
-def test_wilayah_lists_the_five_regions(client):
+def test_wilayah_lists_every_region_profile(client):
     regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
-    assert set(regions) == {"hulu-sungai-selatan", "lubuk-linggau", "tanah-laut", "bungo", "bantul"}
+    assert set(regions) == {path.stem for path in PROFILE_DIR.glob("*.toml")}
     assert regions["tanah-laut"]["instrumen"]["sebutan"] == "Perbup Tanah Laut 26/2024"
-    assert all(len(r["jenis_surat"]) == 5 for r in regions.values())
+    assert all(set(r["jenis_surat"]) == LETTER_TYPES for r in regions.values())
+
+
+def test_a_sixth_region_file_is_loaded_listed_and_issues_letters(tmp_path, monkeypatch, converter, pki_dir):
+    """A new region is one TOML file and its emblem, not new code.
+
+    ``create_app`` reads the profiles from ``service/wilayah/`` only, so the
+    test points its loader at a copy holding a sixth region.
+    """
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(PROFILE_DIR, wilayah, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copy(wilayah / "bantul.toml", wilayah / "kota-contoh.toml")
+    shutil.copy(wilayah / "lambang" / "bantul.png", wilayah / "lambang" / "kota-contoh.png")
+    (wilayah / "kota-contoh.toml").write_text(
+        (wilayah / "kota-contoh.toml").read_text(encoding="utf-8").replace('"lambang/bantul.png"', '"lambang/kota-contoh.png"'),
+        encoding="utf-8")
+
+    profiles = load_profiles(PROFILE_RULE_KEYS, wilayah)
+    assert set(profiles) == set(load_profiles(PROFILE_RULE_KEYS)) | {"kota-contoh"}
+    assert profiles["kota-contoh"].lambang == wilayah / "lambang" / "kota-contoh.png"
+    monkeypatch.setattr(service, "load_profiles", functools.partial(load_profiles, directory=wilayah))
+    client = create_app({"instance_dir": tmp_path / "instance", "pki_dir": pki_dir}, converter=converter).test_client()
+    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
+    assert "kota-contoh" in regions and set(regions["kota-contoh"]["jenis_surat"]) == LETTER_TYPES
+    created = issue(client, sample("bantul", JENIS), wilayah="kota-contoh")
+    assert [s["id"] for s in client.get("/api/v1/surat?wilayah=kota-contoh").get_json()["items"]] == [created["id"]]
 
 
 def test_openapi_documents_every_letter_schema_and_docs_work_offline(client):
