@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from service.issuing.convert import ConverterPool
 from signing import find_destination
 
-from .conftest import pdf_text
+from .support import pdf_text
 
 pytestmark = pytest.mark.slow
 
