@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 
 from service import create_app
 
-from .support import PASSPHRASE, FakeConverter, all_samples, make_pki, nss_database, pdf_text, sample
+from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
+                      sample)
 
 __all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
 
@@ -39,8 +40,8 @@ def pki_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def foreign_pki_dir(tmp_path_factory):
-    """Another development PKI, unrelated to ours: what it signs must not be trusted."""
-    return make_pki(tmp_path_factory.mktemp("pki-lain"))
+    """Another development PKI, unrelated to ours, with the default letter's signer: what it signs must not be trusted."""
+    return make_pki(tmp_path_factory.mktemp("pki-lain"), {SIGNER_NIP})
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +67,24 @@ def libreoffice(tmp_path_factory):
     pool.stop()
 
 
+@pytest.fixture(scope="session")
+def keyring():
+    """One keyring for every test app, as in one long-running service: each key file is opened once per session."""
+    from signing import Pkcs12Keyring
+
+    return Pkcs12Keyring()
+
+
+def make_app(config: dict, converter, keyring):
+    """An app on ``converter`` whose officials' keys are unlocked through the shared ``keyring``."""
+    app = create_app(config, converter=converter)
+    app.extensions["suratkerja"].signing.keyring = keyring
+    return app
+
+
 @pytest.fixture
-def app(tmp_path, converter, pki_dir):
-    return create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=converter)
+def app(tmp_path, converter, pki_dir, keyring):
+    return make_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter, keyring)
 
 
 @pytest.fixture
@@ -77,9 +93,9 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def libreoffice_app(tmp_path_factory, libreoffice, pki_dir):
+def libreoffice_app(tmp_path_factory, libreoffice, pki_dir, keyring):
     """One app on real LibreOffice for the session: its letters are the printed ones."""
-    return create_app({"instance_dir": tmp_path_factory.mktemp("cetak"), "pki_dir": pki_dir}, converter=libreoffice)
+    return make_app({"instance_dir": tmp_path_factory.mktemp("cetak"), "pki_dir": pki_dir}, libreoffice, keyring)
 
 
 class PrintedSamples:
@@ -109,14 +125,14 @@ PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127
 
 
 @pytest.fixture
-def pg_app(tmp_path, converter, pki_dir):
+def pg_app(tmp_path, converter, pki_dir, keyring):
     """An app on a fresh PostgreSQL schema of the ``test`` database."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    app = create_app({"instance_dir": tmp_path, "database_url": url, "pki_dir": pki_dir}, converter=converter)
+    app = make_app({"instance_dir": tmp_path, "database_url": url, "pki_dir": pki_dir}, converter, keyring)
     try:
         yield app
     finally:

@@ -46,15 +46,16 @@ def pdf_text(pdf: bytes) -> str:
 
 # --- PKI -------------------------------------------------------------------
 
-def make_pki(directory: Path) -> Path:
-    """A development PKI in ``directory`` with a certificate for every official in the samples."""
+def make_pki(directory: Path, nips: set[str] | None = None) -> Path:
+    """A development PKI in ``directory`` with a certificate for every official in the samples (or those of ``nips``)."""
     from signing.devpki import DevPki
 
     from service.cli import sample_officials
 
     pki = DevPki(directory).ensure()
     for official in sample_officials():
-        pki.add_official(official, PASSPHRASE.encode())
+        if nips is None or official.nip in nips:
+            pki.add_official(official, PASSPHRASE.encode())
     return directory
 
 
