@@ -92,6 +92,13 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="module")
+def idle_client(tmp_path_factory, pki_dir, keyring):
+    """A client of one app per module, for tests that issue nothing (refused or read-only requests)."""
+    config = {"instance_dir": tmp_path_factory.mktemp("tanpa-terbitan"), "pki_dir": pki_dir}
+    return make_app(config, FakeConverter(), keyring).test_client()
+
+
 @pytest.fixture(scope="session")
 def libreoffice_app(tmp_path_factory, libreoffice, pki_dir, keyring):
     """One app on real LibreOffice for the session: its letters are the printed ones."""

@@ -74,20 +74,20 @@ def test_invalid_letter_gets_422_with_one_entry_per_field(client):
     ],
     ids=["truncated-json", "not-utf8", "too-deep", "form", "no-content-type", "array", "too-large"],
 )
-def test_unreadable_bodies_get_4xx_problem_never_500(client, kwargs, status):
-    assert_problem(client.post(URL, **kwargs), status)
+def test_unreadable_bodies_get_4xx_problem_never_500(idle_client, kwargs, status):
+    assert_problem(idle_client.post(URL, **kwargs), status)
 
 
-def test_unknown_jenis_and_region(client):
-    problem = assert_problem(client.post("/api/v1/surat/surat-cinta", json={}), 404)
+def test_unknown_jenis_and_region(idle_client):
+    problem = assert_problem(idle_client.post("/api/v1/surat/surat-cinta", json={}), 404)
     assert "permohonan-pelibatan" in problem["detail"]
-    assert_problem(client.post("/api/v1/surat/surat-cinta/validasi", json={}), 404)
+    assert_problem(idle_client.post("/api/v1/surat/surat-cinta/validasi", json={}), 404)
     body = sample("hulu-sungai-selatan", JENIS)
     body["wilayah"] = "atlantis"
-    problem = assert_problem(client.post(URL, json=body), 422)
+    problem = assert_problem(idle_client.post(URL, json=body), 422)
     assert [e["code"] for e in problem["errors"]] == ["wilayah_tidak_dikenal"]
-    assert_problem(client.get("/api/v1/surat/tidak-ada"), 404)
-    assert_problem(client.get("/api/v1/surat/tidak-ada/pdf"), 404)
+    assert_problem(idle_client.get("/api/v1/surat/tidak-ada"), 404)
+    assert_problem(idle_client.get("/api/v1/surat/tidak-ada/pdf"), 404)
 
 
 def test_validate_only_issues_nothing(client):
@@ -120,8 +120,8 @@ def test_list_filters_and_pages(client):
     assert {e["pointer"] for e in problem["errors"]} == {"/per_halaman", "/dari"}
 
 
-def test_wilayah_lists_every_region_profile(client):
-    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
+def test_wilayah_lists_every_region_profile(idle_client):
+    regions = {r["kode"]: r for r in idle_client.get("/api/v1/wilayah").get_json()}
     assert set(regions) == {path.stem for path in PROFILE_DIR.glob("*.toml")}
     assert regions["tanah-laut"]["instrumen"]["sebutan"] == "Perbup Tanah Laut 26/2024"
     assert all(set(r["jenis_surat"]) == LETTER_TYPES for r in regions.values())
@@ -152,19 +152,19 @@ def test_a_sixth_region_file_is_loaded_listed_and_issues_letters(tmp_path, monke
     assert [s["id"] for s in client.get("/api/v1/surat?wilayah=kota-contoh").get_json()["items"]] == [created["id"]]
 
 
-def test_openapi_documents_every_letter_schema_and_docs_work_offline(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
+def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client):
+    spec = idle_client.get("/api/v1/openapi.json").get_json()
     for jenis in ("permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja", "pengajuan-sukarela"):
         post = spec["paths"][f"/api/v1/surat/{jenis}"]["post"]
         ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         assert ref.split("/")[-1] in spec["components"]["schemas"]
         assert {"201", "422", "415", "413"} <= set(post["responses"])
     assert "application/pdf" in spec["paths"]["/api/v1/surat/{surat_id}/pdf"]["get"]["responses"]["200"]["content"]
-    page = client.get("/api/v1/docs")
+    page = idle_client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "https://" not in html.split("<body>")[0]  # no CDN
-    with client.get("/api/v1/docs/aset/swagger-ui-bundle.js") as asset:
+    with idle_client.get("/api/v1/docs/aset/swagger-ui-bundle.js") as asset:
         assert asset.status_code == 200 and asset.mimetype == "text/javascript"
 
 

@@ -149,21 +149,21 @@ def test_a_letter_of_another_service_under_our_ca_is_valid_but_not_ours(client, 
     (b"x" * (50 * 1024 * 1024), "application/pdf", 413),
     (b"{}", "application/json", 415),
 ], ids=["not-pdf", "truncated", "50MB", "json"])
-def test_unusable_uploads_get_4xx(client, body, content_type, status):
-    response = client.post("/api/v1/verifikasi", data=body, content_type=content_type)
+def test_unusable_uploads_get_4xx(idle_client, body, content_type, status):
+    response = idle_client.post("/api/v1/verifikasi", data=body, content_type=content_type)
     assert response.status_code == status and response.mimetype == "application/problem+json"
 
 
-def test_encrypted_pdf_gets_422(client):
+def test_encrypted_pdf_gets_422(idle_client):
     pdf = (CORPUS / "pyhanko-testdata" / "minimal-aes256.pdf").read_bytes()
-    assert verify(client, pdf).status_code == 422
+    assert verify(idle_client, pdf).status_code == 422
 
 
-def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(client):
+def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(idle_client):
     files = hostile_files()
     assert len(files) > 100
     for path in files:
-        response = verify(client, path.read_bytes())
+        response = verify(idle_client, path.read_bytes())
         assert response.status_code in (200, 413, 422), (path.name, response.status_code)
         if response.status_code == 200:
             assert response.get_json()["indication"] != "TOTAL_PASSED", path.name
