@@ -4,7 +4,7 @@ database, a fake converter, and the HTTP calls a client makes.
 Real LibreOffice takes a few hundred milliseconds per letter and seconds to
 start; most tests are about numbering, rules, signing or verification, not
 about the printed page, so they run on :class:`FakeConverter`, which turns
-the rendered DOCX into a small real PDF in about a millisecond. Tests about
+the rendered DOCX into a small real PDF in a few milliseconds. Tests about
 conversion and the printed letter use the real pool (``libreoffice`` fixture).
 """
 
