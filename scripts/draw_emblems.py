@@ -1,28 +1,41 @@
-"""Draw the sample emblems (lambang) in service/wilayah/lambang/.
+"""Draw a sample emblem (lambang) for each region profile that has none yet.
 
-The emblems are our own drawings, not any government's coat of arms: a
-shield in the region's colours with a star, rice and cotton (the common
-motifs of Indonesian regional emblems) and the region's initials. A region
-going live replaces its PNG with the official emblem file.
+The regions are the profiles in service/wilayah/*.toml; each names its
+emblem file (``lambang``). The emblems are our own drawings, not any
+government's coat of arms: a shield in colours picked from the region's code
+with a star, rice and cotton (the common motifs of Indonesian regional
+emblems) and the region's initials. Emblems already present are kept (delete
+one to redraw it); a region going live replaces its PNG with the official
+emblem file.
 
 Run: .venv/bin/python scripts/draw_emblems.py
 """
 
+import hashlib
 import math
+import tomllib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-OUT = Path(__file__).resolve().parent.parent / "service" / "wilayah" / "lambang"
+PROFILES = Path(__file__).resolve().parent.parent / "service" / "wilayah"
 FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"
-REGIONS = {
-    "hulu-sungai-selatan": ("HSS", (0, 112, 60), (250, 204, 21)),
-    "lubuk-linggau": ("LLG", (180, 20, 30), (250, 204, 21)),
-    "tanah-laut": ("TLA", (20, 70, 150), (250, 204, 21)),
-    "bungo": ("BGO", (0, 120, 110), (255, 255, 255)),
-    "bantul": ("BTL", (110, 60, 20), (250, 204, 21)),
-}
+FIELDS = [(0, 112, 60), (180, 20, 30), (20, 70, 150), (0, 120, 110), (110, 60, 20)]
+ACCENTS = [(250, 204, 21), (255, 255, 255)]
 SIZE = 400
+
+
+def initials_of(kode: str) -> str:
+    """Three letters: the words' initials, then the last word's consonants (``bungo`` → ``BNG``)."""
+    words = kode.split("-")
+    letters = [w[0] for w in words] + [c for c in words[-1][1:] if c not in "aeiou"]
+    return "".join(letters[:3]).upper()
+
+
+def colours(kode: str) -> tuple[tuple, tuple]:
+    """The shield's field and accent colours, the same for a region on every run."""
+    digest = hashlib.sha256(kode.encode()).digest()
+    return FIELDS[digest[0] % len(FIELDS)], ACCENTS[digest[1] % len(ACCENTS)]
 
 
 def draw(initials: str, field: tuple, accent: tuple) -> Image.Image:
@@ -52,9 +65,13 @@ def draw(initials: str, field: tuple, accent: tuple) -> Image.Image:
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for kode, (initials, field, accent) in REGIONS.items():
-        draw(initials, field, accent).convert("RGB").save(OUT / f"{kode}.png", optimize=True)
+    for profile in sorted(PROFILES.glob("*.toml")):
+        emblem = profile.parent / tomllib.loads(profile.read_text(encoding="utf-8"))["lambang"]
+        if emblem.exists():
+            continue
+        emblem.parent.mkdir(parents=True, exist_ok=True)
+        draw(initials_of(profile.stem), *colours(profile.stem)).convert("RGB").save(emblem, optimize=True)
+        print(f"drew {emblem}")
 
 
 if __name__ == "__main__":

@@ -1,66 +1,70 @@
 """Fixtures shared by the service tests.
 
-One LibreOffice pool (real soffice processes) serves the whole session; each
-test gets its own app with a fresh SQLite registry and file store.
+Each test gets its own app with a fresh SQLite registry and file store, on a
+:class:`~tests.support.FakeConverter`. The real LibreOffice pool
+(``libreoffice``) starts once per session, only for the tests that need it:
+every such test is marked ``slow`` here, so ``-m "not slow"`` starts no
+soffice.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from service import create_app
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPO / "samples" / "requests"
+from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
+                      sample)
+
+__all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
+
+LIBREOFFICE_FIXTURES = {"libreoffice", "libreoffice_app", "printed_samples"}
 
 
-def sample(wilayah: str, jenis: str) -> dict:
-    """A fresh copy of the sample request of a region and letter type."""
-    return json.loads((SAMPLE_DIR / wilayah / f"{jenis}.json").read_text(encoding="utf-8"))
-
-
-def all_samples() -> list[tuple[str, str]]:
-    return [(p.parent.name, p.stem) for p in sorted(SAMPLE_DIR.glob("*/*.json"))]
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text as poppler extracts it, whitespace folded to single spaces."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
-    return " ".join(out.stdout.decode("utf-8").split())
+def pytest_collection_modifyitems(items):
+    """``slow`` on every test that starts LibreOffice through a fixture."""
+    for item in items:
+        if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
-def converter(tmp_path_factory):
+def pki_dir(tmp_path_factory):
+    """The session's development PKI: a certificate for every official in the samples, one passphrase."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def foreign_pki_dir(tmp_path_factory):
+    """Another development PKI, unrelated to ours, with the default letter's signer: what it signs must not be trusted."""
+    return make_pki(tmp_path_factory.mktemp("pki-lain"), {SIGNER_NIP})
+
+
+@pytest.fixture(scope="session")
+def nssdb(pki_dir, tmp_path_factory) -> str:
+    """An NSS database trusting the session PKI's root, for ``pdfsig``."""
+    return nss_database(tmp_path_factory.mktemp("nss"), pki_dir / "root-ca.pem")
+
+
+@pytest.fixture
+def converter():
+    """The converter the ``app`` fixtures use: fake, and able to fail on demand."""
+    return FakeConverter()
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    """The real LibreOffice pool, started once for the tests about conversion and the printed letter."""
     from service.issuing.convert import ConverterPool
 
     pool = ConverterPool(size=2, timeout=60, workdir=tmp_path_factory.mktemp("konversi"))
     pool.start()
     yield pool
     pool.stop()
-
-
-PASSPHRASE = "kata-sandi-uji-1945"
-
-
-@pytest.fixture(scope="session")
-def pki_dir(tmp_path_factory):
-    """A development PKI with a certificate for every official in the samples."""
-    from signing.devpki import DevPki
-
-    from service.devtools.samples import sample_officials
-
-    directory = tmp_path_factory.mktemp("pki")
-    pki = DevPki(directory).ensure()
-    for official in sample_officials():
-        pki.add_official(official, PASSPHRASE.encode())
-    return directory
 
 
 @pytest.fixture
@@ -71,6 +75,42 @@ def app(tmp_path, converter, pki_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def idle_client(tmp_path_factory, pki_dir):
+    """A client of one app per module, for tests that issue nothing (refused or read-only requests)."""
+    config = {"instance_dir": tmp_path_factory.mktemp("tanpa-terbitan"), "pki_dir": pki_dir}
+    return create_app(config, converter=FakeConverter()).test_client()
+
+
+@pytest.fixture(scope="session")
+def libreoffice_app(tmp_path_factory, libreoffice, pki_dir):
+    """One app on real LibreOffice for the session: its letters are the printed ones."""
+    return create_app({"instance_dir": tmp_path_factory.mktemp("cetak"), "pki_dir": pki_dir}, converter=libreoffice)
+
+
+class PrintedSamples:
+    """Each sample request issued once on real LibreOffice, shared by the tests that read or sign it."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self._issued: dict[tuple[str, str], tuple[dict, bytes]] = {}
+
+    def issue(self, wilayah: str, jenis: str) -> tuple[dict, bytes]:
+        """The 201 body of the sample's letter and its unsigned PDF."""
+        key = (wilayah, jenis)
+        if key not in self._issued:
+            response = self.client.post(f"/api/v1/surat/{jenis}", json=sample(wilayah, jenis))
+            assert response.status_code == 201, response.get_json()
+            created = response.get_json()
+            self._issued[key] = created, self.client.get(created["tautan"]["pdf"]).data
+        return self._issued[key]
+
+
+@pytest.fixture(scope="session")
+def printed_samples(libreoffice_app) -> PrintedSamples:
+    return PrintedSamples(libreoffice_app)
 
 
 PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

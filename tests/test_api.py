@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+
 import pytest
 
-from .conftest import sample
+import service
+from service import create_app
+from service.chain import PROFILE_RULE_KEYS
+from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
-JENIS = "permohonan-pelibatan"
+from .support import JENIS, issue, sample
+
 URL = f"/api/v1/surat/{JENIS}"
-
-
-def issue(client, body=None, **overrides):
-    body = body or sample("hulu-sungai-selatan", JENIS)
-    body.update(overrides)
-    response = client.post(URL, json=body)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+LETTER_TYPES = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
 
 
 def assert_problem(response, status):
@@ -74,20 +74,20 @@ def test_invalid_letter_gets_422_with_one_entry_per_field(client):
     ],
     ids=["truncated-json", "not-utf8", "too-deep", "form", "no-content-type", "array", "too-large"],
 )
-def test_unreadable_bodies_get_4xx_problem_never_500(client, kwargs, status):
-    assert_problem(client.post(URL, **kwargs), status)
+def test_unreadable_bodies_get_4xx_problem_never_500(idle_client, kwargs, status):
+    assert_problem(idle_client.post(URL, **kwargs), status)
 
 
-def test_unknown_jenis_and_region(client):
-    problem = assert_problem(client.post("/api/v1/surat/surat-cinta", json={}), 404)
+def test_unknown_jenis_and_region(idle_client):
+    problem = assert_problem(idle_client.post("/api/v1/surat/surat-cinta", json={}), 404)
     assert "permohonan-pelibatan" in problem["detail"]
-    assert_problem(client.post("/api/v1/surat/surat-cinta/validasi", json={}), 404)
+    assert_problem(idle_client.post("/api/v1/surat/surat-cinta/validasi", json={}), 404)
     body = sample("hulu-sungai-selatan", JENIS)
     body["wilayah"] = "atlantis"
-    problem = assert_problem(client.post(URL, json=body), 422)
+    problem = assert_problem(idle_client.post(URL, json=body), 422)
     assert [e["code"] for e in problem["errors"]] == ["wilayah_tidak_dikenal"]
-    assert_problem(client.get("/api/v1/surat/tidak-ada"), 404)
-    assert_problem(client.get("/api/v1/surat/tidak-ada/pdf"), 404)
+    assert_problem(idle_client.get("/api/v1/surat/tidak-ada"), 404)
+    assert_problem(idle_client.get("/api/v1/surat/tidak-ada/pdf"), 404)
 
 
 def test_validate_only_issues_nothing(client):
@@ -120,26 +120,51 @@ def test_list_filters_and_pages(client):
     assert {e["pointer"] for e in problem["errors"]} == {"/per_halaman", "/dari"}
 
 
-def test_wilayah_lists_the_five_regions(client):
-    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
-    assert set(regions) == {"hulu-sungai-selatan", "lubuk-linggau", "tanah-laut", "bungo", "bantul"}
+def test_wilayah_lists_every_region_profile(idle_client):
+    regions = {r["kode"]: r for r in idle_client.get("/api/v1/wilayah").get_json()}
+    assert set(regions) == {path.stem for path in PROFILE_DIR.glob("*.toml")}
     assert regions["tanah-laut"]["instrumen"]["sebutan"] == "Perbup Tanah Laut 26/2024"
-    assert all(len(r["jenis_surat"]) == 5 for r in regions.values())
+    assert all(set(r["jenis_surat"]) == LETTER_TYPES for r in regions.values())
 
 
-def test_openapi_documents_every_letter_schema_and_docs_work_offline(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
+def test_a_sixth_region_file_is_loaded_listed_and_issues_letters(tmp_path, monkeypatch, converter, pki_dir):
+    """A new region is one TOML file and its emblem, not new code.
+
+    ``create_app`` reads the profiles from ``service/wilayah/`` only, so the
+    test points its loader at a copy holding a sixth region.
+    """
+    wilayah = tmp_path / "wilayah"
+    shutil.copytree(PROFILE_DIR, wilayah, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copy(wilayah / "bantul.toml", wilayah / "kota-contoh.toml")
+    shutil.copy(wilayah / "lambang" / "bantul.png", wilayah / "lambang" / "kota-contoh.png")
+    (wilayah / "kota-contoh.toml").write_text(
+        (wilayah / "kota-contoh.toml").read_text(encoding="utf-8").replace('"lambang/bantul.png"', '"lambang/kota-contoh.png"'),
+        encoding="utf-8")
+
+    profiles = load_profiles(PROFILE_RULE_KEYS, wilayah)
+    assert set(profiles) == set(load_profiles(PROFILE_RULE_KEYS)) | {"kota-contoh"}
+    assert profiles["kota-contoh"].lambang == wilayah / "lambang" / "kota-contoh.png"
+    monkeypatch.setattr(service, "load_profiles", functools.partial(load_profiles, directory=wilayah))
+    client = create_app({"instance_dir": tmp_path / "instance", "pki_dir": pki_dir}, converter=converter).test_client()
+    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
+    assert "kota-contoh" in regions and set(regions["kota-contoh"]["jenis_surat"]) == LETTER_TYPES
+    created = issue(client, sample("bantul", JENIS), wilayah="kota-contoh")
+    assert [s["id"] for s in client.get("/api/v1/surat?wilayah=kota-contoh").get_json()["items"]] == [created["id"]]
+
+
+def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client):
+    spec = idle_client.get("/api/v1/openapi.json").get_json()
     for jenis in ("permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja", "pengajuan-sukarela"):
         post = spec["paths"][f"/api/v1/surat/{jenis}"]["post"]
         ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         assert ref.split("/")[-1] in spec["components"]["schemas"]
         assert {"201", "422", "415", "413"} <= set(post["responses"])
     assert "application/pdf" in spec["paths"]["/api/v1/surat/{surat_id}/pdf"]["get"]["responses"]["200"]["content"]
-    page = client.get("/api/v1/docs")
+    page = idle_client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "https://" not in html.split("<body>")[0]  # no CDN
-    with client.get("/api/v1/docs/aset/swagger-ui-bundle.js") as asset:
+    with idle_client.get("/api/v1/docs/aset/swagger-ui-bundle.js") as asset:
         assert asset.status_code == 200 and asset.mimetype == "text/javascript"
 
 

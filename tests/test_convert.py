@@ -1,4 +1,9 @@
-"""The LibreOffice pool: PDF/A out, signature spot found, crashes and hangs survived."""
+"""The LibreOffice pool: PDF/A out, signature spot found, crashes and hangs survived.
+
+The tests on a running pool use the session's (``libreoffice``), which the
+printed-letter tests share; the ones about starting, recycling and stopping a
+pool start their own.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from service.issuing.convert import ConverterPool
 from signing import find_destination
 
-from .conftest import pdf_text
+from .support import pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -41,10 +46,9 @@ def letter_docx(text: str = "Surat permohonan pelibatan pejabat fungsional") -> 
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory):
-    with ConverterPool(size=2, timeout=5, workdir=tmp_path_factory.mktemp("pool")) as pool:
-        yield pool
+@pytest.fixture
+def pool(libreoffice):
+    return libreoffice
 
 
 def test_converts_to_pdfa2b_with_the_text(pool):
@@ -69,7 +73,8 @@ def test_a_killed_converter_is_replaced_and_the_letter_comes_out(pool):
     assert victim not in pool.pids() and len(pool.pids()) == 2
 
 
-def test_a_hung_converter_is_killed_and_the_letter_retried(pool):
+def test_a_hung_converter_is_killed_and_the_letter_retried(pool, monkeypatch):
+    monkeypatch.setattr(pool, "timeout", 3)  # seconds: a tiny letter takes well under one
     for pid in pool.pids():
         os.killpg(pid, signal.SIGSTOP)  # every warm process hangs
     hung = set(pool.pids())
@@ -86,13 +91,6 @@ def test_concurrent_callers_all_get_their_letter(pool):
     assert [t in pdf_text(p) for t, p in zip(texts, pdfs)] == [True] * 8
 
 
-def test_stop_leaves_no_soffice_behind(tmp_path):
-    pool = ConverterPool(size=1, workdir=tmp_path).start()
-    pids = pool.pids()
-    pool.stop()
-    assert groups_gone(pids)
-
-
 def groups_gone(pids: list[int], within: float = 10.0) -> bool:
     """Whether the process groups of ``pids`` are all gone (SIGKILLed children take a moment to be reaped)."""
     deadline = time.monotonic() + within
@@ -107,7 +105,7 @@ def groups_gone(pids: list[int], within: float = 10.0) -> bool:
     return not alive
 
 
-def test_a_worn_converter_is_replaced_between_letters(tmp_path):
+def test_a_worn_converter_is_replaced_between_letters_and_stop_leaves_no_soffice_behind(tmp_path):
     """After its share of letters a process is swapped for a fresh one; no letter waits on a failure."""
     with ConverterPool(size=1, timeout=30, workdir=tmp_path, recycle_after=2) as pool:
         first = pool.pids()
@@ -115,6 +113,8 @@ def test_a_worn_converter_is_replaced_between_letters(tmp_path):
         assert [t in pdf_text(pool.convert(letter_docx(t))) for t in texts] == [True] * 3  # the third on the new one
         assert len(pool.pids()) == 1 and pool.pids() != first
         assert groups_gone(first)
+        last = pool.pids()
+    assert groups_gone(last)  # stopped with the ``with`` block
 
 
 def test_no_soffice_outlives_a_killed_service(tmp_path):

@@ -6,10 +6,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from service import create_app
-from service.issuing.convert import ConversionFailed
 
-from .conftest import sample
+from .support import sample
 
 JENIS = "permohonan-pelibatan"
 URL = f"/api/v1/surat/{JENIS}"
@@ -64,28 +62,8 @@ def test_postgres_registry_numbers_concurrently_too(pg_app):
         assert client.get("/api/v1/surat?per_halaman=100").get_json()["total"] == 56
 
 
-class FailingOnce:
-    """A converter whose next conversion fails as LibreOffice's retry would.
-
-    Stands in for a LibreOffice that keeps crashing on one letter (which the
-    real pool turns into ConversionFailed after its retry); the successful
-    conversions go to the real pool.
-    """
-
-    def __init__(self, real):
-        self.real, self.fail_next = real, True
-
-    def convert(self, docx: bytes) -> bytes:
-        if self.fail_next:
-            self.fail_next = False
-            raise ConversionFailed("simulated")
-        return self.real.convert(docx)
-
-
-def test_failed_conversion_issues_nothing_and_keeps_the_number_free(tmp_path, converter):
-    flaky = FailingOnce(converter)
-    app = create_app({"instance_dir": tmp_path}, converter=flaky)
-    client = app.test_client()
+def test_failed_conversion_issues_nothing_and_keeps_the_number_free(tmp_path, client, converter):
+    converter.fail_next()  # as LibreOffice crashing on this letter even after the pool's retry
     response = client.post(URL, json=sample("hulu-sungai-selatan", JENIS))
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert client.get("/api/v1/surat").get_json()["total"] == 0

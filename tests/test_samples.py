@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+import subprocess
+
 import pytest
 
+from service.chain import PROFILE_RULE_KEYS
 from service.letters.nip import format_nip
+from service.wilayah import CHAIN_SECTION, load_profiles
 
-from .conftest import all_samples, pdf_text, sample
+from .support import all_samples, pdf_text, sample
 
 
 def required_texts(jenis: str, body: dict) -> list[str]:
@@ -34,17 +38,15 @@ def folded(value: str) -> str:
 
 
 def test_there_is_a_sample_for_every_type_in_every_region():
-    regions = {w for w, _ in all_samples()}
-    assert len(regions) == 5 and len(all_samples()) == 25
+    letter_types = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
+    expected = {(wilayah, jenis) for wilayah in load_profiles(PROFILE_RULE_KEYS) for jenis in letter_types}
+    assert set(all_samples()) == expected
 
 
 @pytest.mark.parametrize("wilayah, jenis", all_samples())
-def test_sample_becomes_a_pdfa_letter_with_its_contents(client, wilayah, jenis):
+def test_sample_becomes_a_pdfa_letter_with_its_contents(printed_samples, wilayah, jenis):
     body = sample(wilayah, jenis)
-    response = client.post(f"/api/v1/surat/{jenis}", json=body)
-    assert response.status_code == 201, response.get_json()
-    created = response.get_json()
-    pdf = client.get(created["tautan"]["pdf"]).data
+    created, pdf = printed_samples.issue(wilayah, jenis)
     xmp = re.search(rb"<x:xmpmeta.*?</x:xmpmeta>", pdf, re.S)
     assert xmp and re.search(rb"pdfaid:part(>|=\")2", xmp.group(0)), "no PDF/A-2 claim in XMP"
     text = pdf_text(pdf).casefold()
@@ -53,11 +55,8 @@ def test_sample_becomes_a_pdfa_letter_with_its_contents(client, wilayah, jenis):
         assert folded(expected) in text, f"{expected!r} missing from the {jenis} PDF"
 
 
-def test_the_kop_prints_the_emblem_at_300_dpi(client):
-    import subprocess
-
-    created = client.post("/api/v1/surat/jawaban", json=sample("bantul", "jawaban")).get_json()
-    pdf = client.get(created["tautan"]["pdf"]).data
+def test_the_kop_prints_the_emblem_at_300_dpi(printed_samples):
+    _, pdf = printed_samples.issue("bantul", "jawaban")
     listing = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout
     [image] = [line.split() for line in listing.decode().splitlines()[2:]]
     width, height, x_ppi, y_ppi = int(image[3]), int(image[4]), int(image[12]), int(image[13])

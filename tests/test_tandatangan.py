@@ -4,46 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import PASSPHRASE, all_samples, sample
+from service import create_app
+
 from .corpus import CORPUS, hostile_files
-
-JENIS = "permohonan-pelibatan"
-SIGNER_NIP = "197005121998031006"
-
-
-@pytest.fixture(scope="session")
-def nssdb(pki_dir, tmp_path_factory):
-    db = f"sql:{tmp_path_factory.mktemp('nss')}"
-    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True, capture_output=True)
-    subprocess.run(["certutil", "-A", "-d", db, "-n", "root", "-t", "CT,C,C", "-i",
-                    str(pki_dir / "root-ca.pem")], check=True, capture_output=True)
-    return db
-
-
-def pdfsig(pdf: bytes, nssdb: str, tmp_path) -> str:
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdfsig", "-nssdir", nssdb, str(path)], capture_output=True, text=True).stdout
-
-
-def issue(client, body=None):
-    response = client.post(f"/api/v1/surat/{JENIS}", json=body or sample("hulu-sungai-selatan", JENIS))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def sign(client, surat_id, nip=SIGNER_NIP, passphrase=PASSPHRASE, **extra):
-    return client.post(f"/api/v1/surat/{surat_id}/tandatangan",
-                       json={"nip": nip, "passphrase": passphrase, **extra})
-
-
-def verify(client, pdf: bytes):
-    return client.post("/api/v1/verifikasi", data=pdf, content_type="application/pdf")
+from .support import JENIS, PASSPHRASE, SIGNER_NIP, all_samples, issue, pdfsig, sample, sign, verify
 
 
 @pytest.mark.parametrize("tingkat", ["B-B", "B-T", "B-LT", "B-LTA"])
@@ -109,28 +77,20 @@ def test_create_and_sign_with_a_wrong_passphrase_keeps_no_letter_and_no_number(c
     assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
 
 
-def test_create_and_sign_when_locked_out_converts_nothing(tmp_path, converter, pki_dir):
-    from service import create_app
-
-    counted = CountingConverter(converter)
-    client = create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=counted).test_client()
+def test_create_and_sign_when_locked_out_converts_nothing(client, converter):
     url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
     body = sample("hulu-sungai-selatan", JENIS)
     for _ in range(5):
         assert client.post(url, json={"surat": body, "passphrase": "salah"}).status_code == 401
-    converted = counted.calls
+    converted = converter.calls
     locked = client.post(url, json={"surat": body, "passphrase": PASSPHRASE})
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
-    assert counted.calls == converted
+    assert converter.calls == converted
     assert client.get("/api/v1/surat").get_json()["total"] == 0
 
 
-def test_create_and_sign_answers_a_wrong_passphrase_before_a_failed_conversion(tmp_path, converter, pki_dir):
-    from service import create_app
-
-    from .test_numbering import FailingOnce
-
-    client = create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=FailingOnce(converter)).test_client()
+def test_create_and_sign_answers_a_wrong_passphrase_before_a_failed_conversion(client, converter):
+    converter.fail_next()
     url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
     body = sample("hulu-sungai-selatan", JENIS)
     assert client.post(url, json={"surat": body, "passphrase": "salah"}).status_code == 401
@@ -138,20 +98,10 @@ def test_create_and_sign_answers_a_wrong_passphrase_before_a_failed_conversion(t
     assert created.status_code == 201 and "/1/" in created.get_json()["nomor"]
 
 
-class CountingConverter:
-    def __init__(self, real):
-        self.real, self.calls = real, 0
-
-    def convert(self, docx: bytes) -> bytes:
-        self.calls += 1
-        return self.real.convert(docx)
-
-
-def test_tampered_and_foreign_files_are_not_passed(client):
+def test_tampered_files_are_not_passed(client):
     created = issue(client)
     sign(client, created["id"])
     pdf = client.get(created["tautan"]["pdf"]).data
-    nomor = created["nomor"].encode()
     flipped = bytearray(pdf)
     flipped[len(pdf) // 3] ^= 0x01
     for tampered in (bytes(flipped), pdf + b"\n%% tambahan\n"):
@@ -160,10 +110,37 @@ def test_tampered_and_foreign_files_are_not_passed(client):
         report = body.get("laporan", body)
         assert report["indication"] != "TOTAL_PASSED" and not report["identik_dengan_terbitan"]
     preview = client.get(f"/api/v1/surat/{created['id']}").get_json()["sha256"]["pdf"]
-    assert preview and nomor  # the unsigned preview is kept, and matched as an older version
+    # the unsigned preview is kept, and matched as an older version of the letter
     unsigned_report = verify(client, Path(client.application.extensions["suratkerja"].store.path(preview)).read_bytes()).get_json()
     assert unsigned_report["identik_dengan_terbitan"] and not unsigned_report["versi_terbaru"]
+    assert unsigned_report["terbitan"]["nomor"] == created["nomor"]
     assert unsigned_report["indication"] != "TOTAL_PASSED"
+
+
+def signed_elsewhere(tmp_path, converter, pki_dir) -> bytes:
+    """A letter issued and signed by another instance of the service, on its own registry and ``pki_dir``."""
+    other = create_app({"instance_dir": tmp_path / "layanan-lain", "pki_dir": pki_dir}, converter=converter)
+    client = other.test_client()
+    created = issue(client)
+    assert sign(client, created["id"]).status_code == 200
+    return client.get(created["tautan"]["pdf"]).data
+
+
+def test_a_letter_signed_under_another_ca_is_not_trusted(client, tmp_path, converter, foreign_pki_dir):
+    report = verify(client, signed_elsewhere(tmp_path, converter, foreign_pki_dir)).get_json()
+    assert report["indication"] == "INDETERMINATE", report
+    assert report["sub_indication"] == "NO_CERTIFICATE_CHAIN_FOUND", report
+    [signature] = report["signatures"]
+    assert signature["intact"] and not signature["trusted"]  # unchanged, but nobody we trust vouches for it
+    assert "certificate not trusted (NO_CERTIFICATE_CHAIN_FOUND)" in " ".join(report["problems"])
+    assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
+
+
+def test_a_letter_of_another_service_under_our_ca_is_valid_but_not_ours(client, tmp_path, converter, pki_dir):
+    report = verify(client, signed_elsewhere(tmp_path, converter, pki_dir)).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert report["signatures"][0]["signer_nip"] == SIGNER_NIP
+    assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
 
 
 @pytest.mark.parametrize("body, content_type, status", [
@@ -172,21 +149,21 @@ def test_tampered_and_foreign_files_are_not_passed(client):
     (b"x" * (50 * 1024 * 1024), "application/pdf", 413),
     (b"{}", "application/json", 415),
 ], ids=["not-pdf", "truncated", "50MB", "json"])
-def test_unusable_uploads_get_4xx(client, body, content_type, status):
-    response = client.post("/api/v1/verifikasi", data=body, content_type=content_type)
+def test_unusable_uploads_get_4xx(idle_client, body, content_type, status):
+    response = idle_client.post("/api/v1/verifikasi", data=body, content_type=content_type)
     assert response.status_code == status and response.mimetype == "application/problem+json"
 
 
-def test_encrypted_pdf_gets_422(client):
+def test_encrypted_pdf_gets_422(idle_client):
     pdf = (CORPUS / "pyhanko-testdata" / "minimal-aes256.pdf").read_bytes()
-    assert verify(client, pdf).status_code == 422
+    assert verify(idle_client, pdf).status_code == 422
 
 
-def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(client):
+def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(idle_client):
     files = hostile_files()
     assert len(files) > 100
     for path in files:
-        response = verify(client, path.read_bytes())
+        response = verify(idle_client, path.read_bytes())
         assert response.status_code in (200, 413, 422), (path.name, response.status_code)
         if response.status_code == 200:
             assert response.get_json()["indication"] != "TOTAL_PASSED", path.name
@@ -245,10 +222,12 @@ def _pyhanko_validates(pdf: bytes, pki_dir) -> list[bool]:
 
 
 @pytest.mark.parametrize("wilayah, jenis", all_samples())
-def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(client, nssdb, tmp_path, pki_dir,
+def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(printed_samples, nssdb, tmp_path, pki_dir,
                                                                     wilayah, jenis):
+    """On real LibreOffice: the stamps go under each template's printed signature area."""
     body = sample(wilayah, jenis)
-    created = client.post(f"/api/v1/surat/{jenis}", json=body).get_json()
+    created, _ = printed_samples.issue(wilayah, jenis)
+    client = printed_samples.client
     signers = [body["penandatangan"], *body.get("mengetahui", [])]
     for person in signers:
         assert sign(client, created["id"], nip="".join(person["nip"].split())).status_code == 200

@@ -51,12 +51,18 @@ class Keys(Protocol):
     def unlock(self, nip: str, passphrase: str) -> Signer: ...
 
 
+_KEYRING = signing.Pkcs12Keyring()
+"""One per process: an app made again in the same process (the tests make
+hundreds) opens an official's key file in full only once, as a service that
+runs for months does."""
+
+
 @dataclass
 class Pkcs12Files:
     """The officials' PKCS#12 files ``<nip>.p12`` in one directory."""
 
     directory: Path
-    keyring: signing.Pkcs12Keyring = field(default_factory=signing.Pkcs12Keyring)
+    keyring: signing.Pkcs12Keyring = field(default_factory=lambda: _KEYRING)
     """Unlocks the files (fast from the second letter of an official on)."""
 
     def _path(self, nip: str) -> str:

@@ -1,18 +1,20 @@
-"""Session fixtures for the signing tests: a development PKI, a local TSA over
-HTTP, a PDF/A-2b letter made by LibreOffice, and ready signers.
+"""Session fixtures for the signing tests: the session's development PKI
+(tests/conftest.py), a local TSA over HTTP, a one-page letter, and ready
+signers.
 
-Everything expensive (keys, the LibreOffice run, the signed files at each
-level) is made once per session.
+Everything expensive (keys, the signed files at each level) is made once per
+session. The letter comes from the fake converter: signing does not care who
+laid the page out, and LibreOffice's output is tested in tests/test_convert.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+
+from tests.support import text_pdf
+
 from .signing_helpers import APPLICANT, LETTER_TEXT, SIGNATURE_BOX, SUPERIOR, Pki, appearance
 
 from signing import PadesLevel, http_timestamper, load_dev_timestamper, sign_pdf, start_local_tsa
@@ -20,14 +22,14 @@ from signing.devpki import issue_certificate, official_name
 from signing.signers import KeySigner
 
 @pytest.fixture(scope="session")
-def pki(tmp_path_factory) -> Pki:
-    return Pki(tmp_path_factory.mktemp("devpki"))
+def pki(pki_dir) -> Pki:
+    return Pki(pki_dir)
 
 
 @pytest.fixture(scope="session")
-def other_pki(tmp_path_factory) -> Pki:
+def other_pki(foreign_pki_dir) -> Pki:
     """A second, unrelated CA: its signatures must not be trusted."""
-    return Pki(tmp_path_factory.mktemp("other-pki"))
+    return Pki(foreign_pki_dir)
 
 
 @pytest.fixture(scope="session")
@@ -71,30 +73,9 @@ def timestamper(tsa):
 
 
 @pytest.fixture(scope="session")
-def letter_pdf(tmp_path_factory) -> bytes:
-    """A one-page PDF/A-2b letter converted by LibreOffice."""
-    work = tmp_path_factory.mktemp("letter")
-    source = work / "surat.txt"
-    source.write_text(LETTER_TEXT, encoding="utf-8")
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{work}/profile",
-            "--headless",
-            "--convert-to",
-            'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}',
-            "--outdir",
-            str(work),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "HOME": str(work)},
-    )
-    pdf = (work / "surat.pdf").read_bytes()
-    assert b"<pdfaid:part>2</pdfaid:part>" in pdf
-    return pdf
+def letter_pdf() -> bytes:
+    """A one-page letter with LETTER_TEXT."""
+    return text_pdf([(line, []) for line in LETTER_TEXT.splitlines()])
 
 
 @pytest.fixture(scope="session")
@@ -115,19 +96,3 @@ def signed_pdfs(pki, signer, timestamper, letter_pdf) -> dict[PadesLevel, bytes]
         )
         for level in PadesLevel
     }
-
-
-@pytest.fixture(scope="session")
-def nssdb(pki, tmp_path_factory) -> str:
-    """An NSS database trusting the development root, for ``pdfsig``."""
-    directory = tmp_path_factory.mktemp("nss")
-    root_pem = directory / "root.pem"
-    root_pem.write_bytes(pki.root.public_bytes(serialization.Encoding.PEM))
-    db = f"sql:{directory}"
-    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True, capture_output=True)
-    subprocess.run(
-        ["certutil", "-A", "-d", db, "-n", "root", "-t", "CT,C,C", "-i", str(root_pem)],
-        check=True,
-        capture_output=True,
-    )
-    return db

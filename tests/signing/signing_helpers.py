@@ -11,9 +11,11 @@ from pyhanko_certvalidator import ValidationContext
 from signing import Appearance, load_pkcs12_signer, verify_pdf
 from signing.devpki import DevPki, Official
 
-PASSPHRASE = "uji-coba-Rahasia-7731"
+from tests.support import PASSPHRASE
+
+# Officials of the signing tests, beside the samples' in the session PKI (NIPs no sample uses).
 APPLICANT = Official("Dewi Lestari, S.Kom.", "198703152010012004", "Pranata Komputer Ahli Muda")
-SUPERIOR = Official("Ir. Budi Santoso, M.T.", "196804111993031009", "Kepala Dinas Komunikasi dan Informatika")
+SUPERIOR = Official("Ir. Budi Santoso, M.T.", "196905141994031007", "Kepala Dinas Komunikasi dan Informatika")
 FOOTER = (
     "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
     "elektronik yang diterbitkan oleh Otoritas Sertifikat suratkerja"

@@ -20,7 +20,6 @@ from signing.devpki import issue_certificate, make_crl, official_name
 from signing.signers import KeySigner
 
 
-pytestmark = pytest.mark.slow  # the session letter comes from LibreOffice
 
 def update(pdf: bytes, change) -> bytes:
     """Apply ``change(writer)`` as an incremental update."""

@@ -15,7 +15,6 @@ from signing import PadesLevel, SigningError, is_development_certificate, sign_p
 from .signing_helpers import APPLICANT, COUNTER_BOX, SIGNATURE_BOX, SUPERIOR, appearance
 
 
-pytestmark = pytest.mark.slow  # the session letter comes from LibreOffice
 
 def pdfsig(pdf: bytes, nssdb: str, tmp_path) -> str:
     path = tmp_path / "signed.pdf"

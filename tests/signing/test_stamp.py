@@ -24,7 +24,6 @@ from signing.devpki import Official, issue_certificate, official_name
 
 from .signing_helpers import APPLICANT, FOOTER, SIGNATURE_BOX, SUPERIOR
 
-pytestmark = pytest.mark.slow  # the session letter comes from LibreOffice
 
 DPI = 150
 
