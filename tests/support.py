@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from service.issuing.convert import ConversionFailed
-from service.signatures.sign_letter import STAMP_HEIGHT
+from service.signatures.signature import STAMP_HEIGHT
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO / "samples" / "requests"
