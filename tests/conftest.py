@@ -9,6 +9,7 @@ soffice.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
 
@@ -34,8 +35,22 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def pki_dir(tmp_path_factory):
-    """The session's development PKI: a certificate for every official in the samples, one passphrase."""
-    return make_pki(tmp_path_factory.mktemp("pki"))
+    """The run's development PKI: a certificate for every official in the samples, one passphrase.
+
+    Made once per run: under ``pytest -n`` the first worker makes it (under a
+    lock) in the temporary folder all workers share, and the others use it.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    directory = shared / "pki"
+    with open(shared / "pki.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory / "siap").exists():
+            directory.mkdir(exist_ok=True)
+            make_pki(directory)
+            (directory / "siap").touch()
+    return directory
 
 
 @pytest.fixture(scope="session")
