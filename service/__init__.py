@@ -59,28 +59,21 @@ def _converter(settings: Settings):
     return pool
 
 
-def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
-    """Build the application.
+def build_services(settings: Settings, converter: Any = None) -> Services:
+    """What the use cases need, from checked settings: profiles, signing, registry, files, numbering, converter.
 
-    :param test_config: settings overriding the defaults and the config file.
     :param converter: an already started converter (tests share one); by
-        default the app starts its own LibreOffice pool.
-    :raises ConfigError: mistyped settings; with ``production = true``, the
-        development PKI or no ``tsa_url``; a signer back end that cannot be
-        opened.
+        default a LibreOffice pool is started.
+    :raises ConfigError: with ``production = true``, the development PKI or
+        no ``tsa_url``; a signer back end that cannot be opened.
     :raises ProfileError: a region profile that cannot be used.
     """
-    settings = load_settings(test_config)
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.json.ensure_ascii = False
-
     engine = _engine(settings)
     create_schema(engine)
-    app.extensions["suratkerja"] = Services(
+    return Services(
         settings=settings,
         profiles=profiles,
         sessions=sessionmaker(engine, expire_on_commit=False),
@@ -89,6 +82,22 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
         converter=converter or _converter(settings),
         signing=signing_setup,
     )
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
+    """Build the application: the services (:func:`build_services`), the API and the pages.
+
+    :param test_config: settings overriding the defaults and the config file.
+    :param converter: see :func:`build_services`.
+    :raises ConfigError: mistyped settings, or see :func:`build_services`.
+    :raises ProfileError: a region profile that cannot be used.
+    """
+    settings = load_settings(test_config)
+    services = build_services(settings, converter)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.ensure_ascii = False
+    app.extensions["suratkerja"] = services
 
     from .api import init_api
     from .web import blp as web_blp

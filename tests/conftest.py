@@ -16,7 +16,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from service import create_app
+from service import build_services, create_app
+from service.plumbing.config import load_settings
 
 from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
                       sample)
@@ -82,9 +83,25 @@ def libreoffice(tmp_path_factory):
     pool.stop()
 
 
+@pytest.fixture(scope="session")
+def app_shell(tmp_path_factory, pki_dir):
+    """One Flask app per worker: its routes and OpenAPI document are built once (two thirds of making an app)."""
+    return create_app({"instance_dir": tmp_path_factory.mktemp("shell"), "pki_dir": pki_dir},
+                      converter=FakeConverter())
+
+
 @pytest.fixture
-def app(tmp_path, converter, pki_dir):
-    return create_app({"instance_dir": tmp_path, "pki_dir": pki_dir}, converter=converter)
+def app(app_shell, tmp_path, converter, pki_dir):
+    """The app with services of its own for this test: a fresh registry, file store, limiter and converter."""
+    yield from _with_services(app_shell, {"instance_dir": tmp_path, "pki_dir": pki_dir}, converter)
+
+
+def _with_services(app, config: dict, converter):
+    services = app.extensions["suratkerja"] = build_services(load_settings(config), converter)
+    try:
+        yield app
+    finally:
+        services.sessions.kw["bind"].dispose()
 
 
 @pytest.fixture
@@ -132,18 +149,17 @@ PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127
 
 
 @pytest.fixture
-def pg_app(tmp_path, converter, pki_dir):
+def pg_app(app_shell, tmp_path, converter, pki_dir):
     """An app on a fresh PostgreSQL schema of the ``test`` database."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    app = create_app({"instance_dir": tmp_path, "database_url": url, "pki_dir": pki_dir}, converter=converter)
     try:
-        yield app
+        yield from _with_services(app_shell, {"instance_dir": tmp_path, "database_url": url, "pki_dir": pki_dir},
+                                  converter)
     finally:
-        app.extensions["suratkerja"].sessions.kw["bind"].dispose()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()

@@ -52,10 +52,8 @@ def make_pki(directory: Path, nips: set[str] | None = None) -> Path:
 
     from service.devtools.samples import sample_officials
 
-    pki = DevPki(directory).ensure()
-    for official in sample_officials():
-        if nips is None or official.nip in nips:
-            pki.add_official(official, PASSPHRASE.encode())
+    officials = [o for o in sample_officials() if nips is None or o.nip in nips]
+    DevPki(directory).ensure().add_officials(officials, PASSPHRASE.encode())
     return directory
 
 

@@ -113,6 +113,5 @@ def ensure_devpki() -> None:
 
     settings = load_settings()
     pki = DevPki(settings.pki, base_url=settings.base_url).ensure()
-    for official in sample_officials():
-        pki.add_official(official)
+    pki.add_officials(sample_officials())
     print(f"development PKI in {settings.pki} ({len(sample_officials())} officials)")
