@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 from .devtools.samples import SAMPLES
+from .plumbing.config import ConfigError
 from .plumbing.errors import SuratError
+from .wilayah import ProfileError
 
 
 _M_MMAP_THRESHOLD = -3
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         args.func(args)
     except SuratError as e:
         sys.exit(json.dumps(e.problem(), ensure_ascii=False, indent=2))
+    except (ConfigError, ProfileError) as e:  # an operator's mistake: the cause, not a traceback
+        sys.exit(f"suratkerja: {e}")
 
 
 if __name__ == "__main__":

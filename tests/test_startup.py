@@ -4,6 +4,9 @@ signer back end is chosen, and opened, by configuration."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from cryptography import x509
@@ -151,3 +154,13 @@ def test_a_token_signer_shows_its_pin_nowhere(tmp_path, pki_dir, token):
     signer = setup.unlock(SIGNER_NIP, TOKEN_PIN)
     assert SIGNER_NIP in signer.signing_cert.subject.human_friendly
     assert TOKEN_PIN not in repr(signer) and TOKEN_PIN not in repr(vars(signer))
+
+
+def test_the_command_names_a_mistyped_setting_without_a_traceback(tmp_path):
+    config = tmp_path / "suratkerja.toml"
+    config.write_text('production = "false"\n')
+    done = subprocess.run([sys.executable, "-m", "service.cli", "serve", "--port", "1"], capture_output=True,
+                          text=True, env={**os.environ, "SURATKERJA_CONFIG": str(config)}, timeout=60)
+    assert done.returncode == 1
+    assert "suratkerja: setting 'production' must be bool, not str" in done.stderr
+    assert "Traceback" not in done.stderr
