@@ -66,6 +66,18 @@ def nssdb(pki_dir, tmp_path_factory) -> str:
     return nss_database(tmp_path_factory.mktemp("nss"), pki_dir / "root-ca.pem")
 
 
+@pytest.fixture(scope="module")
+def token(pki_dir, tmp_path_factory):
+    """A SoftHSM2 token holding the key of :data:`~tests.support.SIGNER_NIP` (``SOFTHSM2_CONF`` set meanwhile)."""
+    from .softhsm import SOFTHSM_MODULE, softhsm_token
+
+    if SOFTHSM_MODULE is None:
+        pytest.skip("SoftHSM2 module not installed")
+    p12 = (pki_dir / "officials" / f"{SIGNER_NIP}.p12").read_bytes()
+    with softhsm_token(p12, PASSPHRASE.encode(), tmp_path_factory.mktemp("softhsm")) as module:
+        yield module
+
+
 @pytest.fixture
 def converter():
     """The converter the ``app`` fixtures use: fake, and able to fail on demand."""

@@ -18,11 +18,11 @@ from service import create_app
 from service.plumbing.config import ConfigError
 from service.signatures import setup
 
-from .conftest import PASSPHRASE, sample
-from .softhsm import SOFTHSM_MODULE, TOKEN_LABEL, TOKEN_PIN, softhsm_token
+from .conftest import sample
+from .softhsm import TOKEN_LABEL, TOKEN_PIN
+from .support import SIGNER_NIP
 
 TSA_URL = "http://tsa.pemda.invalid/tsr"
-SIGNER_NIP = "197005121998031006"
 """The penandatangan of the hulu-sungai-selatan samples, whose key goes on the token."""
 OTHER_NIP = "197203151999031005"
 """An official of another sample: a PKCS#12 file in the PKI, but no key on the token."""
@@ -75,19 +75,9 @@ def test_development_settings_still_start_on_the_development_pki(tmp_path, pki_d
 
 def test_a_missing_pkcs11_module_stops_the_start(tmp_path, pki_dir):
     missing = tmp_path / "tidak-ada.so"
-    with pytest.raises(ConfigError, match=rf'signer_backend = "pkcs11": PKCS#11 module .*tidak-ada\.so.* not found'):
+    with pytest.raises(ConfigError, match=r'signer_backend = "pkcs11": PKCS#11 module .*tidak-ada\.so.* not found'):
         _start(tmp_path, pki_dir=pki_dir, signer_backend="pkcs11", pkcs11_module=str(missing),
                pkcs11_token_label=TOKEN_LABEL)
-
-
-@pytest.fixture(scope="module")
-def token(pki_dir, tmp_path_factory):
-    """A SoftHSM2 token holding the key of :data:`SIGNER_NIP` (``SOFTHSM2_CONF`` set meanwhile)."""
-    if SOFTHSM_MODULE is None:
-        pytest.skip("SoftHSM2 module not installed")
-    p12 = (pki_dir / "officials" / f"{SIGNER_NIP}.p12").read_bytes()
-    with softhsm_token(p12, PASSPHRASE.encode(), tmp_path_factory.mktemp("softhsm")) as module:
-        yield module
 
 
 @pytest.mark.softhsm

@@ -239,17 +239,6 @@ def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(printed_samp
     assert verify(client, pdf).get_json()["indication"] == "TOTAL_PASSED"
 
 
-@pytest.fixture(scope="module")
-def token(pki_dir, tmp_path_factory):
-    from .softhsm import SOFTHSM_MODULE, softhsm_token
-
-    if SOFTHSM_MODULE is None:
-        pytest.skip("SoftHSM2 module not installed")
-    p12 = (pki_dir / "officials" / f"{SIGNER_NIP}.p12").read_bytes()
-    with softhsm_token(p12, PASSPHRASE.encode(), tmp_path_factory.mktemp("softhsm")) as module:
-        yield module
-
-
 @pytest.mark.softhsm
 @pytest.mark.parametrize("jenis", ["permohonan-pelibatan", "jawaban", "penugasan", "keputusan-tim-kerja",
                                    "pengajuan-sukarela"])

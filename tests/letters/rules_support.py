@@ -77,3 +77,19 @@ def all_of(*mutations):
         for m in mutations:
             m(body)
     return mutate
+
+
+def rule_table_tests(jenis: str, table: list[tuple]):
+    """The two tests of a letter type's rule table: breaking each rule gives
+    its 422 entry with its article, and every sample of the type is valid."""
+
+    @pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(jenis, table))
+    def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
+        found = findings_of(wilayah, jenis, mutate)
+        assert (pointer, code, cite(wilayah, ref)) in found, found
+
+    @pytest.mark.parametrize("wilayah", sample_regions(jenis))
+    def test_every_sample_is_valid(wilayah):
+        assert warnings_of(jenis, sample(wilayah, jenis)) == []
+
+    return test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid

@@ -8,9 +8,8 @@ import pytest
 
 from service.letters.jawaban import JENIS as J
 
-from ..conftest import sample
 from .chain_support import assert_rule, body, entries, post, run
-from .rules_support import all_of, cases, cite, drop, empty, findings_of, sample_regions, set_path, warnings_of
+from .rules_support import all_of, drop, empty, rule_table_tests, set_path
 
 CASES = []
 ALASAN = {"hulu-sungai-selatan": "nasional", "lubuk-linggau": "Lampiran II huruf A angka 2 huruf b angka 2",
@@ -47,15 +46,8 @@ CASES.append(("tanah-laut", "rekomendasi-ppk", drop("rekomendasi_ppk"), "/rekome
               "Pasal 14 huruf b"))
 
 
-@pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(J, CASES))
-def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
-    found = findings_of(wilayah, J, mutate)
-    assert (pointer, code, cite(wilayah, ref)) in found, found
-
-
-@pytest.mark.parametrize("wilayah", sample_regions(J))
-def test_every_sample_is_valid(wilayah):
-    assert warnings_of(J, sample(wilayah, J)) == []
+test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid = rule_table_tests(
+    J, CASES)
 
 
 # --- across letters ----------------------------------------------------------------------------

@@ -3,13 +3,12 @@ the region's sample, and the decree made from its members' assignments."""
 
 from __future__ import annotations
 
-import pytest
 
 from service.letters.keputusan_tim_kerja import JENIS as K
 
 from ..conftest import sample
 from .chain_support import assert_rule, body, post, run
-from .rules_support import all_of, cases, cite, drop, findings_of, sample_regions, set_path, warnings_of
+from .rules_support import all_of, drop, rule_table_tests, set_path, warnings_of
 
 
 def foreign_member(body):
@@ -39,10 +38,7 @@ for wilayah, ref in PENETAP.items():
                   "/penandatangan/peran", "peran_tidak_sesuai", ref))
 
 
-@pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(K, CASES))
-def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
-    found = findings_of(wilayah, K, mutate)
-    assert (pointer, code, cite(wilayah, ref)) in found, found
+test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid = rule_table_tests(K, CASES)
 
 
 def test_tanah_laut_ketua_from_another_unit_is_a_warning_not_an_error():
@@ -50,11 +46,6 @@ def test_tanah_laut_ketua_from_another_unit_is_a_warning_not_an_error():
     foreign_member(body)
     assert [(w.pointer, w.code, w.pasal) for w in warnings_of(K, body)] == [
         ("/ketua/unit", "ketua_unit_pemilik", "Perbup Tanah Laut 26/2024 Pasal 21 ayat (2)")]
-
-
-@pytest.mark.parametrize("wilayah", sample_regions(K))
-def test_every_sample_is_valid(wilayah):
-    assert warnings_of(K, sample(wilayah, K)) == []
 
 
 # --- across letters ----------------------------------------------------------------------------

@@ -4,12 +4,10 @@ assignment that follow it (test_jawaban, test_penugasan)."""
 
 from __future__ import annotations
 
-import pytest
 
 from service.letters.pengajuan_sukarela import JENIS as S
 
-from ..conftest import sample
-from .rules_support import cases, cite, findings_of, no_tembusan, sample_regions, set_path, warnings_of
+from .rules_support import no_tembusan, rule_table_tests, set_path
 
 
 def same_unit_application(body):
@@ -44,12 +42,5 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(S, CASES))
-def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
-    found = findings_of(wilayah, S, mutate)
-    assert (pointer, code, cite(wilayah, ref)) in found, found
-
-
-@pytest.mark.parametrize("wilayah", sample_regions(S))
-def test_every_sample_is_valid(wilayah):
-    assert warnings_of(S, sample(wilayah, S)) == []
+test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid = rule_table_tests(
+    S, CASES)

@@ -8,9 +8,8 @@ import pytest
 
 from service.letters.penugasan import JENIS as T
 
-from ..conftest import sample
 from .chain_support import assert_rule, body, post, run, with_people
-from .rules_support import cases, cite, findings_of, no_tembusan, sample_regions, set_path, warnings_of
+from .rules_support import no_tembusan, rule_table_tests, set_path
 
 CASES = []
 PENUGAS = {"hulu-sungai-selatan": "Pasal 14 ayat (5)", "lubuk-linggau": "Lampiran II huruf A angka 2 huruf b angka 1",
@@ -36,15 +35,8 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(T, CASES))
-def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
-    found = findings_of(wilayah, T, mutate)
-    assert (pointer, code, cite(wilayah, ref)) in found, found
-
-
-@pytest.mark.parametrize("wilayah", sample_regions(T))
-def test_every_sample_is_valid(wilayah):
-    assert warnings_of(T, sample(wilayah, T)) == []
+test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid = rule_table_tests(
+    T, CASES)
 
 
 # --- across letters ----------------------------------------------------------------------------

@@ -3,13 +3,12 @@ region's sample, and the forwarding across instansi (TL Ps 15 b, BGO Ps 6(4) b).
 
 from __future__ import annotations
 
-import pytest
 
 from service.letters.permohonan_pelibatan import JENIS as P
 
-from ..conftest import PASSPHRASE, sample
+from ..conftest import PASSPHRASE
 from .chain_support import assert_rule, body, post, run
-from .rules_support import all_of, cases, cite, drop, findings_of, no_tembusan, sample_regions, set_path, warnings_of
+from .rules_support import all_of, drop, no_tembusan, rule_table_tests, set_path
 
 
 def same_unit_request(body):
@@ -78,15 +77,8 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("wilayah, mutate, pointer, code, ref", cases(P, CASES))
-def test_breaking_the_rule_gives_its_entry_and_article(wilayah, mutate, pointer, code, ref):
-    found = findings_of(wilayah, P, mutate)
-    assert (pointer, code, cite(wilayah, ref)) in found, found
-
-
-@pytest.mark.parametrize("wilayah", sample_regions(P))
-def test_every_sample_is_valid(wilayah):
-    assert warnings_of(P, sample(wilayah, P)) == []
+test_breaking_the_rule_gives_its_entry_and_article, test_every_sample_is_valid = rule_table_tests(
+    P, CASES)
 
 
 # --- across letters: the forwarding across instansi ------------------------------------------------
