@@ -12,19 +12,21 @@ from __future__ import annotations
 import fcntl
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from service import build_services, create_app
 from service.plumbing.config import load_settings
+from service.plumbing.services import Services
 
 from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
                       sample)
 
 __all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
 
-LIBREOFFICE_FIXTURES = {"libreoffice", "libreoffice_app", "printed_samples"}
+LIBREOFFICE_FIXTURES = {"libreoffice", "printed_samples"}
 
 
 def pytest_collection_modifyitems(items):
@@ -128,33 +130,40 @@ def idle_client(tmp_path_factory, pki_dir):
     return create_app(config, converter=FakeConverter()).test_client()
 
 
-@pytest.fixture(scope="session")
-def libreoffice_app(tmp_path_factory, libreoffice, pki_dir):
-    """One app on real LibreOffice for the session: its letters are the printed ones."""
-    return create_app({"instance_dir": tmp_path_factory.mktemp("cetak"), "pki_dir": pki_dir}, converter=libreoffice)
-
-
 class PrintedSamples:
-    """Each sample request issued once on real LibreOffice, shared by the tests that read or sign it."""
+    """Each sample request issued once on real LibreOffice, shared by the tests that read or sign it.
 
-    def __init__(self, app):
-        self.client = app.test_client()
-        self._issued: dict[tuple[str, str], tuple[dict, bytes]] = {}
+    Each on a registry of its own, as on a fresh service: in one registry the
+    outside letters one sample registers would meet another's references in
+    whatever order the workers happen to ask for them.
+    """
+
+    def __init__(self, app, converter, pki_dir: Path, root: Path):
+        self.app, self.client = app, app.test_client()
+        self.converter, self.pki_dir, self.root = converter, pki_dir, root
+        self._issued: dict[tuple[str, str], tuple[Services, dict, bytes]] = {}
 
     def issue(self, wilayah: str, jenis: str) -> tuple[dict, bytes]:
-        """The 201 body of the sample's letter and its unsigned PDF."""
+        """The 201 body of the sample's letter and its unsigned PDF; ``client`` now reaches its registry."""
         key = (wilayah, jenis)
         if key not in self._issued:
+            config = {"instance_dir": self.root / f"{wilayah}-{jenis}", "pki_dir": self.pki_dir}
+            self.app.extensions["suratkerja"] = build_services(load_settings(config), self.converter)
             response = self.client.post(f"/api/v1/surat/{jenis}", json=sample(wilayah, jenis))
             assert response.status_code == 201, response.get_json()
             created = response.get_json()
-            self._issued[key] = created, self.client.get(created["tautan"]["pdf"]).data
-        return self._issued[key]
+            pdf = self.client.get(created["tautan"]["pdf"]).data
+            self._issued[key] = self.app.extensions["suratkerja"], created, pdf
+        services, created, pdf = self._issued[key]
+        self.app.extensions["suratkerja"] = services
+        return created, pdf
 
 
 @pytest.fixture(scope="session")
-def printed_samples(libreoffice_app) -> PrintedSamples:
-    return PrintedSamples(libreoffice_app)
+def printed_samples(tmp_path_factory, libreoffice, pki_dir) -> PrintedSamples:
+    root = tmp_path_factory.mktemp("cetak")
+    app = create_app({"instance_dir": root / "aplikasi", "pki_dir": pki_dir}, converter=libreoffice)
+    return PrintedSamples(app, libreoffice, pki_dir, root)
 
 
 PG_URL = os.environ.get("SURATKERJA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

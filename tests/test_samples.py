@@ -38,8 +38,11 @@ def folded(value: str) -> str:
 
 
 def test_there_is_a_sample_for_every_type_in_every_region():
+    """A new region is a profile, an emblem and its samples: this is the test that asks for the samples."""
     letter_types = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
     expected = {(wilayah, jenis) for wilayah in load_profiles(PROFILE_RULE_KEYS) for jenis in letter_types}
+    missing = sorted(f"samples/requests/{w}/{j}.json" for w, j in expected - set(all_samples()))
+    assert not missing, f"contoh permintaan belum ada: {missing}"
     assert set(all_samples()) == expected
 
 
