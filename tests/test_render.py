@@ -73,7 +73,8 @@ def test_control_characters_add_no_paragraph_or_page_break():
 
 @pytest.mark.parametrize("jenis, names", [
     ("permohonan-pelibatan", ["ttd"]), ("jawaban", ["ttd"]), ("penugasan", ["ttd"]),
-    ("keputusan-tim-kerja", ["ttd"]), ("pengajuan-sukarela", ["ttd", "ttdmengetahui"]),
+    ("keputusan-tim-kerja", ["ttd"]),
+    ("pengajuan-sukarela", ["ttd", "ttdmengetahui1", "ttdmengetahui2", "ttdmengetahui3"]),
 ])
 def test_every_template_marks_the_signature_area(jenis, names):
     template = REPO_ROOT / "letter_templates" / f"{jenis.replace('-', '_')}.docx"

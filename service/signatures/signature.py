@@ -27,6 +27,11 @@ def countersign_field(index: int) -> str:
     return f"TTD_Mengetahui_{index}"
 
 
+def countersign_bookmark(index: int) -> str:
+    """The template's bookmark over the ``index``-th "Mengetahui" signer's stamp area (1-based)."""
+    return f"ttdmengetahui{index}"
+
+
 def signers_of(surat: Surat) -> list[dict]:
     """Who signs, in order: the penandatangan, then any "Mengetahui"."""
     request = surat.permintaan
@@ -120,8 +125,7 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
         with stage("sign"):
             if done:
                 return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
-            empty = [(countersign_field(i + 1), _below("ttdmengetahui") if i == 0 else None)
-                     for i in range(total - 1)]
+            empty = [(countersign_field(i), _below(countersign_bookmark(i))) for i in range(1, total)]
             return signing.sign_pdf(
                 pdf, signer, field_name=MAIN_FIELD, box=_below("ttd"), certify=True,
                 docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
