@@ -155,7 +155,7 @@ class FakeConverter:
 
     The PDF carries every body paragraph (so ``pdftotext`` finds the nomor,
     the hal and the names) and a named destination per bookmark (``ttd``,
-    ``ttdmengetahui``), so signed letters get their visible stamps where the
+    ``ttdmengetahui1``…), so signed letters get their visible stamps where the
     real ones would. It is not PDF/A: that is LibreOffice's job, tested there.
     """
 
