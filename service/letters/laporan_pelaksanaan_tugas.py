@@ -54,7 +54,7 @@ PELAPOR = {"individu": ("pejabat_fungsional", "pelaksana"), "anggota": ("pejabat
 Pejabat Pengawas where the decree rules make them ketua (MATRIX §4)."""
 
 
-class DasarSchema(RujukanSchema):
+class DasarLaporanSchema(RujukanSchema):
     """The assignment or decree reported on; with ``id`` its nomor, tanggal and hal come from the registry."""
 
     jenis = Teks(required=True, validate=one_of(tuple(DASAR_JENIS)))
@@ -87,7 +87,7 @@ class KontribusiSchema(BaseSchema):
 
 
 class Schema(SuratSchema):
-    dasar = Daftar(Objek(DasarSchema), required=True, validate=length(1, 5))
+    dasar = Daftar(Objek(DasarLaporanSchema), required=True, validate=length(1, 5))
     bentuk = Teks(required=True, validate=one_of(("individu", "tim")))
     kedudukan = Teks(validate=one_of(KEDUDUKAN), metadata={"description": "Kedudukan pelapor dalam tim"})
     nama_tim = Teks(validate=length(1, 200))
@@ -154,7 +154,8 @@ def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> No
     individual's work; from either: the owner unit, the task, the period and the reporter named by NIP."""
     kinds = {letter: jenis for jenis, letter in DASAR_JENIS.items()}
     for entry, known in named:
-        entry.setdefault("jenis", kinds.get(known.jenis, known.jenis))
+        if known.jenis in kinds:
+            entry.setdefault("jenis", kinds[known.jenis])
     work = next((k for _, k in named if k.jenis in kinds), None)
     if work is None:
         return
