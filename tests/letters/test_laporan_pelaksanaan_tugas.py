@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from service.letters.fields import NASKAH_DINAS
 from service.letters.laporan_pelaksanaan_tugas import JENIS as L
+from service.plumbing.models import Surat
 
 from ..conftest import sample
 from .chain_support import assert_rule, body, entries, post, run
@@ -134,3 +135,37 @@ def test_a_member_report_is_drafted_from_the_decree(client, app):
     assert draft["dasar"][0]["nomor"] == decree["nomor"] and draft["bentuk"] == "tim"
     assert draft["nama_tim"] == "Tim Kerja Kajian Penurunan Stunting"
     assert draft["unit_pemilik_kinerja"]["kode"] == "BAPPEDA"
+
+
+VOLUNTARY = "lubuk-linggau-sukarela"
+
+
+def test_an_individual_reports_on_their_own_assignment_within_its_period(client, app):
+    ids = run(app, VOLUNTARY, until="penugasan")
+    other = body(VOLUNTARY, "laporan", ids)
+    other["penandatangan"] = sample("lubuk-linggau", L)["penandatangan"]  # assigned by another letter
+    assert_rule(post(client, L, other), "/penandatangan/nip", "pelapor_tidak_ditugaskan", "lubuk-linggau", "Pasal 14")
+
+    late = body(VOLUNTARY, "laporan", ids)
+    late["periode"]["selesai"] = "2026-07-31"  # the assignment ends on 1 June 2026
+    assert_rule(post(client, L, late), "/periode", "periode_di_luar_penugasan", "lubuk-linggau", "Pasal 14")
+
+
+def test_a_member_report_goes_to_the_ketua_and_a_ketua_credits_only_members(client, app):
+    ids = run(app, "bantul-pelibatan", until="keputusan")
+    member = body("bantul-pelibatan", "laporan", ids)  # no addressee: the decree's ketua is filled in
+    created = post(client, L, member)
+    assert created.status_code == 201, created.get_json()
+    with app.extensions["suratkerja"].sessions.begin() as session:
+        issued = session.get(Surat, created.get_json()["id"]).permintaan
+    assert issued["kepada"]["nip"] == "198209262008011008" and issued["kedudukan"] == "anggota"
+
+    decree = body("bantul-pelibatan", "keputusan", ids)
+    kepala = decree["penandatangan"]
+    ketua = _report(ids, "keputusan")
+    ketua.update(wilayah="bantul", pengirim=decree["pengirim"], penandatangan=decree["ketua"],
+                 kepada={"jabatan": kepala["jabatan"], "peran": kepala["peran"], "unit": kepala["unit"],
+                         "tempat": "Bantul"})
+    ketua["kontribusi"][0]["nip"] = "196804111993031009"  # not in the Bantul team
+    assert_rule(post(client, L, ketua), "/kontribusi/0/nip", "kontribusi_bukan_anggota", "bantul",
+                "Lampiran III huruf C angka 3) huruf e")
