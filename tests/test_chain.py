@@ -66,12 +66,13 @@ def test_the_chain_shows_every_letter_with_its_status_and_history(client, app):
     for member in ids.values():
         chain = client.get(f"/api/v1/surat/{member}/rantai").get_json()
         assert [s["id"] for s in chain["surat"]] == list(ids.values())
-    assert [s["status"] for s in chain["surat"]] == ["ditandatangani"] * 4
+    assert [s["status"] for s in chain["surat"]] == ["ditandatangani"] * 5
     assert {(t["dari"], t["ke"], t["hubungan"]) for t in chain["tautan"]} == {
         (ids["jawaban"], ids["permohonan"], "menjawab"),
         (ids["penugasan"], ids["permohonan"], "dasar"),
         (ids["penugasan"], ids["jawaban"], "dasar"),
         (ids["keputusan"], ids["penugasan"], "dasar"),
+        (ids["laporan"], ids["keputusan"], "dasar"),
     }
     request = chain["surat"][0]
     assert [r["aksi"] for r in request["riwayat"]] == ["diterbitkan", "ditandatangani", "dijawab", "menjadi_dasar"]

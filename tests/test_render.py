@@ -75,6 +75,7 @@ def test_control_characters_add_no_paragraph_or_page_break():
     ("permohonan-pelibatan", ["ttd"]), ("jawaban", ["ttd"]), ("penugasan", ["ttd"]),
     ("keputusan-tim-kerja", ["ttd"]),
     ("pengajuan-sukarela", ["ttd", "ttdmengetahui1", "ttdmengetahui2", "ttdmengetahui3"]),
+    ("laporan-pelaksanaan-tugas", ["ttd"]),
 ])
 def test_every_template_marks_the_signature_area(jenis, names):
     template = REPO_ROOT / "letter_templates" / f"{jenis.replace('-', '_')}.docx"

@@ -29,6 +29,9 @@ def required_texts(jenis: str, body: dict) -> list[str]:
         return [body["ketua"]["nama"], *people("anggota"), *body["tugas_tim"]]
     if jenis == "pengajuan-sukarela":
         return [body["kinerja"], *body["kompetensi"], body["alasan"], *people("mengetahui")]
+    if jenis == "laporan-pelaksanaan-tugas":
+        return [*(d["nomor"] for d in body["dasar"]), *(h["realisasi"] for h in body["hasil"]), *body["kendala"],
+                *body["tindak_lanjut"], *people("kontribusi"), *(format_nip(k["nip"]) for k in body.get("kontribusi", []))]
     raise AssertionError(jenis)
 
 

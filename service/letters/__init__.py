@@ -1,4 +1,4 @@
-"""The five letter types, one module each, and the registry the API uses.
+"""The six letter types, one module each, and the registry the API uses.
 
 A letter module is the one place to read its letter type whole. It declares
 
@@ -27,7 +27,9 @@ from marshmallow import Schema
 
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
-from . import jawaban, keputusan_tim_kerja, pengajuan_sukarela, penugasan, permohonan_pelibatan
+from . import (
+    jawaban, keputusan_tim_kerja, laporan_pelaksanaan_tugas, pengajuan_sukarela, penugasan, permohonan_pelibatan,
+)
 from .checks import ReferenceField
 
 if TYPE_CHECKING:  # the chain calls these hooks; the letter modules never import it
@@ -64,7 +66,8 @@ class LetterType:
 
 LETTER_TYPES: dict[str, LetterType] = {
     m.JENIS: LetterType.from_module(m)
-    for m in (permohonan_pelibatan, jawaban, penugasan, keputusan_tim_kerja, pengajuan_sukarela)
+    for m in (permohonan_pelibatan, jawaban, penugasan, keputusan_tim_kerja, pengajuan_sukarela,
+              laporan_pelaksanaan_tugas)
 }
 
 RULE_KEYS = {jenis: t.rule_keys for jenis, t in LETTER_TYPES.items()}
