@@ -26,7 +26,7 @@ from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_p
 
 __all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
 
-LIBREOFFICE_FIXTURES = {"libreoffice", "printed_samples"}
+LIBREOFFICE_FIXTURES = {"libreoffice", "libreoffice_app", "printed_samples"}
 
 
 def pytest_collection_modifyitems(items):
@@ -128,6 +128,12 @@ def idle_client(tmp_path_factory, pki_dir):
     """A client of one app per module, for tests that issue nothing (refused or read-only requests)."""
     config = {"instance_dir": tmp_path_factory.mktemp("tanpa-terbitan"), "pki_dir": pki_dir}
     return create_app(config, converter=FakeConverter()).test_client()
+
+
+@pytest.fixture(scope="session")
+def libreoffice_app(tmp_path_factory, libreoffice, pki_dir):
+    """One app on real LibreOffice for the session, for letters made up by the tests (the samples have their own)."""
+    return create_app({"instance_dir": tmp_path_factory.mktemp("cetak-uji"), "pki_dir": pki_dir}, converter=libreoffice)
 
 
 class PrintedSamples:
