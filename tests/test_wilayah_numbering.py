@@ -29,6 +29,15 @@ def test_the_profiles_shipped_all_load():
     assert load_profiles(PROFILE_RULE_KEYS)
 
 
+def test_an_edited_profile_is_read_again(tmp_path):
+    directory = _region(tmp_path, FORMAT, FORMAT)
+    assert load_profiles(PROFILE_RULE_KEYS, directory)["contoh"].penomoran.format.endswith("/{tahun}")
+    path = directory / "contoh.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(FORMAT, FORMAT.replace("/{tahun}", "-{tahun}")),
+                    encoding="utf-8")
+    assert load_profiles(PROFILE_RULE_KEYS, directory)["contoh"].penomoran.format.endswith("-{tahun}")
+
+
 @pytest.mark.parametrize("fmt, named", [
     ('"{klasifikasi}/{urut}/{bulan}/{tahun}"', "{bulan}"),
     ('"{klasifikasi}/{0}/{tahun}"', "{0}"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import string
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -195,8 +196,20 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
 def load_profiles(
     rule_keys: Mapping[str, frozenset[str]], directory: Path = PROFILE_DIR
 ) -> dict[str, RegionProfile]:
-    """All profiles in ``directory``, keyed by region code."""
-    return {
-        p.kode: p
-        for p in (load_profile(path, rule_keys) for path in sorted(directory.glob("*.toml")))
-    }
+    """All profiles in ``directory``, keyed by region code.
+
+    A profile is read once per version of its file and process (an edited
+    file is read again): the objects are immutable, and every app a process
+    makes (the tests make hundreds) shares them.
+    """
+    keys = tuple(sorted((jenis, frozenset(names)) for jenis, names in rule_keys.items()))
+    profiles = []
+    for path in sorted(directory.glob("*.toml")):
+        stat = path.stat()
+        profiles.append(_load_profile_version(path, stat.st_mtime_ns, stat.st_size, keys))
+    return {p.kode: p for p in profiles}
+
+
+@lru_cache(maxsize=64)
+def _load_profile_version(path: Path, mtime_ns: int, size: int, keys: tuple) -> RegionProfile:
+    return load_profile(path, dict(keys))
