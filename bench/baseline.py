@@ -30,7 +30,6 @@ import signal
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
-from io import BytesIO
 from pathlib import Path
 
 from workload import REPO, Letter, passphrase

@@ -109,7 +109,8 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     :raises ServiceUnavailable: signing failed (e.g. the timestamp authority
         did not answer); nothing is changed.
     """
-    official, total = signers_of(surat)[done], len(signers_of(surat))
+    order = signers_of(surat)
+    official, total = order[done], len(order)
     pades = PadesLevel(level or services.settings.pades_level)
     setup = services.signing
     appearance = Appearance(
