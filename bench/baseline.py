@@ -114,9 +114,11 @@ def _render(valid, nomor: str, tanggal: dt.date, target: Path) -> None:
     from docxtpl import DocxTemplate
 
     from service.issuing.render import ENVIRONMENT, letter_context
+    from service.plumbing.config import Settings
 
     template = DocxTemplate(REPO / "letter_templates" / valid.letter_type.template)
-    template.render(letter_context(valid, nomor=nomor, tanggal=tanggal, template=template),
+    template.render(letter_context(valid, nomor=nomor, tanggal=tanggal, template=template,
+                                   footer=Settings().footer),
                     jinja_env=ENVIRONMENT, autoescape=True)
     template.save(target)
 

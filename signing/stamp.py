@@ -53,6 +53,10 @@ class Appearance:
     :param qr_url: encoded as a QR code left of the text (omit for none).
     :param footer: sentence printed under the signer's details, e.g. which
         authority issued the certificate; wrapped to ``footer_width``.
+    :param line_width: characters a line of the heading, jabatan and name
+        holds before it wraps. pyHanko shrinks the whole text until its
+        longest line fits the box: a long jabatan on one line printed every
+        line of the stamp in 2-point type; wrapped, they keep about 7 points.
     """
 
     jabatan: str
@@ -63,12 +67,17 @@ class Appearance:
     heading: str = HEADING
     font_size: int = 8
     footer_width: int = 60
+    line_width: int = 32
 
     def lines(self) -> list[str]:
-        lines = [self.heading, self.jabatan, self.nama, f"NIP {self.nip}"]
+        lines = [*self._wrapped(self.heading), *self._wrapped(self.jabatan), *self._wrapped(self.nama),
+                 f"NIP {self.nip}"]
         if self.footer:
             lines += [""] + textwrap.wrap(self.footer, self.footer_width)
         return lines
+
+    def _wrapped(self, text: str) -> list[str]:
+        return textwrap.wrap(text, self.line_width, break_long_words=False, break_on_hyphens=False) or [""]
 
     def style(self) -> TextStampStyle:
         """The pyHanko stamp style that draws this appearance (shared by every letter with the same text)."""

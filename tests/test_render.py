@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from docx import Document
 
-from service.plumbing.config import REPO_ROOT
+from service.plumbing.config import REPO_ROOT, Settings
 from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import load_profiles
 from service.issuing.render import clean, render_letter, slim_template
@@ -22,6 +22,7 @@ from service.issuing.validation import validate_letter
 from .conftest import sample
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NOTICE = Settings().footer
 
 
 def test_clean_turns_breaks_into_spaces_and_drops_what_xml_forbids():
@@ -38,7 +39,8 @@ INJECTIONS = [
 def _render(body) -> bytes:
     valid = validate_letter("permohonan-pelibatan", body, load_profiles(PROFILE_RULE_KEYS))
     return render_letter(valid, nomor="800.1.11/1/BAPPEDA/2026", tanggal=dt.date(2026, 2, 10),
-                         template_dir=REPO_ROOT / "letter_templates")
+                         template_dir=REPO_ROOT / "letter_templates",
+                         footer=NOTICE)
 
 
 def _text_and_breaks(docx: bytes) -> tuple[str, int, int]:
@@ -116,7 +118,7 @@ def test_an_edited_template_is_used_for_the_next_letter(tmp_path):
                             load_profiles(PROFILE_RULE_KEYS))
 
     def rendered_text() -> str:
-        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=templates)
+        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=templates, footer=NOTICE)
         return _text_and_breaks(docx)[0]
 
     assert "Demikian permohonan ini" in rendered_text()
@@ -141,7 +143,8 @@ def test_the_emblem_goes_in_at_the_pixels_it_prints_with_and_a_new_drawing_shows
     valid = dataclasses.replace(valid, profile=dataclasses.replace(valid.profile, lambang=emblem))
 
     def printed() -> Image.Image:
-        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=REPO_ROOT / "letter_templates")
+        docx = render_letter(valid, nomor="1", tanggal=dt.date(2026, 2, 10), template_dir=REPO_ROOT / "letter_templates",
+                             footer=NOTICE)
         with zipfile.ZipFile(io.BytesIO(docx)) as parts:
             [media] = [n for n in parts.namelist() if n.startswith("word/media/")]
             return Image.open(io.BytesIO(parts.read(media))).convert("RGB")

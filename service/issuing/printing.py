@@ -80,7 +80,8 @@ def printed(services: Services, prepared: Prepared) -> Iterator[Printed]:
             urut = Sequencer.next_number(session, key)
         nomor = format_nomor(profile, jenis, urut, key.unit_kode, key.tahun)
         with stage("render"):
-            docx = render_letter(valid, nomor=nomor, tanggal=tanggal, template_dir=services.settings.template_dir)
+            docx = render_letter(valid, nomor=nomor, tanggal=tanggal, template_dir=services.settings.template_dir,
+                                 footer=services.settings.footer)
         pdf = _convert(services, docx)
         surat = Surat(
             id=uuid.uuid4().hex, jenis=jenis, wilayah=profile.kode, unit_kode=key.unit_kode,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -32,6 +33,7 @@ from PIL import Image
 from . import bahasa
 from ..letters.common import PERAN_LABEL
 from ..letters.nip import format_nip
+from ..wilayah import RegionProfile
 from .validation import ValidLetter
 
 # Characters XML 1.0 forbids, and the ones that would break a line or page.
@@ -144,6 +146,14 @@ def load_template(path: Path) -> DocxTemplate:
     return _Template(BytesIO(_slim_template_file(path, stat.st_mtime_ns, stat.st_size)))
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+
+def unbroken(value: str) -> str:
+    """``value`` with no-break spaces: a NIP or a telephone number is read whole, never across two lines."""
+    return str(value).replace(" ", NO_BREAK_SPACE)
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox with our filters, keeping what it compiled.
 
@@ -157,8 +167,8 @@ class _Environment(SandboxedEnvironment):
         super().__init__(autoescape=True)
         self.filters.update(
             tanggal=bahasa.tanggal, terbilang=bahasa.terbilang, durasi=bahasa.durasi,
-            rentang=bahasa.rentang, huruf=bahasa.huruf, diktum=bahasa.diktum, nip=format_nip,
-            peran=lambda p: PERAN_LABEL.get(p, p),
+            rentang=bahasa.rentang, huruf=bahasa.huruf, diktum=bahasa.diktum, nip=lambda v: unbroken(format_nip(v)),
+            peran=lambda p: PERAN_LABEL.get(p, p), utuh=unbroken,
         )
         self._compile_cached = lru_cache(maxsize=128)(super().from_string)
 
@@ -200,8 +210,38 @@ def _scaled_emblem(path: Path, mtime_ns: int, size: int) -> bytes:
     return out.getvalue()
 
 
-def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template: DocxTemplate) -> dict:
-    """What the template of ``valid`` prints: the cleaned request, the number, the region."""
+PAGE_FIELDS = {"halaman": "PAGE", "jumlah": "NUMPAGES"}
+"""The Word fields LibreOffice fills in for each placeholder of ``[cetak] nomor_halaman``."""
+
+
+@lru_cache(maxsize=16)
+def page_number_parts(fmt: str) -> tuple[dict, ...]:
+    """The region's page-number format as the footer prints it: text, and fields the converter fills in.
+
+    ``"Halaman {halaman} dari {jumlah}"`` → ``{"teks": "Halaman "}, {"medan": "PAGE"}, {"teks": " dari "},
+    {"medan": "NUMPAGES"}`` (placeholders checked when the profile was loaded).
+    """
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(fmt):
+        if literal:
+            parts.append({"teks": literal})
+        if name is not None:
+            parts.append({"medan": PAGE_FIELDS[name]})
+    return tuple(parts)
+
+
+def page_footer(profile: RegionProfile, default_notice: str) -> dict:
+    """What the foot of every page prints: the electronic-signature notice and the page number."""
+    return {"keterangan": profile.cetak.keterangan_tte or default_notice,
+            "halaman": page_number_parts(profile.cetak.nomor_halaman)}
+
+
+def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template: DocxTemplate,
+                   footer: str) -> dict:
+    """What the template of ``valid`` prints: the cleaned request, the number, the region, the page footer.
+
+    :param footer: the electronic-signature notice where the region's profile has none of its own.
+    """
     profile = valid.profile
     data = clean(valid.data)
     return {
@@ -217,14 +257,27 @@ def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template
         },
         "mengingat": data.get("mengingat") or list(profile.mengingat),
         "lambang": InlineImage(template, BytesIO(printed_emblem(profile.lambang)), width=Mm(LAMBANG_MM)),
+        "kaki": page_footer(profile, footer),
     }
 
 
-def render_letter(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template_dir: Path) -> bytes:
-    """The letter as DOCX bytes, with the number it was given (a letter is numbered before it is rendered)."""
+def set_paper(template: DocxTemplate, profile: RegionProfile) -> None:
+    """Every section on the region's paper (the templates are A4, which most regions print on)."""
+    width, height = (Mm(mm) for mm in profile.cetak.paper_mm)
+    for section in template.docx.sections:
+        if (section.page_width, section.page_height) != (width, height):
+            section.page_width, section.page_height = width, height
+
+
+def render_letter(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template_dir: Path, footer: str) -> bytes:
+    """The letter as DOCX bytes, with the number it was given (a letter is numbered before it is rendered).
+
+    :param footer: see :func:`letter_context`.
+    """
     template = load_template(template_dir / valid.letter_type.template)
-    context = letter_context(valid, nomor=nomor, tanggal=tanggal, template=template)
+    context = letter_context(valid, nomor=nomor, tanggal=tanggal, template=template, footer=footer)
     template.render(context, jinja_env=ENVIRONMENT, autoescape=True)
+    set_paper(template, valid.profile)
     out = BytesIO()
     template.save(out)
     return out.getvalue()

@@ -70,11 +70,14 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     """Largest PDF the verification endpoint accepts."""
     footer: str = (
-        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
-        "yang diterbitkan oleh Otoritas Sertifikat suratkerja. Keasliannya dapat dibuktikan "
-        "dengan memindai kode QR."
+        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik tersertifikasi "
+        "yang diterbitkan oleh Otoritas Sertifikat suratkerja. Sesuai Pasal 5 ayat (1) Undang-Undang Nomor 11 "
+        "Tahun 2008 tentang Informasi dan Transaksi Elektronik beserta perubahannya, informasi elektronik "
+        "dan/atau hasil cetaknya merupakan alat bukti hukum yang sah. Keasliannya dapat dibuktikan dengan "
+        "memindai kode QR."
     )
-    """Sentence printed with the visible signature."""
+    """The electronic-signature notice at the foot of every page, naming the certificate authority
+    that issues the officials' certificates; a region's profile may print its own (``[cetak] keterangan_tte``)."""
 
     @property
     def db_url(self) -> str:

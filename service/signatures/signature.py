@@ -115,8 +115,8 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     setup = services.signing
     appearance = Appearance(
         jabatan=official["jabatan"], nama=official["nama"], nip=format_nip(official["nip"]),
-        qr_url=f"{services.settings.base_url}/verifikasi/{surat.id}", footer=services.settings.footer,
-    )
+        qr_url=f"{services.settings.base_url}/verifikasi/{surat.id}",
+    )  # the electronic-signature notice is printed at the foot of every page (the template's footer)
     options = dict(
         level=pades, timestamper=setup.timestamper, appearance=appearance,
         validation_context=setup.validation_context() if pades.rank >= PadesLevel.B_LT.rank else None,

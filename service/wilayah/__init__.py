@@ -2,7 +2,8 @@
 
 Each region is one TOML file in ``service/wilayah/``; a sixth region is a new
 file, not new code. The top-level keys are the region's identity (name,
-instrument, letterhead, numbering); each letter type has a section of its own
+instrument, letterhead, numbering, and the optional ``[cetak]`` section: paper,
+page numbers, the electronic-signature notice); each letter type has a section of its own
 whose keys that letter type's module declares in ``RULE_KEYS`` and interprets,
 and ``[aturan.rantai]`` holds the articles of the rules across letters
 (:mod:`service.chain.rules`).
@@ -58,6 +59,30 @@ class Numbering:
     """Kode klasifikasi arsip per letter type (``jenis``)."""
 
 
+PAPER_SIZES_MM = {"A4": (210, 297), "F4": (215, 330)}
+"""The paper a region may print on (``[cetak] kertas``), width × height in millimetres."""
+
+PAGE_NUMBER_PLACEHOLDERS = frozenset({"halaman", "jumlah"})
+"""What ``[cetak] nomor_halaman`` may use: this page's number and the letter's page count."""
+
+
+@dataclass(frozen=True)
+class Printing:
+    """How the region's letters are printed (``[cetak]``; every key optional)."""
+
+    kertas: str = "A4"
+    """A key of :data:`PAPER_SIZES_MM`; Permendagri 1/2023 prints on A4, some regions on F4."""
+    nomor_halaman: str = "Halaman {halaman} dari {jumlah}"
+    """Printed at the foot of every page, over :data:`PAGE_NUMBER_PLACEHOLDERS`."""
+    keterangan_tte: str | None = None
+    """The electronic-signature notice at the foot of every page; None = the service's ``footer`` setting
+    (which names its certificate authority)."""
+
+    @property
+    def paper_mm(self) -> tuple[int, int]:
+        return PAPER_SIZES_MM[self.kertas]
+
+
 @dataclass(frozen=True)
 class RegionProfile:
     kode: str
@@ -74,6 +99,7 @@ class RegionProfile:
     """Legal bases a decree of this region recites, in order of rank."""
     aturan: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Per letter type, the region's rules (keys declared by the letter module)."""
+    cetak: Printing = Printing()
 
     def cite(self, ref: str) -> str:
         """Turn a rule reference from the profile into a full citation.
@@ -115,8 +141,32 @@ class RegionProfile:
 
 _TOP_KEYS = {
     "nama", "pemerintah", "kepala_daerah", "ibu_kota", "lambang",
-    "instrumen", "penomoran", "mengingat", "aturan",
+    "instrumen", "penomoran", "mengingat", "aturan", "cetak",
 }
+_PRINTING_KEYS = {"kertas", "nomor_halaman", "keterangan_tte"}
+
+
+def _printing(name: str, cetak: Mapping[str, Any]) -> Printing:
+    """The ``[cetak]`` section, refused at start-up if a letter could not be printed with it.
+
+    :raises ProfileError: an unknown key or paper, or a page-number format
+        with a placeholder other than :data:`PAGE_NUMBER_PLACEHOLDERS`.
+    """
+    unknown = set(cetak) - _PRINTING_KEYS
+    if unknown:
+        raise ProfileError(f"{name}: [cetak] unknown keys {sorted(unknown)}")
+    printing = Printing(**cetak)
+    if printing.kertas not in PAPER_SIZES_MM:
+        raise ProfileError(f"{name}: [cetak] kertas {printing.kertas!r} unknown; known: {sorted(PAPER_SIZES_MM)}")
+    try:
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(printing.nomor_halaman)
+                  if f is not None]
+    except ValueError as e:
+        raise ProfileError(f"{name}: [cetak] nomor_halaman {printing.nomor_halaman!r} is malformed: {e}") from None
+    if any(f not in PAGE_NUMBER_PLACEHOLDERS or spec or conv for f, spec, conv in fields):
+        raise ProfileError(f"{name}: [cetak] nomor_halaman may use only {{halaman}} and {{jumlah}}, "
+                           f"without format specs: {printing.nomor_halaman!r}")
+    return printing
 
 
 def _check_numbering(name: str, penomoran: Mapping[str, Any], letter_types: set[str]) -> None:
@@ -188,6 +238,7 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
             ),
             mengingat=tuple(data["mengingat"]),
             aturan=MappingProxyType({k: MappingProxyType(v) for k, v in aturan.items()}),
+            cetak=_printing(path.name, data.get("cetak", {})),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as e:
         raise ProfileError(f"{path.name}: {e!r}") from e
