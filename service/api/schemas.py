@@ -94,6 +94,7 @@ class WilayahSchema(BaseSchema):
     ibu_kota = fields.String()
     instrumen = fields.Nested(InstrumenSchema)
     format_nomor = fields.String()
+    kertas = fields.String(metadata={"description": "A4 atau F4 ([cetak] kertas)"})
     jenis_surat = fields.List(fields.String())
 
 

@@ -121,7 +121,7 @@ class RegionProfile:
         return self.aturan.get(jenis, MappingProxyType({}))
 
     def summary(self) -> dict:
-        """What ``GET /wilayah`` shows: identity, instrument, numbering."""
+        """What ``GET /wilayah`` shows: identity, instrument, numbering, paper."""
         return {
             "kode": self.kode,
             "nama": self.nama,
@@ -135,6 +135,7 @@ class RegionProfile:
                 "sebutan": self.instrumen.sebutan,
             },
             "format_nomor": self.penomoran.format,
+            "kertas": self.cetak.kertas,
             "jenis_surat": sorted(k for k in self.aturan if k != CHAIN_SECTION),
         }
 
