@@ -33,8 +33,12 @@ PRINTABLE_MARGIN = 8 * MM
 """No text nearer the paper's edge than this: what office printers leave blank, and some room."""
 FOOTER_ZONE = 90
 """The foot of the page (pt) where the electronic-signature notice and the page number sit."""
-MIN_FOOTER_LINE = 7 * 1.117
-"""The height poppler gives a line of 7-point Liberation Sans (ascent + descent = 1.117 em)."""
+EM_HEIGHT = 1.117
+"""The height poppler gives a line of Liberation Sans, in em (ascent + descent)."""
+MIN_FOOTER_LINE = 7 * EM_HEIGHT
+"""The notice at the foot of the page: 7 points or more."""
+MIN_STAMP_LINE = 6 * EM_HEIGHT
+"""The stamp's text, which pyHanko shrinks until its longest line fits: 6 points or more, the longest jabatan too."""
 QR_DPI = 150
 HEADING = re.compile(r":\s*$")
 """A line that announces what follows ("Tembusan:", "Untuk :", "MEMUTUSKAN:")."""
@@ -167,6 +171,11 @@ def check_signer(printed: Printed, field: str, official: dict) -> None:
     covered = [ln.text for ln in printed.lines if ln.page == stamp.page and ln.overlaps(stamp.box)
                and not printed.in_stamp(ln)]
     assert not covered, f"{where}: the stamp covers {covered}"
+    text = [ln for ln in printed.lines if ln.page == stamp.page and ln.inside(stamp.box)]
+    assert text and folded(" ".join(ln.text for ln in text)).endswith(f"nip {format_nip(official['nip'])}"), (
+        f"{where}: the stamp does not name its signer's NIP")
+    small = [ln.text for ln in text if ln.bottom - ln.top < MIN_STAMP_LINE]
+    assert not small, f"{where}: stamp text under 6 pt: {small}"
 
 
 def _starts(line: Line, text: str) -> bool:
