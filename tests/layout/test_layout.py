@@ -99,6 +99,9 @@ VARIANTS = {
         penandatangan=lambda b: lengthened(b["penandatangan"])),
     "jawaban: 20 pegawai, 12 tembusan": lambda: variant(
         "tanah-laut", "jawaban", pegawai=lambda b: many(b["pegawai"], 20), tembusan=lambda b: tembusan(b, 12)),
+    "jawaban: a refusal with 20 long reasons, 3 tembusan": lambda: variant(
+        "bantul", "jawaban", alasan=lambda b: [(b["alasan"][i % len(b["alasan"])] + " ") * 3 for i in range(20)],
+        tembusan=lambda b: tembusan(b, 3)),
     "penugasan: 1 pegawai, long hal": lambda: variant(
         "hulu-sungai-selatan", "penugasan", pegawai=lambda b: b["pegawai"][:1], hal=long_hal),
     "penugasan: 20 pegawai with long names and jabatan": lambda: variant(
