@@ -143,7 +143,8 @@ class SuratSchema(BaseSchema):
     tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` as compared, not printed: whitespace folded, case ignored."""
     return " ".join(text.split()).casefold()
 
 
@@ -159,8 +160,8 @@ def nama_jabatan(jabatan: str, *bagian: str | None) -> str:
     """
     line = jabatan
     for part in bagian:
-        said = _folded(line)
-        if part and not any(_folded(form) in said for form in (part, part.removeprefix("Pemerintah "))):
+        said = folded(line)
+        if part and not any(folded(form) in said for form in (part, part.removeprefix("Pemerintah "))):
             line = f"{line} {part}"
     return line
 

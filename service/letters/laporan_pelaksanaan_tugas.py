@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Mapping
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
 from .checks import Checker, ReferenceField, pointer
-from .common import KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema, akhir_jangka_waktu
-from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
+from .common import KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema, akhir_jangka_waktu, folded
+from .fields import NASKAH_DINAS, BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
 from .nip import NIP, normalise_nip
 
 if TYPE_CHECKING:
@@ -219,6 +219,10 @@ def _in_team(c: ChainCheck, decree: Known, who: str, rules: Mapping) -> None:
     """The reporter holds the position claimed in the decree; a member writes to its ketua."""
     data, ketua = c.data, decree.data["ketua"]
     members = {p["nip"] for p in decree.data["anggota"]}
+    team = decree.data.get("nama_tim")
+    if team and data.get("nama_tim") and folded(data["nama_tim"]) != folded(team):
+        c.add("/nama_tim", "nama_tim_tidak_sesuai",
+              f"Nama tim menurut keputusan {decree.citation()} adalah \"{team}\".", NASKAH_DINAS)
     reporter = data["penandatangan"]
     if who == "ketua" and reporter["nip"] != ketua["nip"]:
         c.add("/penandatangan/nip", "pelapor_bukan_ketua",

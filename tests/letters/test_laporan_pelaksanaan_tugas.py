@@ -169,3 +169,10 @@ def test_a_member_report_goes_to_the_ketua_and_a_ketua_credits_only_members(clie
     ketua["kontribusi"][0]["nip"] = "196804111993031009"  # not in the Bantul team
     assert_rule(post(client, L, ketua), "/kontribusi/0/nip", "kontribusi_bukan_anggota", "bantul",
                 "Lampiran III huruf C angka 3) huruf e")
+
+
+def test_a_team_report_names_the_team_as_its_decree_does(client, app):
+    ids = run(app, CHAIN)
+    report = _report(ids, "keputusan")
+    report["nama_tim"] = "Tim Kerja Penyusunan Kajian Penurunan Stunting"
+    assert ("/nama_tim", "nama_tim_tidak_sesuai", NASKAH_DINAS) in entries(post(client, L, report))
