@@ -147,9 +147,53 @@ class RantaiTautanSchema(BaseSchema):
     hubungan = fields.String(metadata={"description": "menjawab, meneruskan, atau dasar"})
 
 
+class RantaiArgsSchema(BaseSchema):
+    per = Tanggal(metadata={"description": "Tanggal penilaian keterlambatan laporan; kosong = hari ini (WIB)"})
+
+
+class PelaporSchema(BaseSchema):
+    nama = fields.String(allow_none=True)
+    nip = fields.String()
+
+
+class PenerimaLaporanSchema(BaseSchema):
+    nama = fields.String(metadata={"description": "Ketua tim, bagi laporan anggota"})
+    nip = fields.String(metadata={"description": "NIP ketua tim, bagi laporan anggota"})
+    peran = fields.List(fields.String(), metadata={"description": "Peran pejabat yang ditunjuk wilayah"})
+    unit = fields.Dict(allow_none=True, metadata={
+        "description": "Unit pejabat itu (pemilik kinerja atau unit asal pelapor) bila peraturan menyebutnya"})
+
+
+class LaporanDibuatSchema(BaseSchema):
+    id = fields.String()
+    nomor = fields.String()
+    tanggal = fields.Date()
+    status = fields.String()
+    periode = fields.Dict(metadata={"description": "Periode yang dilaporkan: mulai, selesai"})
+
+
+class LaporanWajibSchema(BaseSchema):
+    """One report an assignment or decree of the chain asks for."""
+
+    dasar = fields.String(metadata={"description": "Id surat penugasan atau keputusan tim kerja yang dilaporkan"})
+    pelapor = fields.Nested(PelaporSchema)
+    kedudukan = fields.String(metadata={"description": "individu, ketua, atau anggota"})
+    kepada = fields.Nested(PenerimaLaporanSchema)
+    pasal = fields.String()
+    jatuh_tempo = fields.Date(allow_none=True, metadata={"description": "Akhir jangka waktu penugasan"})
+    status = fields.String(metadata={
+        "description": "selesai (laporan bertanda tangan sampai akhir jangka waktu), belum, atau terlambat"})
+    terlambat = fields.Boolean()
+    dibuat = fields.List(fields.Nested(LaporanDibuatSchema), metadata={"description": "Laporan yang sudah dibuat"})
+
+
 class RantaiSchema(BaseSchema):
     surat = fields.List(fields.Nested(RantaiSuratSchema), metadata={"description": "Terlama dahulu"})
     tautan = fields.List(fields.Nested(RantaiTautanSchema))
+    per = fields.Date(metadata={"description": "Tanggal penilaian keterlambatan laporan"})
+    laporan = fields.List(fields.Nested(LaporanWajibSchema), metadata={
+        "description": "Laporan pelaksanaan tugas yang wajib dibuat atas penugasan dan keputusan tim kerja bertanda "
+                       "tangan dalam rantai, yang sudah dibuat dan yang terlambat"})
 
 
 class SuratLuarSchema(BaseSchema):
