@@ -143,7 +143,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
     ref = c.section(JENIS)["ketua_unit_pemilik"]["pasal"]
     assignments = []
     for i, entry in enumerate(data["dasar"]):
-        known = c.known(entry)
+        known = c.named(entry)
         if known is not None and known.jenis != "penugasan":
             c.add(pointer("dasar", i, "id"), "dasar_bukan_penugasan",
                   f"Surat {known.citation()} bukan surat penugasan.", "nasional")

@@ -187,7 +187,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
     data, rules = c.data, c.section(JENIS)
     who = position(data)
     for i, entry in enumerate(data["dasar"]):
-        known = c.known(entry)
+        known = c.named(entry)
         if known is None:
             continue
         if known.jenis not in DASAR_JENIS.values():

@@ -164,7 +164,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
     if not is_forwarding(data, c.section(JENIS)):
         return [c.link("dasar", data["rujukan"], "lainnya")]
     ref = c.rules["lintas_instansi"]["penerusan"]
-    original = c.known(data["rujukan"])
+    original = c.named(data["rujukan"])
     if original is not None:
         od = original.data
         if not (original.jenis == JENIS and od.get("jalur") == "lintas_instansi"
