@@ -26,6 +26,7 @@ def _letter_out(known: Known, history) -> dict:
     links = None if known.luar else {
         "self": url_for("surat.SuratItem", surat_id=known.id),
         "pdf": url_for("surat.SuratPdf", surat_id=known.id),
+        "verifikasi": services().settings.verification_url(known.id),
     }
     return {
         "id": known.id, "jenis": known.jenis, "keputusan": known.keputusan, "wilayah": known.wilayah,

@@ -32,6 +32,8 @@ class UnitSingkatSchema(BaseSchema):
 class TautanSchema(BaseSchema):
     self = fields.String()
     pdf = fields.String()
+    verifikasi = fields.String(metadata={
+        "description": "Alamat publik verifikasi surat (base_url), yang dituju kode QR tanda tangannya"})
 
 
 class SuratOutSchema(BaseSchema):

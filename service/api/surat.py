@@ -63,6 +63,7 @@ def surat_out(surat: Surat) -> dict:
         "tautan": {
             "self": url_for("surat.SuratItem", surat_id=surat.id),
             "pdf": url_for("surat.SuratPdf", surat_id=surat.id),
+            "verifikasi": services().settings.verification_url(surat.id),
         },
     }
 

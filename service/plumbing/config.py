@@ -43,7 +43,8 @@ class Settings:
     max_request_bytes: int = 512 * 1024
     """Largest JSON body accepted; larger gets 413."""
     base_url: str = "http://127.0.0.1:8000"
-    """Public address, printed in QR codes and links."""
+    """Public address (``http://`` or ``https://``, no trailing slash kept), printed in QR codes and links:
+    set it to where the public reaches the service, e.g. ``https://suratkerja.contoh.go.id``."""
     pki_dir: Path | None = None
     """Trust root (``root-ca.pem``, ``issuing-ca.pem``), CRLs and, for the
     ``pkcs12`` back end, the signers' files (``officials/<nip>.p12``);
@@ -75,6 +76,10 @@ class Settings:
         "dengan memindai kode QR."
     )
     """Sentence printed with the visible signature."""
+
+    def verification_url(self, surat_id: str) -> str:
+        """Where a letter's QR code leads: its public verification page."""
+        return f"{self.base_url}/verifikasi/{surat_id}"
 
     @property
     def db_url(self) -> str:
@@ -161,6 +166,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if unknown:
         raise ConfigError(f"unknown settings: {sorted(unknown)}")
     settings = replace(Settings(), **{key: _typed(key, kinds[key], value) for key, value in values.items()})
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise ConfigError("base_url must start with http:// or https://")
+    settings = replace(settings, base_url=settings.base_url.rstrip("/"))
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")

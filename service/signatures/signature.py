@@ -115,7 +115,7 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     setup = services.signing
     appearance = Appearance(
         jabatan=official["jabatan"], nama=official["nama"], nip=format_nip(official["nip"]),
-        qr_url=f"{services.settings.base_url}/verifikasi/{surat.id}", footer=services.settings.footer,
+        qr_url=services.settings.verification_url(surat.id), footer=services.settings.footer,
     )
     options = dict(
         level=pades, timestamper=setup.timestamper, appearance=appearance,
