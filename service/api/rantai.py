@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..chain import Due, Known, chain_of, draft, reports_due
+from ..chain.due import LATE
 from ..chain.outside import register_outside
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
@@ -40,7 +41,8 @@ def _letter_out(known: Known, history) -> dict:
 def _due_out(due: Due) -> dict:
     return {
         "dasar": due.dasar.id, "pelapor": due.pelapor, "kedudukan": due.kedudukan, "kepada": due.kepada,
-        "pasal": due.pasal, "jatuh_tempo": due.jatuh_tempo, "status": due.status, "terlambat": due.status == "terlambat",
+        "pasal": due.pasal, "jatuh_tempo": due.jatuh_tempo, "status": due.status,
+        "terlambat": due.status == LATE,
         "dibuat": [{"id": r.id, "nomor": r.nomor, "tanggal": r.tanggal, "status": r.status,
                     "periode": r.data.get("periode")} for r in due.dibuat],
     }

@@ -60,12 +60,12 @@ def _addressee(rule: Mapping, work: Known, person: Mapping) -> dict:
 def _owed(work: Known, profile: RegionProfile, teams: set[str]) -> Iterable[tuple[Mapping, str, dict, str]]:
     """(person, kedudukan, kepada, article) of each report ``work`` asks for."""
     rules = profile.rules(LAPORAN)
-    if work.jenis == KEPUTUSAN:
+    if work.jenis == KEPUTUSAN and "ketua" in work.data:  # an outside decree may not name its team
         ketua = work.data["ketua"]
         yield ketua, "ketua", _addressee(rules["ketua"], work, ketua), rules["ketua"]["pasal"]
         for anggota in work.data["anggota"]:
             yield anggota, "anggota", {"nama": ketua["nama"], "nip": ketua["nip"]}, rules["anggota"]["pasal"]
-    elif work.data.get("bentuk") != "tim" or work.id not in teams:
+    elif work.jenis == PENUGASAN and (work.data.get("bentuk") != "tim" or work.id not in teams):
         for person in work.data.get("pegawai") or ():
             yield person, "individu", _addressee(rules["individu"], work, person), rules["individu"]["pasal"]
 

@@ -97,9 +97,10 @@ def check(data: dict, profile: RegionProfile) -> list[Finding]:
         c.add("/pertimbangan_ketua", "pertimbangan_ketua",
               "Sebutkan dasar penunjukan ketua (kompetensi, keahlian dan/atau keterampilan).",
               rules["pertimbangan_ketua"])
-    if folded(data["nama_tim"]) not in folded(data["hal"]):
+    team = data["nama_tim"]
+    if folded(team) not in folded(data["hal"]):
         c.add("/hal", "hal_tanpa_nama_tim",
-              f"Judul keputusan menyebut tim dengan namanya, \"{data['nama_tim']}\" (mis. \"{hal_of(data['nama_tim'])}\"); "
+              f"Judul keputusan menyebut tim dengan namanya, \"{team}\" (mis. \"{hal_of(team)}\"); "
               "kosongkan hal agar disusun dari nama_tim.", NASKAH_DINAS)
     for i, anggota in enumerate(data["anggota"]):
         if anggota["nip"] == ketua["nip"]:
@@ -149,7 +150,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
                   f"Surat {known.citation()} bukan surat penugasan.", "nasional")
         elif known is not None:
             assignments.append(known)
-    origin = {p["nip"]: p["unit"] for p in team_people(assignments)}
+    origin = {p["nip"]: p.get("unit") for p in team_people(assignments)}  # an outside letter may not say
     members = [("/ketua", data["ketua"])] + [(pointer("anggota", i), a) for i, a in enumerate(data["anggota"])]
     for where, person in members:
         unit = origin.get(person["nip"])
@@ -157,7 +158,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
             c.add(f"{where}/unit/kode", "asal_pegawai_tidak_sesuai",
                   f"Menurut surat penugasannya, {person['nama']} berasal dari {unit['nama']} ({unit['kode']}).", ref)
     owner = data["unit_pemilik_kinerja"]["kode"]
-    if any(a.data["unit_pemilik_kinerja"]["kode"] != owner for a in assignments):
+    if any((a.data.get("unit_pemilik_kinerja") or {}).get("kode", owner) != owner for a in assignments):
         c.add("/unit_pemilik_kinerja/kode", "unit_pemilik_tidak_sesuai",
               "Unit pemilik kinerja tidak sama dengan surat penugasan anggota tim.", ref)
     return [c.link("dasar", entry, "penugasan") for entry in data["dasar"]]

@@ -144,9 +144,11 @@ def _team(decree: Known) -> list[dict]:
 
 
 def _ketua_as_addressee(decree: Known, tempat: str) -> dict:
+    """The ketua as a member's report addresses them (an outside decree names them by name and NIP only)."""
     ketua = decree.data["ketua"]
-    return {"jabatan": f"Ketua {decree.data.get('nama_tim') or 'Tim Kerja'}", "peran": ketua["peran"],
-            "unit": ketua["unit"], "nama": ketua["nama"], "nip": ketua["nip"], "tempat": tempat}
+    addressee = {"jabatan": f"Ketua {decree.data.get('nama_tim') or 'Tim Kerja'}", "peran": ketua.get("peran"),
+                 "unit": ketua.get("unit"), "nama": ketua["nama"], "nip": ketua["nip"], "tempat": tempat}
+    return {k: v for k, v in addressee.items() if v is not None}
 
 
 def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
@@ -159,7 +161,7 @@ def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> No
     work = next((k for _, k in named if k.jenis in kinds), None)
     if work is None:
         return
-    decree = work if work.jenis == "keputusan-tim-kerja" else None
+    decree = work if work.jenis == "keputusan-tim-kerja" and "ketua" in work.data else None
     people = _team(decree) if decree else list(work.data.get("pegawai") or ())
     sent = payload.get("penandatangan")
     nip = normalise_nip(str(sent["nip"])) if isinstance(sent, dict) and sent.get("nip") else None
@@ -185,7 +187,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
     """Rests on a penugasan or keputusan tim kerja whose people include the reporter, in the
     position claimed; a member's report goes to the ketua; the period lies inside the work's."""
     data, rules = c.data, c.section(JENIS)
-    who = position(data)
+    who, reporter = position(data), data["penandatangan"]["nip"]
     for i, entry in enumerate(data["dasar"]):
         known = c.named(entry)
         if known is None:
@@ -195,9 +197,9 @@ def check_chain(c: ChainCheck) -> list[Link]:
                   f"Surat {known.citation()} bukan surat penugasan atau keputusan tim kerja.", rules[who]["pasal"])
             continue
         _inside_period(c, data["periode"], known, rules[who]["pasal"])
-        if known.jenis == "keputusan-tim-kerja":
+        if known.jenis == "keputusan-tim-kerja" and "ketua" in known.data:  # an outside decree may not say
             _in_team(c, known, who, rules)
-        elif who == "individu" and data["penandatangan"]["nip"] not in (known.pegawai_nip or ()):
+        elif who == "individu" and reporter not in (known.pegawai_nip or {reporter}):  # None: not said
             c.add("/penandatangan/nip", "pelapor_tidak_ditugaskan",
                   f"{data['penandatangan']['nama']} tidak ditugaskan oleh surat {known.citation()}.",
                   rules[who]["pasal"])

@@ -67,6 +67,19 @@ def test_a_decree_made_from_assignments_checks_the_ketua_against_where_people_co
                 "Pasal 17 ayat (6)")
 
 
+def test_a_decree_on_an_assignment_registered_from_outside_is_checked_on_what_it_says(client, app):
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="penugasan")
+    member = body("hulu-sungai-selatan-pelibatan", "keputusan", ids)["anggota"][1]
+    registered = client.post("/api/v1/surat-luar", json={
+        "wilayah": "hulu-sungai-selatan", "jenis": "penugasan", "nomor": "800.1.11.1/4/DINKES/2026",
+        "tanggal": "2026-02-25", "hal": "Penugasan", "pegawai": [{"nama": member["nama"], "nip": member["nip"]}],
+    }).get_json()
+    decree = body("hulu-sungai-selatan-pelibatan", "keputusan", ids)
+    decree["dasar"].append({"id": registered["id"]})
+    created = post(client, K, decree)
+    assert created.status_code == 201, created.get_json()
+
+
 # --- the team's name --------------------------------------------------------------------------
 
 def test_the_decree_is_titled_by_the_team_s_one_name(client):
