@@ -172,6 +172,11 @@ def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client
         assert ref.split("/")[-1] in spec["components"]["schemas"]
         assert {"201", "422", "415", "413"} <= set(post["responses"])
     assert "application/pdf" in spec["paths"]["/api/v1/surat/{surat_id}/pdf"]["get"]["responses"]["200"]["content"]
+    assert {"laporan", "per"} <= set(spec["components"]["schemas"]["Rantai"]["properties"])
+    assert {"jatuh_tempo", "status", "terlambat", "kepada", "dibuat"} <= set(
+        spec["components"]["schemas"]["LaporanWajib"]["properties"])
+    rantai = spec["paths"]["/api/v1/surat/{surat_id}/rantai"]["get"]
+    assert "per" in [p["name"] for p in rantai["parameters"]]
     page = idle_client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
