@@ -176,6 +176,12 @@ def test_an_individual_assignment_asks_its_person_s_report_and_a_draft_asks_none
     ids = run(app, "tanah-laut-lintas-instansi")  # a team assignment no decree has made a team: each reports
     assert [d["kedudukan"] for d in _due(client, ids["penugasan"], per="2026-04-01")] == ["individu"] * 2
 
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="penugasan")  # nor has a decree not yet signed
+    draft = post(client, "keputusan-tim-kerja", body("hulu-sungai-selatan-pelibatan", "keputusan", ids))
+    assert draft.status_code == 201, draft.get_json()
+    owed = _due(client, ids["penugasan"], per="2026-04-01")
+    assert {d["dasar"] for d in owed} == {ids["penugasan"]} and {d["kedudukan"] for d in owed} == {"individu"}
+
     ids = run(app, "hulu-sungai-selatan-pelibatan", until="jawaban")
     draft = post(client, "penugasan", body("hulu-sungai-selatan-pelibatan", "penugasan", ids))
     assert draft.status_code == 201, draft.get_json()

@@ -3,7 +3,7 @@ tugas on which assignment or decree, to whom, by when, and whether it came.
 
 A report is due at the end of the period of the work it accounts for: each
 person of a signed surat penugasan reports on it (an individual assignment,
-or a team assignment no decree of the chain has turned into a team yet); in
+or a team assignment no signed decree of the chain has turned into a team yet); in
 a signed keputusan tim kerja each anggota reports to the ketua and the ketua
 to the official the region names. A report is made when a signed laporan by
 that person rests on that letter and covers its period to the end (periodic
@@ -85,7 +85,7 @@ def reports_due(letters: list[Known], rests_on: Mapping[str, set[str]],
     :param rests_on: id of a letter → ids of the letters it rests on (``dasar``).
     :param today: the day the overdue ones are judged on.
     """
-    teams = {ref for k in letters if k.jenis == KEPUTUSAN for ref in rests_on.get(k.id, ())}
+    teams = {ref for k in letters if k.jenis == KEPUTUSAN and _in_force(k) for ref in rests_on.get(k.id, ())}
     reports = [k for k in letters if k.jenis == LAPORAN]
     found = []
     for work in letters:
