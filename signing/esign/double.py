@@ -121,7 +121,11 @@ class EsignDouble:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        return self._dispatch(request)(environ, start_response)
+        try:
+            response = self._dispatch(request)
+        finally:
+            request.close()  # the uploaded files' spooled copies
+        return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
         if not self._authorised(request):
@@ -214,7 +218,7 @@ class EsignDouble:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         box = _box(spot, pdf)
         style = TextStampStyle(stamp_text=STAMP_TEXT, border_width=0,
-                               background=PdfImage(Image.open(BytesIO(image))) if image else None,
+                               background=PdfImage(Image.open(BytesIO(image)).convert("RGB")) if image else None,
                                background_opacity=1)
         field_name = f"esign-{id_dokumen[:12]}"
         spec = fields.SigFieldSpec(field_name, on_page=box[0], box=box[1:]) if box else None
