@@ -3,7 +3,7 @@
 BSrE's service cannot be reached from here; :mod:`signing.esign.double`
 stands in for it over real HTTP, signing with the session's development
 PKI. Every sample official is a user of the double, with a NIK made from
-their NIP (:func:`nik_of`), the tests' passphrase and a TOTP; beside them a
+their NIP (:func:`~service.devtools.esign_dev.dev_nik`), the tests' passphrase and a TOTP; beside them a
 user without a certificate and one whose NIK holds someone else's
 certificate.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from service import build_services
+from service.devtools.esign_dev import dev_nik as nik_of
 from service.devtools.samples import sample_officials
 from service.plumbing.config import load_settings
 from signing.esign.double import EsignDouble, User, serve_in_thread
@@ -26,11 +27,6 @@ NO_CERTIFICATE_NIK = "3201000000000021"
 IMPOSTOR_NIK = "3201000000000099"
 """A NIK whose certificate at the double names another official (NIP :data:`OTHER_NIP`)."""
 OTHER_NIP = "198001012005011001"
-
-
-def nik_of(nip: str) -> str:
-    """The NIK the double knows the official of ``nip`` by."""
-    return "3201" + nip[:12]
 
 
 SIGNER_NIK = nik_of(SIGNER_NIP)
