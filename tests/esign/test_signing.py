@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from signing import find_destination
 
 from ..support import JENIS, PASSPHRASE, SIGNER_NIP, issue, pdfsig, sample, verify
-from .conftest import SIGNER_NIK, TOTP
+from .conftest import SIGNER_NIK, TOTP, nik_of
 
 CREATE_AND_SIGN = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
 
@@ -120,3 +120,23 @@ def test_a_letter_with_countersignatures_is_not_sent_to_esign(esign_client, doub
     assert refused.status_code == 409, refused.get_json()
     assert "Mengetahui" in refused.get_json()["detail"]
     assert double.documents == {}
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_every_sample_letter_signs_through_esign_and_passes_the_service_s_report(esign_client, version):
+    """Each sample created and signed on a registry of its own; those with "Mengetahui" are refused (409)."""
+    from ..support import all_samples
+
+    for index, (wilayah, jenis) in enumerate(all_samples()):
+        client = esign_client(version, "tag" if index % 2 else "coordinates")
+        body = sample(wilayah, jenis)
+        nip = body["penandatangan"]["nip"].replace(" ", "")
+        created = client.post(f"/api/v1/surat/{jenis}/terbit-tandatangan",
+                              json={"surat": body, "nik": nik_of(nip), "passphrase": PASSPHRASE})
+        if body.get("mengetahui"):
+            assert created.status_code == 409, (wilayah, jenis)
+            continue
+        assert created.status_code == 201, (wilayah, jenis, created.get_json())
+        report = verify(client, client.get(created.get_json()["tautan"]["pdf"]).data).get_json()
+        assert report["indication"] == "TOTAL_PASSED", (wilayah, jenis, report)
+        assert report["signatures"][0]["signer_nip"] == nip
