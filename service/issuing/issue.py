@@ -98,7 +98,7 @@ def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: s
     esign.check_not_locked_out(services, official["nip"])
     with printed(services, prepared) as letter:
         surat = letter.surat
-        sent, placement = esign.placed(services, letter.pdf, signature.below("ttd").box)
+        sent, placement = esign.placed(services, letter.pdf, signature.below("ttd"))
         try:
             returned = esign.send(services, surat, sent, placement, nip=official["nip"], nik=nik, secret=secret)
         except remote.UnknownOutcome as e:

@@ -140,9 +140,9 @@ def check_not_locked_out(services: Services, nip: str) -> None:
         raise TooManyAttempts(wait)
 
 
-def placed(services: Services, pdf: bytes, box_of) -> tuple[bytes, esign.client.Placement]:
-    """The file to send and the stamp's place in it: ``box_of(reader)`` as coordinates, or at an anchor."""
-    box = box_of(PdfFileReader(BytesIO(pdf)))
+def placed(services: Services, pdf: bytes, stamp: signing.BelowDestination) -> tuple[bytes, esign.client.Placement]:
+    """The file to send and the stamp's place in it: its box in ``pdf`` as coordinates, or at an anchor."""
+    box = stamp.box(PdfFileReader(BytesIO(pdf)))
     if box is None:
         return pdf, None
     page, x1, y1, x2, y2 = box

@@ -36,7 +36,7 @@ def _fetched(services: Services, surat: Surat) -> bytes:
     :raises ServiceUnavailable: the service did not answer.
     """
     id_dokumen = surat.esign_tertunda.get("id_dokumen")
-    if not id_dokumen or services.signing.esign is None:
+    if not id_dokumen:
         raise Conflict("Layanan Esign tidak memberi id dokumen untuk surat ini: unggah berkas bertanda "
                        "tangannya bila ada, atau nyatakan surat tidak ditandatangani.")
     try:
@@ -63,6 +63,8 @@ def reconcile(services: Services, surat_id: str, *, pdf: bytes | None = None, un
         raise NotFound(f"Surat {surat_id} tidak ditemukan.")
     if surat.status != UNCERTAIN:
         raise Conflict("Penandatanganan surat ini tidak sedang menunggu kepastian.")
+    if services.signing.esign is None:
+        raise Conflict("Layanan ini tidak memakai Esign BSrE (signer_backend); rekonsiliasi tidak dapat diperiksa.")
     official = signature.signers_of(surat)[0]
     if unsigned:
         pending.release(services, surat, Riwayat(aksi="rekonsiliasi_tidak_ditandatangani",

@@ -43,7 +43,7 @@ def sign_remotely(services: Services, surat_id: str, nip: str, nik: str, secret:
     official = order[0]
     signature.check_signer(nip, official)
     esign.check_not_locked_out(services, nip)
-    sent, placement = esign.placed(services, services.store.get(surat.current_sha256), signature.below("ttd").box)
+    sent, placement = esign.placed(services, services.store.get(surat.current_sha256), signature.below("ttd"))
     with services.store.keeping(sent) as (sent_sha256,):
         pending.claim(services, surat, sent_sha256, nik, level)
     try:
