@@ -10,7 +10,10 @@ certificate.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from sqlalchemy import create_engine, text
 
 from service import build_services
 from service.devtools.esign_dev import dev_nik as nik_of
@@ -18,6 +21,7 @@ from service.devtools.samples import sample_officials
 from service.plumbing.config import load_settings
 from signing.esign.double import EsignDouble, User, serve_in_thread
 
+from ..conftest import PG_URL
 from ..support import PASSPHRASE, SIGNER_NIP
 
 CLIENT_USER, CLIENT_PASSWORD = "suratkerja", "rahasia-aplikasi-uji-7731"
@@ -88,3 +92,16 @@ def esign_client(app_shell, tmp_path, converter, pki_dir, esign_double, esign_fi
     yield make
     for services in made:
         services.sessions.kw["bind"].dispose()
+
+
+@pytest.fixture
+def pg_database_url():
+    """A fresh schema of the PostgreSQL ``test`` database, as ``database_url``."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

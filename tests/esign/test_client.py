@@ -81,3 +81,31 @@ def test_production_refuses_development_esign_roots_and_unreadable_credentials(t
         build_esign(_esign_settings(tmp_path, pki_dir, esign_files, esign_password_file=tmp_path / "tidak-ada"))
     with pytest.raises(ConfigError, match="no root certificate"):
         build_esign(_esign_settings(tmp_path, pki_dir, esign_files, esign_roots_file=pki_dir / "issuing-ca.pem"))
+
+
+def test_the_double_verifies_and_reports_users_as_its_public_shapes_say(esign_double, double):
+    import base64
+
+    import requests
+
+    signed = _client(esign_double.url).sign(LETTER, nik=SIGNER_NIK, secret=esign.Secret("passphrase", PASSPHRASE))
+    auth = (CLIENT_USER, CLIENT_PASSWORD)
+    v1 = requests.post(f"{esign_double.url}/api/sign/verify", auth=auth,
+                       files={"signed_file": ("surat.pdf", signed.pdf, "application/pdf")}, timeout=10).json()
+    v2 = requests.post(f"{esign_double.url}/api/v2/verify/pdf", auth=auth,
+                       json={"file": base64.b64encode(signed.pdf).decode()}, timeout=10).json()
+    assert v1 == v2 and v1["conclusion"] == "TOTAL_PASSED" and v1["jumlah_signature"] == 1
+    assert requests.get(f"{esign_double.url}/api/user/status/{SIGNER_NIK}", auth=auth, timeout=10).json()[
+        "message"] == "ISSUE"
+    unknown = requests.post(f"{esign_double.url}/api/v2/user/check/status", auth=auth, json={"nik": "1"}, timeout=10)
+    assert unknown.status_code == 400 and unknown.json()["status_code"] == 2011
+    assert requests.post(f"{esign_double.url}/api/v2/sign/get/totp", auth=auth, json={"nik": SIGNER_NIK},
+                         timeout=10).status_code == 200
+    assert requests.get(f"{esign_double.url}/api/user/status/{SIGNER_NIK}", timeout=10).status_code == 401
+
+
+def test_a_slow_answer_within_the_timeout_is_a_signature(esign_double, double):
+    double.mode, double.delay = "slow", 0.3
+    signed = _client(esign_double.url, "v1", timeout=5).sign(LETTER, nik=SIGNER_NIK,
+                                                            secret=esign.Secret("passphrase", PASSPHRASE))
+    assert signed.pdf.startswith(LETTER) and signed.id_dokumen in double.documents

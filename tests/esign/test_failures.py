@@ -111,11 +111,13 @@ def _wait_until_signed(double, count=1, seconds=10):
     assert len(double.documents) == count
 
 
+@pytest.mark.parametrize("registry", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_no_answer_after_sending_leaves_the_letter_uncertain_and_the_id_settles_it_signed_once(
-        esign_client, double):
+        esign_client, double, registry, request):
     """v1 names the document in a header before its answer breaks off: reconciliation fetches it by that id."""
     double.mode, double.delay = "late", 1.0
-    client = esign_client("v1", esign_timeout=0.3)
+    database = {"database_url": request.getfixturevalue("pg_database_url")} if registry == "postgres" else {}
+    client = esign_client("v1", esign_timeout=0.3, **database)
     timed_out = _create_and_sign(client)
     assert timed_out.status_code == 504, timed_out.get_json()
     surat = timed_out.get_json()["surat"]
