@@ -20,8 +20,8 @@ from ..plumbing.models import UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
 from ..signatures import esign, pending, signature
 from ..signatures.sign_remote import official_ids
-from .prepare import prepare
-from .printing import printed
+from .prepare import Prepared, prepare
+from .printing import Printed, printed
 from .record import issuer, record
 
 logger = logging.getLogger(__name__)
@@ -64,14 +64,8 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
     try:
         with printed(services, prepared) as letter:
             surat = letter.surat
-            signed = signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level)
-            with services.store.keeping(letter.pdf, signed) as (preview, final):
-                surat.pdf_sha256, surat.signed_sha256 = preview, final
-                surat.status = signature.status_after(surat, 1)
-                record(services, prepared, letter, [
-                    Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
-                    signature.history_entry(signature.signers_of(surat)[0], 1, final),
-                ])
+            _record_signed(services, prepared, letter,
+                           signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level))
     except ServiceUnavailable:
         unlocking.result()  # a wrong passphrase is the answer before a failed conversion
         raise
@@ -105,19 +99,25 @@ def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: s
             _record_uncertain(services, prepared, letter, sent, {"id_dokumen": e.id_dokumen, "tingkat": level,
                                                                  "nik": nik})
             raise SigningUncertain(surat.id, surat.nomor) from None
-        final = esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level)
-        with services.store.keeping(letter.pdf, final) as (preview, signed):
-            surat.pdf_sha256, surat.signed_sha256 = preview, signed
-            surat.status = signature.status_after(surat, 1)
-            record(services, prepared, letter, [
-                Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
-                signature.history_entry(official, 1, signed),
-            ])
+        _record_signed(services, prepared, letter,
+                       esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level))
     logger.info("issued and signed through Esign %s %s (%s)", jenis, surat.nomor, surat.id)
     return Issued(surat, prepared.valid.warnings)
 
 
-def _record_uncertain(services: Services, prepared, letter, sent: bytes, tertunda: dict) -> None:
+def _record_signed(services: Services, prepared: Prepared, letter: Printed, signed: bytes) -> None:
+    """Store the preview and the signed file and record the letter with both, signed by its penandatangan."""
+    surat = letter.surat
+    with services.store.keeping(letter.pdf, signed) as (preview, final):
+        surat.pdf_sha256, surat.signed_sha256 = preview, final
+        surat.status = signature.status_after(surat, 1)
+        record(services, prepared, letter, [
+            Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
+            signature.history_entry(signature.signers_of(surat)[0], 1, final),
+        ])
+
+
+def _record_uncertain(services: Services, prepared: Prepared, letter: Printed, sent: bytes, tertunda: dict) -> None:
     """Record the letter unsigned and ``belum_pasti``: it may carry its number at BSrE."""
     surat = letter.surat
     with services.store.keeping(letter.pdf, sent) as (preview, sent_sha256):
