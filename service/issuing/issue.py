@@ -18,7 +18,7 @@ from signing import esign as remote
 from ..plumbing.errors import Finding, ServiceUnavailable, SigningUncertain
 from ..plumbing.models import UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
-from ..signatures import esign, pending, signature
+from ..signatures import esign, signature
 from ..signatures.sign_remote import official_ids
 from .prepare import Prepared, prepare
 from .printing import Printed, printed
