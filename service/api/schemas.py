@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of
 
@@ -101,21 +101,46 @@ class WilayahSchema(BaseSchema):
 
 
 
-class TandatanganSchema(BaseSchema):
-    """Who signs and the passphrase of their key (never stored or logged)."""
+ESIGN_RULE = "Layanan Esign BSrE (NIK dan passphrase atau TOTP pemilik sertifikat)"
 
-    nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
-    passphrase = Teks(required=True, load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+
+class KredensialSchema(BaseSchema):
+    """The penandatangan's secret (never stored or logged) and, for BSrE's Esign service, their NIK."""
+
+    passphrase = Teks(load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+    totp = Teks(load_only=True, metadata={
+        "description": "Kode TOTP dari aplikasi BSrE, pengganti passphrase (hanya layanan Esign versi 2)"})
+    nik = Teks(validate=validate.Regexp(r"^\d{16}$", error=Msg("NIK terdiri atas 16 angka.", "nik_tidak_valid",
+                                                               ESIGN_RULE)),
+               metadata={"description": "NIK penandatangan; wajib bila sertifikat dikelola BSrE (Esign)"})
     tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")),
                    metadata={"description": "Tingkat PAdES; kosong = bawaan layanan"})
 
+    @validates_schema
+    def _one_secret(self, data, **kwargs):
+        if bool(data.get("passphrase")) == bool(data.get("totp")):
+            raise ValidationError(Msg("Isi passphrase atau totp, salah satu saja.", "passphrase_atau_totp",
+                                      ESIGN_RULE), "passphrase")
 
-class TerbitTandatanganSchema(BaseSchema):
-    """Create-and-sign in one call: the letter, and the penandatangan's passphrase."""
+
+class TandatanganSchema(KredensialSchema):
+    """Who signs, with the secret of their certificate."""
+
+    nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
+
+
+class TerbitTandatanganSchema(KredensialSchema):
+    """Create-and-sign in one call: the letter, and the penandatangan's secret."""
 
     surat = fields.Dict(required=True, metadata={"description": "Isi surat, sesuai skema jenisnya"})
-    passphrase = Teks(required=True, load_only=True)
-    tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")))
+
+
+class RekonsiliasiSchema(BaseSchema):
+    """How to settle a letter whose signature through the Esign service is not certain."""
+
+    hasil = Teks(load_default="periksa", validate=one_of(("periksa", "tidak_ditandatangani")), metadata={
+        "description": "periksa: ambil berkas dari layanan Esign menurut id dokumennya dan periksa; "
+                       "tidak_ditandatangani: nyatakan surat tidak ditandatangani (kembali menjadi konsep)"})
 
 
 class RiwayatSchema(BaseSchema):
