@@ -44,7 +44,7 @@ def signed_pdf(client, created: dict, body: dict) -> bytes:
 
 def check_issued(app, client, created: dict, body: dict) -> bytes:
     pdf = signed_pdf(client, created, body)
-    url = f"{app.extensions['suratkerja'].settings.base_url}/verifikasi/{created['id']}"
+    url = app.extensions["suratkerja"].settings.verification_url(created["id"])
     check_letter(body, pdf, footer_of(app, body["wilayah"]), url)
     return pdf
 
