@@ -22,7 +22,7 @@ from service.plumbing.config import load_settings
 from service.plumbing.services import Services
 
 from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
-                      sample)
+                      sample, sign)
 
 __all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
 
@@ -148,6 +148,7 @@ class PrintedSamples:
         self.app, self.client = app, app.test_client()
         self.converter, self.pki_dir, self.root = converter, pki_dir, root
         self._issued: dict[tuple[str, str], tuple[Services, dict, bytes]] = {}
+        self._signed: dict[tuple[str, str], bytes] = {}
 
     def issue(self, wilayah: str, jenis: str) -> tuple[dict, bytes]:
         """The 201 body of the sample's letter and its unsigned PDF; ``client`` now reaches its registry."""
@@ -163,6 +164,19 @@ class PrintedSamples:
         services, created, pdf = self._issued[key]
         self.app.extensions["suratkerja"] = services
         return created, pdf
+
+    def signed(self, wilayah: str, jenis: str) -> tuple[dict, bytes]:
+        """The sample's letter once each of its signers has signed, in order: signed once, by the first test
+        that asks (each signature must succeed), and shared by the tests that read it."""
+        created, _ = self.issue(wilayah, jenis)
+        key = (wilayah, jenis)
+        if key not in self._signed:
+            body = sample(wilayah, jenis)
+            for official in [body["penandatangan"], *body.get("mengetahui", [])]:
+                response = sign(self.client, created["id"], nip="".join(official["nip"].split()))
+                assert response.status_code == 200, response.get_json()
+            self._signed[key] = self.client.get(created["tautan"]["pdf"]).data
+        return created, self._signed[key]
 
 
 @pytest.fixture(scope="session")

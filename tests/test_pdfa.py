@@ -12,7 +12,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
 
 from .pdfa import pdfa_problems
-from .support import all_samples, sample, sign, text_pdf
+from .support import all_samples, text_pdf
 
 
 def _written(writer) -> bytes:
@@ -39,18 +39,10 @@ def test_the_check_finds_what_is_not_pdfa():
     assert pdfa_problems(_written(encrypted)) == ["dienkripsi"]
 
 
-def _signed(client, created: dict, body: dict) -> bytes:
-    """The sample once each of its signers has signed, in order (another test may have signed it already)."""
-    signers = [body["penandatangan"], *body.get("mengetahui", [])]
-    answers = [sign(client, created["id"], nip=official["nip"]).status_code for official in signers]
-    assert set(answers) <= {200, 409}, answers
-    return client.get(created["tautan"]["pdf"]).data
-
-
 @pytest.mark.parametrize("wilayah, jenis", all_samples())
 def test_every_sample_is_pdfa_as_printed_and_once_signed(printed_samples, wilayah, jenis):
     created, printed = printed_samples.issue(wilayah, jenis)
     assert pdfa_problems(printed) == []
-    signed = _signed(printed_samples.client, created, sample(wilayah, jenis))
+    _, signed = printed_samples.signed(wilayah, jenis)
     assert signed.startswith(printed[:8]) and len(signed) > len(printed)
     assert pdfa_problems(signed) == []

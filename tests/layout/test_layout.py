@@ -86,6 +86,17 @@ def variant(wilayah: str, jenis: str, **change) -> tuple[str, dict]:
     return jenis, body
 
 
+REASON = ("Pejabat fungsional dengan kompetensi yang diminta sedang melaksanakan penugasan lain sampai dengan "
+          "akhir triwulan, dan beban kerja unit tidak memungkinkan pelepasannya tanpa mengganggu target kinerja. ")
+
+
+def refusal(made: tuple[str, dict]) -> tuple[str, dict]:
+    """The answer of ``made`` turned into a refusal with twenty long reasons."""
+    jenis, body = made
+    body = {k: v for k, v in body.items() if k != "pegawai"}
+    return jenis, dict(body, keputusan="penolakan", alasan=[f"{i + 1}) " + REASON * 2 for i in range(20)])
+
+
 def long_hal(body: dict) -> str:
     return (body["hal"] + " ") * 4
 
@@ -99,9 +110,8 @@ VARIANTS = {
         penandatangan=lambda b: lengthened(b["penandatangan"])),
     "jawaban: 20 pegawai, 12 tembusan": lambda: variant(
         "tanah-laut", "jawaban", pegawai=lambda b: many(b["pegawai"], 20), tembusan=lambda b: tembusan(b, 12)),
-    "jawaban: a refusal with 20 long reasons, 3 tembusan": lambda: variant(
-        "bantul", "jawaban", alasan=lambda b: [(b["alasan"][i % len(b["alasan"])] + " ") * 3 for i in range(20)],
-        tembusan=lambda b: tembusan(b, 3)),
+    "jawaban: a refusal with 20 long reasons, 3 tembusan": lambda: refusal(variant(
+        "bantul", "jawaban", tembusan=lambda b: tembusan(b, 3))),
     "penugasan: 1 pegawai, long hal": lambda: variant(
         "hulu-sungai-selatan", "penugasan", pegawai=lambda b: b["pegawai"][:1], hal=long_hal),
     "penugasan: 20 pegawai with long names and jabatan": lambda: variant(
