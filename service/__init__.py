@@ -18,7 +18,8 @@ from .plumbing.config import Settings, load_settings
 from .plumbing import timing
 from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .plumbing.models import create_schema
+from .plumbing import schema
+from .access.tenants import register_pemda
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles
@@ -28,7 +29,8 @@ from .plumbing.storage import FileStore
 logger = logging.getLogger(__name__)
 
 
-def _engine(settings: Settings):
+def make_engine(settings: Settings):
+    """The registry's engine: SQLite in WAL mode with a patient busy timeout, or a PostgreSQL pool."""
     if settings.db_url.startswith("sqlite"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.db_url, connect_args={"timeout": 30})
@@ -71,12 +73,14 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    engine = _engine(settings)
-    create_schema(engine)
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    register_pemda(sessions, profiles)
     return Services(
         settings=settings,
         profiles=profiles,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessions,
         store=FileStore(settings.files_dir),
         sequencer=Sequencer(engine, settings.lock_dir),
         converter=converter or _converter(settings),
