@@ -22,8 +22,7 @@ from service.wilayah import load_profiles
 
 from .conftest import PG_URL
 
-from .support import (HOST_ADMIN_TOKEN, PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample, sign,
-                      verify)
+from .support import HOST_ADMIN_TOKEN, admin_client, bearer, grant_key, sample, sign, verify
 
 HSS, JENIS = "hulu-sungai-selatan", "permohonan-pelibatan"
 EVERY = {"terbit", "tandatangan", "baca", "verifikasi", "admin"}
@@ -241,3 +240,14 @@ def test_key_and_audit_commands(tmp_path, monkeypatch, capsys):
     assert "3 entri" in out and "Jejak audit utuh." in out
     with pytest.raises(SystemExit, match="unknown|wilayah|hak"):
         main(["kunci", "buat", "--nama", "x", "--wilayah", HSS, "--hak", "semua"])
+
+
+def test_sign_ins_are_recorded_failed_ones_too(app):
+    """What the staff login calls: who tried, from where, and whether it worked; never a password."""
+    with app.test_request_context("/masuk", method="POST", environ_base={"REMOTE_ADDR": "10.1.2.3"}):
+        audit.record_sign_in("budi", wilayah=HSS, berhasil=False, alasan="kata sandi salah")
+        audit.record_sign_in("budi", wilayah=HSS, berhasil=True)
+    entries = admin_client(app).get("/api/v1/audit").get_json()
+    assert [(e["pelaku"], e["aksi"], e["alamat_ip"]) for e in reversed(entries)] == [
+        ("akun:budi", "masuk_gagal", "10.1.2.3"), ("akun:budi", "masuk", "10.1.2.3")]
+    assert entries[1]["rincian"] == {"alasan": "kata sandi salah"}
