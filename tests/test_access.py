@@ -97,6 +97,11 @@ def test_a_unit_key_issues_only_in_its_units_name_and_cannot_copy_from_letters_i
     answer["pengirim"]["kode"] = answer["penandatangan"]["unit"]["kode"] = "DISDIK"
     copied = disdik.post("/api/v1/surat/jawaban/validasi", json=answer)
     assert copied.status_code == 404 and other["hal"] not in copied.get_data(as_text=True)
+    # the unit must be named: left out, it would be filled from the letter answered
+    del answer["pengirim"]
+    unnamed = disdik.post("/api/v1/surat/jawaban/validasi", json=answer)
+    assert unnamed.status_code == 422
+    assert [e["pointer"] for e in unnamed.get_json()["errors"]] == ["/pengirim/kode"]
     assert admin.get("/api/v1/surat").get_json()["total"] == 1
 
 
