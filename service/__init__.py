@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from dataclasses import replace
 from typing import Any, Mapping
 
 from flask import Flask
@@ -18,7 +19,8 @@ from .plumbing.config import Settings, load_settings
 from .plumbing import timing
 from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .plumbing.models import create_schema
+from .plumbing import schema
+from .access.tenants import register_pemda
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles
@@ -28,7 +30,8 @@ from .plumbing.storage import FileStore
 logger = logging.getLogger(__name__)
 
 
-def _engine(settings: Settings):
+def make_engine(settings: Settings):
+    """The registry's engine: SQLite in WAL mode with a patient busy timeout, or a PostgreSQL pool."""
     if settings.db_url.startswith("sqlite"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.db_url, connect_args={"timeout": 30})
@@ -59,6 +62,19 @@ def _converter(settings: Settings):
     return pool
 
 
+def registry_services(settings: Settings, profiles: Mapping[str, Any]) -> Services:
+    """The registry, migrated to the newest schema, with its files and numbering: no converter, no signing.
+
+    What the command line's key and audit commands need; :func:`build_services` adds the rest.
+    """
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    register_pemda(sessions, profiles)
+    return Services(settings=settings, profiles=profiles, sessions=sessions, store=FileStore(settings.files_dir),
+                    sequencer=Sequencer(engine, settings.lock_dir), converter=None)
+
+
 def build_services(settings: Settings, converter: Any = None) -> Services:
     """What the use cases need, from checked settings: profiles, signing, registry, files, numbering, converter.
 
@@ -71,17 +87,8 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    engine = _engine(settings)
-    create_schema(engine)
-    return Services(
-        settings=settings,
-        profiles=profiles,
-        sessions=sessionmaker(engine, expire_on_commit=False),
-        store=FileStore(settings.files_dir),
-        sequencer=Sequencer(engine, settings.lock_dir),
-        converter=converter or _converter(settings),
-        signing=signing_setup,
-    )
+    services = registry_services(settings, profiles)
+    return replace(services, converter=converter or _converter(settings), signing=signing_setup)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
@@ -99,10 +106,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     app.json.ensure_ascii = False
     app.extensions["suratkerja"] = services
 
+    from .access import request as access_request
     from .api import init_api
     from .web import blp as web_blp
 
     init_api(app)
+    access_request.init_app(app)
     app.register_blueprint(web_blp)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error
     timing.init_app(app)

@@ -11,7 +11,8 @@ import pytest
 from service import create_app
 
 from .corpus import CORPUS, hostile_files
-from .support import JENIS, PASSPHRASE, SIGNER_NIP, all_samples, issue, pdfsig, sample, sign, verify
+from .support import (JENIS, PASSPHRASE, SIGNER_NIP, admin_client, all_samples, issue, pdfsig, sample, sign,
+                      signed_pdf, signers, verify)
 
 
 @pytest.mark.parametrize("tingkat", ["B-B", "B-T", "B-LT", "B-LTA"])
@@ -120,7 +121,7 @@ def test_tampered_files_are_not_passed(client):
 def signed_elsewhere(tmp_path, converter, pki_dir) -> bytes:
     """A letter issued and signed by another instance of the service, on its own registry and ``pki_dir``."""
     other = create_app({"instance_dir": tmp_path / "layanan-lain", "pki_dir": pki_dir}, converter=converter)
-    client = other.test_client()
+    client = admin_client(other)
     created = issue(client)
     assert sign(client, created["id"]).status_code == 200
     return client.get(created["tautan"]["pdf"]).data
@@ -228,11 +229,11 @@ def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(printed_samp
     body = sample(wilayah, jenis)
     _, pdf = printed_samples.signed(wilayah, jenis)
     client = printed_samples.client
-    signers = [body["penandatangan"], *body.get("mengetahui", [])]
+    count = len(signers(body))
     out = pdfsig(pdf, nssdb, tmp_path)
-    assert out.count("Signature is Valid.") == len(signers), out
-    assert out.count("Certificate is Trusted.") == len(signers), out
-    assert _pyhanko_validates(pdf, pki_dir) == [True] * len(signers)
+    assert out.count("Signature is Valid.") == count, out
+    assert out.count("Certificate is Trusted.") == count, out
+    assert _pyhanko_validates(pdf, pki_dir) == [True] * count
     assert verify(client, pdf).get_json()["indication"] == "TOTAL_PASSED"
 
 
@@ -286,23 +287,3 @@ def test_a_letter_re_saved_by_another_program_is_valid_but_not_the_issued_file(c
     report = verify(client, resaved).get_json()
     assert report["signatures"][0]["intact"] is True
     assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
-
-
-def test_a_registry_made_before_the_lookup_index_gains_it_at_start(tmp_path, converter, pki_dir):
-    """Verification finds a file's letter by index, also in a registry created by an older version."""
-    import sqlite3
-
-    from service import create_app
-
-    config = {"instance_dir": tmp_path, "pki_dir": pki_dir}
-    client = create_app(config, converter=converter).test_client()
-    created = issue(client)
-    database = tmp_path / "suratkerja.db"
-    with sqlite3.connect(database) as db:
-        db.execute("DROP INDEX ix_riwayat_sha256")
-    client = create_app(config, converter=converter).test_client()
-    with sqlite3.connect(database) as db:
-        plan = db.execute("EXPLAIN QUERY PLAN SELECT surat_id FROM riwayat WHERE sha256 = ?", ("0" * 64,)).fetchall()
-    assert any("ix_riwayat_sha256" in row[-1] for row in plan), plan
-    report = verify(client, client.get(created["tautan"]["pdf"]).data).get_json()
-    assert report["identik_dengan_terbitan"] and report["terbitan"]["nomor"] == created["nomor"]

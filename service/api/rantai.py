@@ -7,6 +7,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..access import audit
+from ..access.principal import BACA, TERBIT
+from ..access.request import require
+from ..access.scope import check_known, check_pemda, outside_for, visible_ids
 from ..chain import Due, Known, chain_of, draft, reports_due
 from ..chain.due import LATE
 from ..chain.outside import register_outside
@@ -38,13 +42,14 @@ def _letter_out(known: Known, history) -> dict:
     }
 
 
-def _due_out(due: Due) -> dict:
+def _due_out(due: Due, shown: set[str]) -> dict:
+    """A report due, with the reports made for it that the caller may read."""
     return {
         "dasar": due.dasar.id, "pelapor": due.pelapor, "kedudukan": due.kedudukan, "kepada": due.kepada,
         "pasal": due.pasal, "jatuh_tempo": due.jatuh_tempo, "status": due.status,
         "terlambat": due.status == LATE,
         "dibuat": [{"id": r.id, "nomor": r.nomor, "tanggal": r.tanggal, "status": r.status,
-                    "periode": r.data.get("periode")} for r in due.dibuat],
+                    "periode": r.data.get("periode")} for r in due.dibuat if r.id in shown],
     }
 
 
@@ -55,19 +60,26 @@ class Rantai(MethodView):
     @blp.doc(responses={"404": _NOT_FOUND})
     def get(self, args, surat_id):
         """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, laporan, dengan status dan riwayat
-        tiap surat, serta laporan pelaksanaan tugas yang wajib dibuat dan yang terlambat."""
+        tiap surat, serta laporan pelaksanaan tugas yang wajib dibuat dan yang terlambat.
+
+        Hanya surat yang boleh dibaca pemanggil yang ditampilkan, dengan tautan di antaranya."""
+        principal = require(BACA)
         per = args.get("per") or today()
         with services().sessions() as session:
+            check_known(session, principal, surat_id)
             letters, links, history = chain_of(session, surat_id)
+            shown = visible_ids(session, principal, letters)
         rests_on: dict[str, set[str]] = {}
         for t in links:
             if t.hubungan == "dasar":
                 rests_on.setdefault(t.surat_id, set()).add(t.rujukan_id)
         return {
-            "surat": [_letter_out(k, history) for k in letters],
-            "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links],
+            "surat": [_letter_out(k, history) for k in letters if k.id in shown],
+            "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links
+                       if t.surat_id in shown and t.rujukan_id in shown],
             "per": per,
-            "laporan": [_due_out(d) for d in reports_due(letters, rests_on, services().profiles, per)],
+            "laporan": [_due_out(d, shown) for d in reports_due(letters, rests_on, services().profiles, per)
+                        if d.dasar.id in shown],
         }
 
 
@@ -79,7 +91,9 @@ class Konsep(MethodView):
         """Konsep surat berikutnya dalam rantai (jawaban, penerusan, penugasan, keputusan) dari surat ini."""
         if jenis not in LETTER_TYPES:
             raise NotFound(f"Jenis surat '{jenis}' tidak dikenal; yang tersedia: {', '.join(LETTER_TYPES)}.")
+        principal = require(BACA)
         with services().sessions() as session:
+            check_known(session, principal, surat_id)
             return draft(session, surat_id, jenis, services().profiles)
 
 
@@ -96,8 +110,12 @@ class SuratLuarList(MethodView):
     @blp.response(201, SuratLuarSchema)
     def post(self):
         """Daftarkan surat dari luar layanan (mis. permohonan atau persetujuan instansi lain) agar dapat dirujuk dengan id."""
+        principal = require(TERBIT)
+        body = json_body()
+        check_pemda(principal, body.get("wilayah") if isinstance(body, dict) else None)
         with services().sessions.begin() as session:
-            luar = register_outside(session, services().profiles, json_body())
+            luar = register_outside(session, services().profiles, body)
+        audit.record("surat_luar.daftar", wilayah=luar.wilayah, objek=luar.id, nomor=luar.nomor)
         return _luar_out(luar)
 
 
@@ -107,8 +125,6 @@ class SuratLuarItem(MethodView):
     @blp.doc(responses={"404": _NOT_FOUND})
     def get(self, luar_id):
         """Satu surat dari luar yang terdaftar."""
+        principal = require(BACA)
         with services().sessions() as session:
-            luar = session.get(SuratLuar, luar_id)
-        if luar is None:
-            raise NotFound(f"Surat luar {luar_id} tidak ditemukan.")
-        return _luar_out(luar)
+            return _luar_out(outside_for(session, principal, luar_id))

@@ -51,6 +51,7 @@ def write_samples(out: Path, base_url: str = SAMPLE_BASE_URL) -> None:
     passphrase files; every signer of the letter signs in order. The QR
     codes lead to ``base_url``.
     """
+    from ..access.audit import CONSOLE
     from ..issuing.issue import issue
     from ..signatures.sign_letter import sign_letter
     from ..signatures.signature import signers_of
@@ -62,9 +63,10 @@ def write_samples(out: Path, base_url: str = SAMPLE_BASE_URL) -> None:
         try:
             for path in requests:
                 jenis, wilayah = path.stem, path.parent.name
-                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8"))).surat
+                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8")), CONSOLE).surat
                 for official in signers_of(surat):
-                    surat = sign_letter(services, surat.id, official["nip"], dev_passphrase(pki, official["nip"]))
+                    surat = sign_letter(services, surat.id, official["nip"], dev_passphrase(pki, official["nip"]), None,
+                                        CONSOLE)
                 target = out / wilayah / f"{jenis}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(services.store.get(surat.current_sha256))

@@ -15,6 +15,7 @@ from typing import Any
 
 from signing import esign as remote
 
+from ..access import audit
 from ..plumbing.errors import Finding, ServiceUnavailable, SigningUncertain
 from ..plumbing.models import UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
@@ -34,22 +35,23 @@ class Issued:
     """Findings that do not block the letter, answered with it."""
 
 
-def issue(services: Services, jenis: str, payload: Any) -> Issued:
-    """Issue a letter as a draft (konsep): numbered, its PDF/A preview kept, unsigned.
+def issue(services: Services, jenis: str, payload: Any, actor: audit.Actor) -> Issued:
+    """Issue a letter as a draft (konsep): numbered, its PDF/A preview kept, unsigned; ``actor`` in the audit trail.
 
     :raises NotFound, InvalidRequest: the request; :raises ServiceUnavailable: the conversion.
     """
     prepared = prepare(services, jenis, payload)
     with printed(services, prepared) as letter, services.store.keeping(letter.pdf) as (sha256,):
         letter.surat.pdf_sha256 = sha256
-        record(services, prepared, letter, [Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared))])
+        record(services, prepared, letter, [Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared))],
+               actor, "surat.terbit")
     logger.info("issued %s %s (%s)", jenis, letter.surat.nomor, letter.surat.id)
     return Issued(letter.surat, prepared.valid.warnings)
 
 
-def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str,
-                   level: str | None = None) -> Issued:
-    """Issue a letter and sign it as its penandatangan, recorded only once signed.
+def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str, level: str | None,
+                   actor: audit.Actor) -> Issued:
+    """Issue a letter and sign it as its penandatangan, recorded only once signed (``actor`` in the audit trail).
 
     The key is opened beside the numbering, rendering and conversion (its
     key derivation releases the GIL); a lock-out (429) or a missing key
@@ -65,7 +67,7 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
         with printed(services, prepared) as letter:
             surat = letter.surat
             _record_signed(services, prepared, letter,
-                           signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level))
+                           signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level), actor)
     except ServiceUnavailable:
         unlocking.result()  # a wrong passphrase is the answer before a failed conversion
         raise
@@ -74,8 +76,8 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
 
 
 def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: str, secret: remote.Secret,
-                            level: str | None = None) -> Issued:
-    """Issue a letter and have BSrE sign it as its penandatangan (the Esign back end).
+                            level: str | None, actor: audit.Actor) -> Issued:
+    """Issue a letter and have BSrE sign it as its penandatangan (the Esign back end; ``actor`` in the audit trail).
 
     Recorded once signed, as :func:`issue_and_sign`; a definite refusal records nothing and
     leaves the number free. Without an answer the letter may carry its number at BSrE, so it
@@ -97,15 +99,17 @@ def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: s
             returned = esign.send(services, surat, sent, placement, nip=official["nip"], nik=nik, secret=secret)
         except remote.UnknownOutcome as e:
             _record_uncertain(services, prepared, letter, sent, {"id_dokumen": e.id_dokumen, "tingkat": level,
-                                                                 "nik": nik})
+                                                                 "nik": nik}, actor)
             raise SigningUncertain(surat.id, surat.nomor) from None
         _record_signed(services, prepared, letter,
-                       esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level))
+                       esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level),
+                       actor)
     logger.info("issued and signed through Esign %s %s (%s)", jenis, surat.nomor, surat.id)
     return Issued(surat, prepared.valid.warnings)
 
 
-def _record_signed(services: Services, prepared: Prepared, letter: Printed, signed: bytes) -> None:
+def _record_signed(services: Services, prepared: Prepared, letter: Printed, signed: bytes,
+                   actor: audit.Actor) -> None:
     """Store the preview and the signed file and record the letter with both, signed by its penandatangan."""
     surat = letter.surat
     with services.store.keeping(letter.pdf, signed) as (preview, final):
@@ -114,10 +118,11 @@ def _record_signed(services: Services, prepared: Prepared, letter: Printed, sign
         record(services, prepared, letter, [
             Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
             signature.history_entry(signature.signers_of(surat)[0], 1, final),
-        ])
+        ], actor, "surat.terbit_tandatangan")
 
 
-def _record_uncertain(services: Services, prepared: Prepared, letter: Printed, sent: bytes, tertunda: dict) -> None:
+def _record_uncertain(services: Services, prepared: Prepared, letter: Printed, sent: bytes, tertunda: dict,
+                      actor: audit.Actor) -> None:
     """Record the letter unsigned and ``belum_pasti``: it may carry its number at BSrE."""
     surat = letter.surat
     with services.store.keeping(letter.pdf, sent) as (preview, sent_sha256):
@@ -127,5 +132,5 @@ def _record_uncertain(services: Services, prepared: Prepared, letter: Printed, s
             Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
             Riwayat(aksi="penandatanganan_belum_pasti", sha256=sent_sha256,
                     oleh=signature.signer_line(prepared.valid.data["penandatangan"])),
-        ])
+        ], actor, "surat.terbit_belum_pasti")
     logger.warning("Esign gave no answer for %s (%s): recorded belum pasti", surat.nomor, surat.id)

@@ -179,6 +179,23 @@ class SigningUncertain(SuratError):
         return {**super().problem(), "surat": {"id": self.surat_id, "nomor": self.nomor, "status": "belum_pasti"}}
 
 
+class NotAuthenticated(SuratError):
+    """No credential, or a key that is unknown, malformed or revoked."""
+
+    status = 401
+    code = "tidak_terautentikasi"
+    title = "Perlu kredensial yang sah"
+    headers = {"WWW-Authenticate": 'Bearer realm="suratkerja"'}
+
+
+class MissingRight(SuratError):
+    """The caller is known but lacks the right the operation needs."""
+
+    status = 403
+    code = "hak_tidak_cukup"
+    title = "Tidak berhak"
+
+
 def esign_error(error: Exception) -> SuratError:
     """The answer to a definite refusal of the Esign service (:mod:`signing.esign.client`), in plain Indonesian."""
     from signing import esign
@@ -243,3 +260,4 @@ _INDONESIAN_HTTP = {
     413: "Ukuran permintaan melebihi batas.",
     415: "Jenis konten tidak didukung.",
 }
+

@@ -3,6 +3,8 @@ from outside, the links of the chain between them, and each letter's history
 (SQLAlchemy 2).
 
 SQLite by default, PostgreSQL by URL; nothing here is dialect-specific.
+The schema changes only through the migrations of ``migrations/versions``
+(:mod:`.schema` runs them).
 """
 
 from __future__ import annotations
@@ -29,19 +31,6 @@ class Base(DeclarativeBase):
     pass
 
 
-def create_schema(engine) -> None:
-    """Create the tables, and any index added to a table since the registry was made.
-
-    ``create_all`` skips a table that exists, with its indexes; an index
-    added later (such as the one verification looks files up by) is
-    created here, so an existing registry does not stay slow.
-    """
-    Base.metadata.create_all(engine)
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -66,6 +55,8 @@ class Surat(Base):
     hal: Mapped[str] = mapped_column(Text)
     tanggal: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    sifat: Mapped[str] = mapped_column(String(20), default="Biasa", server_default="Biasa")
+    """Biasa, Terbatas, Rahasia or Sangat Rahasia: the last two are read only by the units it concerns."""
     permintaan: Mapped[dict] = mapped_column(JSON)
     """The request body as validated (dates as ISO strings)."""
     pdf_sha256: Mapped[str] = mapped_column(String(64))
@@ -152,3 +143,80 @@ class Tautan(Base):
     hubungan: Mapped[str] = mapped_column(String(20))
     """``menjawab``, ``meneruskan``, ``dasar``."""
     kunci: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
+
+
+class Instansi(Base):
+    """A pemda this deployment serves: one per region profile, named by the profile's code.
+
+    Everything a pemda owns (letters, outside letters, directory, accounts,
+    keys, audit entries) names it in its ``wilayah`` column.
+    """
+
+    __tablename__ = "instansi"
+
+    kode: Mapped[str] = mapped_column(String(60), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+
+
+class SuratAkses(Base):
+    """A unit a letter concerns, and how: ``pengirim`` (issues or signs it),
+    ``tujuan`` (addressed, assigned, or countersigning) or ``tembusan``
+    (receives a copy once it is signed). Who may read a letter is decided
+    from these rows (:mod:`service.access.scope`)."""
+
+    __tablename__ = "surat_akses"
+
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), primary_key=True)
+    unit_kode: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+    peran: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class KunciApi(Base):
+    """An API key of an e-office system: the visible ``prefiks`` names it, the
+    secret is shown once when made and only its SHA-256 is kept.
+
+    A key belongs to one pemda (``wilayah``; none for a host administrator's
+    key), optionally to some of its units, and carries rights (``terbit``,
+    ``tandatangan``, ``baca``, ``verifikasi``, ``admin``).
+    """
+
+    __tablename__ = "kunci_api"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prefiks: Mapped[str] = mapped_column(String(16), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the whole key: the secret is 32 random bytes, so a fast hash is enough."""
+    wilayah: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    """What the key is for, e.g. the e-office system that holds it."""
+    unit: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    """Unit kode the key acts for; none = every unit of its pemda."""
+    hak: Mapped[list] = mapped_column(JSON)
+    dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    dicabut: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    terakhir_dipakai: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class JejakAudit(Base):
+    """One entry of the audit trail: who, from where, when, what.
+
+    Entries are only ever added. Each carries the hash of the one before
+    (``hash_sebelum``) and its own (``hash``, over its fields and
+    ``hash_sebelum``), so an edited or deleted entry breaks the chain
+    (:func:`service.access.audit.verify_chain`).
+    """
+
+    __tablename__ = "jejak_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    wilayah: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    pelaku: Mapped[str] = mapped_column(String(200))
+    """``kunci:<prefiks>``, ``akun:<username>`` or ``anonim``."""
+    alamat_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    aksi: Mapped[str] = mapped_column(String(80))
+    objek: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    rincian: Mapped[dict] = mapped_column(JSON, default=dict)
+    hash_sebelum: Mapped[str] = mapped_column(String(64), unique=True)
+    """Unique: two entries can never follow the same one, so the chain cannot fork."""
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -22,7 +22,7 @@ from service.plumbing.config import load_settings
 from signing.esign.double import EsignDouble, User, serve_in_thread
 
 from ..conftest import PG_URL
-from ..support import PASSPHRASE, SIGNER_NIP
+from ..support import PASSPHRASE, SIGNER_NIP, admin_client
 
 CLIENT_USER, CLIENT_PASSWORD = "suratkerja", "rahasia-aplikasi-uji-7731"
 TOTP = "246810"
@@ -87,7 +87,7 @@ def esign_client(app_shell, tmp_path, converter, pki_dir, esign_double, esign_fi
         services = build_services(load_settings(config), converter)
         made.append(services)
         app_shell.extensions["suratkerja"] = services
-        return app_shell.test_client()
+        return admin_client(app_shell)
 
     yield make
     for services in made:

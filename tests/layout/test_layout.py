@@ -23,7 +23,7 @@ import pytest
 from service import build_services
 from service.wilayah import Printing
 
-from ..support import all_samples, sample, sign
+from ..support import admin_client, all_samples, sample, sign
 from .checker import Footer, Printed, check_letter, signers
 
 F4_PT = (215 * 72 / 25.4, 330 * 72 / 25.4)
@@ -158,7 +158,7 @@ def fresh_registry(app, tmp_path, cetak: Printing | None = None):
                                                            for k, p in services.profiles.items()})
     app.extensions["suratkerja"] = services
     try:
-        yield app.test_client()
+        yield admin_client(app)
     finally:
         app.extensions["suratkerja"] = own
         services.sessions.kw["bind"].dispose()
