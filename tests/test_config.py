@@ -31,7 +31,7 @@ def test_the_recycling_setting_is_read():
     ("converter_timeout", "30", "float", "str"),
     ("base_url", 8000, "str", "int"),
     ("pki_dir", 1, "Path or none", "int"),
-    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11'", "'hsm'"),
+    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'csc'", "'hsm'"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_with_its_key_and_types(key, value, expected, got):
     with pytest.raises(ConfigError) as caught:

@@ -141,7 +141,7 @@ def test_an_official_without_a_key_on_the_token_is_told_so(hsm_client):
 def test_a_token_signer_shows_its_pin_nowhere(tmp_path, pki_dir, token):
     setup = _start(tmp_path, pki_dir=pki_dir, signer_backend="pkcs11", pkcs11_module=token,
                    pkcs11_token_label=TOKEN_LABEL).extensions["suratkerja"].signing
-    signer = setup.unlock(SIGNER_NIP, TOKEN_PIN)
+    signer = setup.unlock(SIGNER_NIP, "hulu-sungai-selatan", TOKEN_PIN)
     assert SIGNER_NIP in signer.signing_cert.subject.human_friendly
     assert TOKEN_PIN not in repr(signer) and TOKEN_PIN not in repr(vars(signer))
 

@@ -57,7 +57,8 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
         nothing is recorded, no file kept, the number stays free.
     """
     prepared = prepare(services, jenis, payload)
-    unlocking = signature.unlock_beside(services, prepared.valid.data["penandatangan"]["nip"], passphrase)
+    unlocking = signature.unlock_beside(services, prepared.valid.data["penandatangan"]["nip"],
+                                        prepared.valid.profile.kode, passphrase)
     try:
         with printed(services, prepared) as letter:
             surat = letter.surat

@@ -1,7 +1,8 @@
 """What signing and verification need, built and checked once at start-up.
 
 Each official's key is unlocked by the passphrase the official types at
-signing time (never stored), from the back end ``signer_backend`` names:
+signing time (never stored), from the back end chosen for the official
+(:mod:`.backends`: the official's own, the region's, or ``signer_backend``):
 
 * ``pkcs12``: the official's own PKCS#12 file ``pki/officials/<nip>.p12``,
   the passphrase being the file's;
@@ -9,7 +10,9 @@ signing time (never stored), from the back end ``signer_backend`` names:
   NIP, the passphrase being the token's user PIN. The PIN comes only from
   the official's request: a PIN held by the service would let it sign for
   any official without that official's secret, and the passphrase would
-  then check nothing.
+  then check nothing;
+* ``csc``: the official's credential at a Cloud Signature Consortium
+  service, the passphrase being the credential's PIN (or an OTP).
 
 B-T and above use the configured timestamp authority, or, without
 ``tsa_url``, a local one run over HTTP from the development PKI. With
@@ -22,10 +25,8 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from asn1crypto import crl as asn1_crl, x509 as asn1_x509
 from pyhanko.sign.signers import Signer
@@ -35,44 +36,9 @@ import signing
 
 from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, attempt_limiter
+from .backends import ROOT_CA, SignerBackends, Trust, build_backends
 
 logger = logging.getLogger(__name__)
-
-ROOT_CA = "root-ca.pem"
-CA_FILES = ("root-ca.pem", "issuing-ca.pem")
-CRL_FILES = ("root-ca.crl", "issuing-ca.crl")
-
-
-class Keys(Protocol):
-    """A signer back end: the officials' keys, each found by NIP."""
-
-    def has_key(self, nip: str) -> bool: ...
-
-    def unlock(self, nip: str, passphrase: str) -> Signer: ...
-
-
-_KEYRING = signing.Pkcs12Keyring()
-"""One per process: an app made again in the same process (the tests make
-hundreds) opens an official's key file in full only once, as a service that
-runs for months does."""
-
-
-@dataclass
-class Pkcs12Files:
-    """The officials' PKCS#12 files ``<nip>.p12`` in one directory."""
-
-    directory: Path
-    keyring: signing.Pkcs12Keyring = field(default_factory=lambda: _KEYRING)
-    """Unlocks the files (fast from the second letter of an official on)."""
-
-    def _path(self, nip: str) -> str:
-        return os.path.join(self.directory, f"{nip}.p12")  # str: see FileStore.path
-
-    def has_key(self, nip: str) -> bool:
-        return os.path.isfile(self._path(nip))
-
-    def unlock(self, nip: str, passphrase: str) -> Signer:
-        return self.keyring.unlock(self._path(nip), passphrase)
 
 
 @dataclass
@@ -85,33 +51,28 @@ class SigningSetup:
     timestamper: object | None
     limiter: AttemptLimiter
     production: bool
-    keys: Keys
+    backends: SignerBackends
 
-    def has_key(self, nip: str) -> bool:
-        """Whether the back end holds a key of ``nip`` (asks for no passphrase)."""
-        return self.keys.has_key(nip)
+    def has_key(self, nip: str, wilayah: str) -> bool:
+        """Whether the official's back end holds a key of ``nip`` (asks for no passphrase).
 
-    def unlock(self, nip: str, passphrase: str) -> Signer:
-        """``nip``'s signer, unlocked by the official's passphrase (PKCS#12) or PIN (PKCS#11).
+        :raises signing.SigningError: a remote back end cannot be asked.
+        """
+        return self.backends.keys_for(wilayah, nip).has_key(nip)
+
+    def unlock(self, nip: str, wilayah: str, passphrase: str) -> Signer:
+        """``nip``'s signer, unlocked by the official's passphrase (PKCS#12) or PIN (PKCS#11, CSC).
 
         :raises signing.WrongPassphrase: the passphrase or PIN is wrong.
         :raises signing.SigningError: the key cannot be used.
         """
-        return self.keys.unlock(nip, passphrase)
+        return self.backends.keys_for(wilayah, nip).unlock(nip, passphrase)
 
     def validation_context(self) -> ValidationContext:
         """For B-LT/B-LTA: the chain and CRLs stored in the document's DSS."""
         return ValidationContext(
             trust_roots=self.trust_roots, other_certs=self.other_certs, crls=self.crls, allow_fetching=False,
         )
-
-
-def _certificates(pki: Path, names) -> list[asn1_x509.Certificate]:
-    return [signing.as_certificate((pki / n).read_bytes()) for n in names if (pki / n).is_file()]
-
-
-def _crls(pki: Path, names) -> list[asn1_crl.CertificateList]:
-    return [asn1_crl.CertificateList.load((pki / n).read_bytes()) for n in names if (pki / n).is_file()]
 
 
 _LOCAL_TSA: dict[Path, str] = {}
@@ -145,33 +106,17 @@ def _check_production(settings: Settings, roots: list[asn1_x509.Certificate],
         )
 
 
-def _keys(settings: Settings, chain: list[asn1_x509.Certificate]) -> Keys:
-    """The back end ``signer_backend`` names, checked now.
-
-    :raises ConfigError: the PKCS#11 module or token cannot be opened.
-    """
-    if settings.signer_backend == "pkcs12":
-        return Pkcs12Files(settings.pki / "officials")
-    try:
-        return signing.Pkcs11Keystore(
-            settings.pkcs11_module, token_label=settings.pkcs11_token_label or None,
-            slot=settings.pkcs11_slot, chain=chain,
-        )
-    except signing.SigningError as e:
-        raise ConfigError(f'signer_backend = "pkcs11": {e}') from None
-
-
 def build_signing(settings: Settings) -> SigningSetup:
     """Everything signing needs, checked before the service starts.
 
-    :raises ConfigError: see :func:`_check_production` and :func:`_keys`.
+    :raises ConfigError: see :func:`_check_production` and :func:`.backends.build_backends`.
     """
     pki = settings.pki
-    trust_roots = _certificates(pki, (ROOT_CA,))
-    other_certs = _certificates(pki, CA_FILES[1:])
+    own = Trust.read(pki)
     if settings.production:
-        _check_production(settings, trust_roots, other_certs)
-    keys = _keys(settings, other_certs)
+        _check_production(settings, own.roots, own.others)
+    backends = build_backends(settings, own)
+    added = backends.trust()
     timestamper = None
     if settings.tsa_url:
         timestamper = signing.http_timestamper(settings.tsa_url)
@@ -180,11 +125,11 @@ def build_signing(settings: Settings) -> SigningSetup:
     limiter = attempt_limiter(settings)
     return SigningSetup(
         pki=pki,
-        trust_roots=trust_roots,
-        other_certs=other_certs,
-        crls=_crls(pki, CRL_FILES),
+        trust_roots=own.roots + added.roots,
+        other_certs=own.others + added.others,
+        crls=own.crls + added.crls,
         timestamper=timestamper,
         limiter=limiter,
         production=settings.production,
-        keys=keys,
+        backends=backends,
     )
