@@ -37,7 +37,8 @@ _VALIDITY = {"valid-from": "2000-01-01T00:00:00+0000", "valid-to": "2100-01-01T0
 
 
 def certomancer_config(pki: Path, passphrase: bytes) -> CertomancerConfig:
-    """The development PKI in ``pki`` as certomancer sees it: its certificates as they are, with their keys.
+    """The development PKI in ``pki`` as certomancer sees it: its certificates as they are, with their keys
+    (each read when first used: checking an RSA key as it is loaded costs a tenth of a second).
 
     Each official's key comes out of their PKCS#12 file (``passphrase``) into
     ``pki/csc-keys/<nip>.key.pem`` (mode 0600), for the dummy to sign with.
@@ -65,7 +66,7 @@ def certomancer_config(pki: Path, passphrase: bytes) -> CertomancerConfig:
             "certs": {label: {**spec, "validity": _VALIDITY} for label, spec in certs.items()},
         }},
     }
-    return CertomancerConfig(config, key_search_dir=str(pki), config_search_dir=str(pki))
+    return CertomancerConfig(config, key_search_dir=str(pki), config_search_dir=str(pki), lazy_load_keys=True)
 
 
 @dataclass

@@ -93,7 +93,6 @@ def unlock(services: Services, nip: str, wilayah: str, passphrase: str):
         raise _wrong_passphrase(services, nip) from None
     except signing.SigningError as e:
         raise ServiceUnavailable("Kunci penanda tangan tidak dapat dibuka; surat tidak berubah.") from e
-    setup.limiter.reset(nip)
     if setup.production and signing.is_development_certificate(signer.signing_cert):
         raise ServiceUnavailable("Sertifikat pengembangan tidak boleh dipakai di produksi.")
     return signer
@@ -139,12 +138,15 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     try:
         with stage("sign"):
             if done:
-                return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
-            empty = [(countersign_field(i), _below(countersign_bookmark(i))) for i in range(1, total)]
-            return signing.sign_pdf(
-                pdf, signer, field_name=MAIN_FIELD, box=_below("ttd"), certify=True,
-                docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
+                signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+            else:
+                empty = [(countersign_field(i), _below(countersign_bookmark(i))) for i in range(1, total)]
+                signed = signing.sign_pdf(
+                    pdf, signer, field_name=MAIN_FIELD, box=_below("ttd"), certify=True,
+                    docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
     except signing.WrongPassphrase:
         raise _wrong_passphrase(services, official["nip"]) from None
     except signing.SigningError as e:
         raise ServiceUnavailable("Penandatanganan gagal; surat tidak berubah.") from e
+    setup.limiter.reset(official["nip"])  # only now: a remote service may check the PIN while signing
+    return signed
