@@ -21,7 +21,8 @@ from pyhanko_certvalidator import ValidationContext
 from service import create_app
 from service.devtools.csc_double import CREDENTIAL_ID, Consent, CscDouble
 
-from .support import PASSPHRASE, SIGNER_NIP, make_pki, nss_database, pdfsig, sample, sign, verify
+from .support import (PASSPHRASE, SIGNER_NIP, make_pki, nss_database, pdfsig, refused_create_and_sign_keeps_no_number,
+                      sample, sign, verify)
 
 CSC_PIN = "246810"
 """The PIN of every official's credential at the CSC double."""
@@ -138,14 +139,7 @@ def test_the_right_pin_is_shown_nowhere_either(csc_client, caplog):
 
 def test_create_and_sign_with_a_wrong_pin_keeps_no_letter_and_no_number(csc_client):
     """At SCAL2 the PIN is only asked for once the letter is numbered, printed and being signed."""
-    body = sample(WILAYAH, "permohonan-pelibatan")
-    url = "/api/v1/surat/permohonan-pelibatan/terbit-tandatangan"
-    refused = csc_client.post(url, json={"surat": body, "passphrase": "000000"})
-    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
-    assert csc_client.get("/api/v1/surat").get_json()["total"] == 0
-    created = csc_client.post(url, json={"surat": body, "passphrase": CSC_PIN})
-    assert created.status_code == 201, created.get_json()
-    assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
+    refused_create_and_sign_keeps_no_number(csc_client, "000000", CSC_PIN)
 
 
 def _closed_port() -> int:

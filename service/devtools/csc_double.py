@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,8 +95,27 @@ def _checks(consent: Consent):
     return check
 
 
+def _timed(handled: dict[str, list[float]]):
+    """Milliseconds the double spends on each call, by endpoint: its own share of a remote signature."""
+    @web.middleware
+    async def timed(request: web.Request, handler):
+        started = time.perf_counter()
+        try:
+            return await handler(request)
+        finally:
+            handled.setdefault(request.path.rsplit("/csc/v1/", 1)[-1], []).append(
+                (time.perf_counter() - started) * 1000)
+
+    return timed
+
+
 class CscDouble:
-    """The dummy for one development PKI at one SCAL, served on a loopback port from a thread of its own."""
+    """The dummy for one development PKI at one SCAL, served on a loopback port from a thread of its own.
+
+    ``handled`` keeps the time the double spent on each call, by endpoint
+    (``signatures/signHash`` reads and checks the official's RSA key every
+    time, a cost of the dummy, not of the client).
+    """
 
     def __init__(self, pki: Path, passphrase: bytes, consent: Consent, scal: int = 1):
         with warnings.catch_warnings():  # the dummy keys its app by strings, which aiohttp >= 3.10 warns about
@@ -103,7 +123,8 @@ class CscDouble:
             service = CSCWithCertomancer(certomancer_config(pki, passphrase),
                                          service_params=DummyServiceParams(hash_pinning_required=scal >= 2))
         service.register_routes()
-        service.app.middlewares.append(_checks(consent))
+        self.handled: dict[str, list[float]] = {}
+        service.app.middlewares.extend([_timed(self.handled), _checks(consent)])
         self.app = service.app
         self.scal = scal
         self.url = ""
