@@ -209,3 +209,14 @@ def test_an_official_s_own_back_end_wins_over_the_region_s(csc, tmp_path, pki_di
     assert sign(client, created["id"], passphrase=CSC_PIN).status_code == 401
     assert sign(client, created["id"], passphrase=PASSPHRASE).status_code == 200
     assert _issuers(client.get(created["tautan"]["pdf"]).data) == [_issuing_ca(pki_dir)]
+
+
+def test_a_service_that_asks_for_an_otp_gets_the_otp_the_official_types(provider_pki, tmp_path, pki_dir, converter):
+    otp = "918273"
+    with CscDouble(provider_pki, PASSPHRASE.encode(), Consent(otp, field="OTP", token=CLIENT_TOKEN)) as double:
+        client = _client(tmp_path, pki_dir, converter, signer_backend="csc",
+                         signer_backends={"csc": _backend(tmp_path, provider_pki, double.url, secret="OTP")})
+        created, _ = _issue(client, "permohonan-pelibatan")
+        assert sign(client, created["id"], passphrase="000000").status_code == 401
+        assert sign(client, created["id"], passphrase=otp).status_code == 200
+    assert verify(client, client.get(created["tautan"]["pdf"]).data).get_json()["indication"] == "TOTAL_PASSED"
