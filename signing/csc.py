@@ -48,6 +48,7 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 
 from .errors import SigningError, WrongPassphrase
 from .loop import run
+from .signers import PreparedAttributes
 
 logger = logging.getLogger(__name__)
 
@@ -163,8 +164,11 @@ async def _post(service: CscService, url: str, headers: dict, body: dict) -> tup
         return status, None
 
 
-class CscRemoteSigner(CSCSigner):
+class CscRemoteSigner(PreparedAttributes, CSCSigner):
     """pyHanko's CSC signer, with an HTTP session per signature on the loop that makes it.
+
+    Like :class:`~signing.signers.KeySigner` it carries the chain without
+    the root and builds its signing-certificate attribute once.
 
     A signer is unlocked on one thread and used on another (each thread
     runs its own event loop, see :mod:`signing.loop`); an aiohttp session
@@ -176,7 +180,7 @@ class CscRemoteSigner(CSCSigner):
 
     def __init__(self, service: CscService, authorization: SecretAuthorization):
         super().__init__(session=None, auth_manager=authorization, sign_timeout=int(service.timeout) or 1,
-                         embed_roots=True)
+                         embed_roots=False)
         self._service = service
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
@@ -196,7 +200,7 @@ class CscKeystore:
         for the NIP (e.g. ``"pemda-x/{nip}"``).
     """
 
-    CREDENTIAL_INFO_TTL = 60.0
+    CREDENTIAL_INFO_TTL = 600.0
     """Seconds a credential's certificates, looked up to tell whether the official has a key,
     are reused to unlock it (one round trip instead of two)."""
 
