@@ -143,7 +143,10 @@ class SecretAuthorization(CSCAuthorizationManager):
             request.clear()
         if status >= 300:
             raise _refusal(status, answer)
-        return self.parse_csc_auth_response(answer)
+        try:
+            return self.parse_csc_auth_response(answer if isinstance(answer, dict) else {})
+        except PyHankoSigningError:
+            raise SigningError("the signing service answered the authorisation without a SAD") from None
 
 
 async def _post(service: CscService, url: str, headers: dict, body: dict) -> tuple[int, object]:
@@ -229,6 +232,8 @@ class CscKeystore:
         async with aiohttp.ClientSession() as session:
             try:
                 return await fetch_certs_in_csc_credential(session, session_info, timeout=int(self.service.timeout) or 1)
+            except TimeoutError:
+                raise SigningError("credentials/info did not answer in time") from None
             except PyHankoSigningError as e:
                 cause = e.__cause__
                 if isinstance(cause, aiohttp.ClientResponseError):
