@@ -158,6 +158,19 @@ def test_an_unreachable_csc_service_answers_503_and_changes_nothing(tmp_path, pk
     assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
 
 
+def test_a_csc_service_that_does_not_answer_in_time_answers_503(csc, tmp_path, pki_dir, provider_pki, converter):
+    client = _client(tmp_path, pki_dir, converter, signer_backend="csc",
+                     signer_backends={"csc": _backend(tmp_path, provider_pki, csc.url, timeout=1)})
+    created, _ = _issue(client, "permohonan-pelibatan")
+    csc.delay = 1.5
+    try:
+        response = sign(client, created["id"], passphrase=CSC_PIN)
+    finally:
+        csc.delay = 0.0
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+
+
 def test_a_refused_client_token_answers_503_with_an_alert_in_the_log(csc, tmp_path, pki_dir, provider_pki,
                                                                     converter, caplog):
     backend = _backend(tmp_path, provider_pki, csc.url)

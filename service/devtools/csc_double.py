@@ -95,15 +95,17 @@ def _checks(consent: Consent):
     return check
 
 
-def _timed(handled: dict[str, list[float]]):
-    """Milliseconds the double spends on each call, by endpoint: its own share of a remote signature."""
+def _timed(double: CscDouble):
+    """Milliseconds the double spends on each call, by endpoint (its own share of a remote signature),
+    after waiting ``double.delay`` seconds first (a slow service)."""
     @web.middleware
     async def timed(request: web.Request, handler):
+        await asyncio.sleep(double.delay)
         started = time.perf_counter()
         try:
             return await handler(request)
         finally:
-            handled.setdefault(request.path.rsplit("/csc/v1/", 1)[-1], []).append(
+            double.handled.setdefault(request.path.rsplit("/csc/v1/", 1)[-1], []).append(
                 (time.perf_counter() - started) * 1000)
 
     return timed
@@ -114,7 +116,7 @@ class CscDouble:
 
     ``handled`` keeps the time the double spent on each call, by endpoint
     (``signatures/signHash`` reads and checks the official's RSA key every
-    time, a cost of the dummy, not of the client).
+    time, a cost of the dummy, not of the client); ``delay`` makes it slow.
     """
 
     def __init__(self, pki: Path, passphrase: bytes, consent: Consent, scal: int = 1):
@@ -124,7 +126,9 @@ class CscDouble:
                                          service_params=DummyServiceParams(hash_pinning_required=scal >= 2))
         service.register_routes()
         self.handled: dict[str, list[float]] = {}
-        service.app.middlewares.extend([_timed(self.handled), _checks(consent)])
+        self.delay = 0.0
+        """Seconds the double waits before it answers any call."""
+        service.app.middlewares.extend([_timed(self), _checks(consent)])
         self.app = service.app
         self.scal = scal
         self.url = ""
