@@ -70,7 +70,7 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     """
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
-    signing_setup = build_signing(settings)
+    signing_setup = build_signing(settings, regions=set(profiles))
     engine = _engine(settings)
     create_schema(engine)
     return Services(

@@ -195,6 +195,11 @@ def test_a_remote_back_end_s_options_are_checked_at_start(tmp_path, pki_dir, opt
         _start(tmp_path, pki_dir=pki_dir, signer_backends={"bsre-csc": table})
 
 
+def test_a_misspelt_region_does_not_fall_back_to_the_default_back_end(tmp_path, pki_dir):
+    with pytest.raises(ConfigError, match="signer_backend_by_wilayah: no region profile 'bungoo'"):
+        _start(tmp_path, pki_dir=pki_dir, signer_backend_by_wilayah={"bungoo": "pkcs12"})
+
+
 def test_a_csc_back_end_needs_its_url(tmp_path, pki_dir):
     with pytest.raises(ConfigError, match="signer_backends.csc needs url"):
         _start(tmp_path, pki_dir=pki_dir, signer_backend="csc")

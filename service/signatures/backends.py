@@ -19,7 +19,7 @@ a remote service's URL must be HTTPS (the official's PIN travels to it).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol
@@ -221,11 +221,17 @@ class SignerBackends:
                      crls=[c for t in added for c in t.crls])
 
 
-def build_backends(settings: Settings, pki: Trust) -> SignerBackends:
+def build_backends(settings: Settings, pki: Trust, regions: Collection[str]) -> SignerBackends:
     """Every back end the settings name, built and checked now.
 
-    :raises ConfigError: a back end's options, or in production a back end on development CAs.
+    :param regions: the codes of the region profiles: a misspelt region would
+        otherwise sign, unnoticed, through the default back end.
+    :raises ConfigError: an unknown region, a back end's options, or in
+        production a back end on development CAs.
     """
+    unknown = sorted(set(settings.signer_backend_by_wilayah) - set(regions))
+    if unknown:
+        raise ConfigError(f"signer_backend_by_wilayah: no region profile {', '.join(map(repr, unknown))}")
     names = {settings.signer_backend, *settings.signer_backends, *settings.signer_backend_by_wilayah.values(),
              *settings.signer_backend_by_nip.values()}
     backends = {}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,8 +107,10 @@ def _check_production(settings: Settings, roots: list[asn1_x509.Certificate],
         )
 
 
-def build_signing(settings: Settings) -> SigningSetup:
+def build_signing(settings: Settings, regions: Collection[str]) -> SigningSetup:
     """Everything signing needs, checked before the service starts.
+
+    :param regions: the region profiles' codes (a region's back end must name one of them).
 
     :raises ConfigError: see :func:`_check_production` and :func:`.backends.build_backends`.
     """
@@ -115,7 +118,7 @@ def build_signing(settings: Settings) -> SigningSetup:
     own = Trust.read(pki)
     if settings.production:
         _check_production(settings, own.roots, own.others)
-    backends = build_backends(settings, own)
+    backends = build_backends(settings, own, regions)
     added = backends.trust()
     timestamper = None
     if settings.tsa_url:
