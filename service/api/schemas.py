@@ -99,11 +99,15 @@ class WilayahSchema(BaseSchema):
 
 
 
+PASSPHRASE = ("Passphrase sertifikat elektronik; bila kunci penandatangan ada di layanan tanda tangan jarak jauh "
+              "(Cloud Signature Consortium), PIN atau OTP kredensialnya")
+
+
 class TandatanganSchema(BaseSchema):
     """Who signs and the passphrase of their key (never stored or logged)."""
 
     nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
-    passphrase = Teks(required=True, load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+    passphrase = Teks(required=True, load_only=True, metadata={"description": PASSPHRASE})
     tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")),
                    metadata={"description": "Tingkat PAdES; kosong = bawaan layanan"})
 
@@ -112,7 +116,7 @@ class TerbitTandatanganSchema(BaseSchema):
     """Create-and-sign in one call: the letter, and the penandatangan's passphrase."""
 
     surat = fields.Dict(required=True, metadata={"description": "Isi surat, sesuai skema jenisnya"})
-    passphrase = Teks(required=True, load_only=True)
+    passphrase = Teks(required=True, load_only=True, metadata={"description": PASSPHRASE})
     tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")))
 
 
