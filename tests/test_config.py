@@ -31,7 +31,7 @@ def test_the_recycling_setting_is_read():
     ("converter_timeout", "30", "float", "str"),
     ("base_url", 8000, "str", "int"),
     ("pki_dir", 1, "Path or none", "int"),
-    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'csc'", "'hsm'"),
+    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'csc' or 'esign-v1' or 'esign-v2'", "'hsm'"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_with_its_key_and_types(key, value, expected, got):
     with pytest.raises(ConfigError) as caught:
@@ -76,6 +76,11 @@ def test_a_pkcs11_back_end_without_its_module_or_token_is_refused(overrides, mis
     ({"signer_backend_by_nip": {"197005121998031006": 1}},
      "'signer_backend_by_nip' must be a table of str to str, not dict"),
     ({"signer_backends": {"bsre": "csc"}}, "'signer_backends' must be a table of str to a table of str to any"),
+    ({"signer_backends": {"bsre": {"kind": "esign-v2"}}}, r"signer_backends.bsre: kind must be one of"),
+    ({"signer_backend_by_wilayah": {"bungo": "esign-v2"}}, "chosen for the whole service only"),
+    ({"signer_backend": "esign-v2", "esign_url": "https://esign.pemda.invalid", "esign_username_file": "/u",
+      "esign_password_file": "/p", "esign_roots_file": "/r", "signer_backend_by_nip": {"197005121998031006": "pkcs12"}},
+     'signer_backend = "esign-v2" signs every letter: it takes no signer_backend_by_wilayah or signer_backend_by_nip'),
 ])
 def test_signer_back_ends_named_anywhere_must_exist(overrides, message):
     with pytest.raises(ConfigError, match=message):
@@ -98,3 +103,24 @@ bungo = "bsre-csc"
     assert settings.signer_backends["bsre-csc"]["url"] == "https://csc.bsre.invalid"
     assert settings.signer_backend_by_wilayah == {"bungo": "bsre-csc"}
     assert settings.signer_backend_by_nip == {"197005121998031006": "pkcs12"}
+
+
+def test_the_public_address_is_a_web_address_kept_without_its_trailing_slash():
+    settings = load_settings({"base_url": "https://suratkerja.contoh.go.id/"})
+    assert settings.verification_url("abc") == "https://suratkerja.contoh.go.id/verifikasi/abc"
+    with pytest.raises(ConfigError, match="base_url"):
+        load_settings({"base_url": "suratkerja.contoh.go.id"})
+
+
+def test_the_sample_letters_lead_to_an_https_address_and_the_service_to_its_configured_one(tmp_path, monkeypatch):
+    from service.cli import parser, serve_base_url
+
+    for command in ("sampel", "rantai"):
+        assert parser().parse_args([command]).base_url == "https://suratkerja.contoh.go.id"
+    monkeypatch.delenv("SURATKERJA_CONFIG", raising=False)
+    assert serve_base_url(parser().parse_args(["serve", "--port", "8080"])) == "http://127.0.0.1:8080"
+    config = tmp_path / "suratkerja.toml"
+    config.write_text('base_url = "https://surat.pemda.go.id"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    assert serve_base_url(parser().parse_args(["serve"])) == "https://surat.pemda.go.id"
+    assert serve_base_url(parser().parse_args(["serve", "--base-url", "https://b.go.id"])) == "https://b.go.id"

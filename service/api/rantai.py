@@ -7,13 +7,15 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..chain import Known, chain_of, draft
+from ..chain import Due, Known, chain_of, draft, reports_due
+from ..chain.due import LATE
 from ..chain.outside import register_outside
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import SuratLuar
 from .body import json_body
-from .schemas import RantaiSchema, SuratLuarSchema
+from ..issuing.printing import today
+from .schemas import RantaiArgsSchema, RantaiSchema, SuratLuarSchema
 from .surat import as_utc, services
 
 blp = Blueprint("rantai", __name__, url_prefix="/api/v1", description="Rantai surat dan surat dari luar")
@@ -25,6 +27,7 @@ def _letter_out(known: Known, history) -> dict:
     links = None if known.luar else {
         "self": url_for("surat.SuratItem", surat_id=known.id),
         "pdf": url_for("surat.SuratPdf", surat_id=known.id),
+        "verifikasi": services().settings.verification_url(known.id),
     }
     return {
         "id": known.id, "jenis": known.jenis, "keputusan": known.keputusan, "wilayah": known.wilayah,
@@ -35,17 +38,36 @@ def _letter_out(known: Known, history) -> dict:
     }
 
 
+def _due_out(due: Due) -> dict:
+    return {
+        "dasar": due.dasar.id, "pelapor": due.pelapor, "kedudukan": due.kedudukan, "kepada": due.kepada,
+        "pasal": due.pasal, "jatuh_tempo": due.jatuh_tempo, "status": due.status,
+        "terlambat": due.status == LATE,
+        "dibuat": [{"id": r.id, "nomor": r.nomor, "tanggal": r.tanggal, "status": r.status,
+                    "periode": r.data.get("periode")} for r in due.dibuat],
+    }
+
+
 @blp.route("/surat/<string:surat_id>/rantai")
 class Rantai(MethodView):
+    @blp.arguments(RantaiArgsSchema, location="query")
     @blp.response(200, RantaiSchema)
     @blp.doc(responses={"404": _NOT_FOUND})
-    def get(self, surat_id):
-        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, dengan status dan riwayat tiap surat."""
+    def get(self, args, surat_id):
+        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, laporan, dengan status dan riwayat
+        tiap surat, serta laporan pelaksanaan tugas yang wajib dibuat dan yang terlambat."""
+        per = args.get("per") or today()
         with services().sessions() as session:
             letters, links, history = chain_of(session, surat_id)
+        rests_on: dict[str, set[str]] = {}
+        for t in links:
+            if t.hubungan == "dasar":
+                rests_on.setdefault(t.surat_id, set()).add(t.rujukan_id)
         return {
             "surat": [_letter_out(k, history) for k in letters],
             "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links],
+            "per": per,
+            "laporan": [_due_out(d) for d in reports_due(letters, rests_on, services().profiles, per)],
         }
 
 

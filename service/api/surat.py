@@ -15,17 +15,21 @@ from flask_smorest import Blueprint
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import Riwayat, Surat
-from ..issuing.issue import Issued, issue, issue_and_sign
+from ..issuing.issue import Issued, issue, issue_and_sign, issue_and_sign_remotely
 from ..issuing.prepare import prepare
 from ..plumbing.services import Services
+from ..signatures.esign import local_passphrase, remote_credentials
+from ..signatures.reconcile import reconcile
 from ..signatures.sign_letter import sign_letter
+from ..signatures.sign_remote import sign_remotely
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
 from .body import json_body
 from .schemas import (
     DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
-    TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
+    RekonsiliasiSchema, TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
 )
+from .verifikasi import uploaded_pdf
 
 blp = Blueprint("surat", __name__, url_prefix="/api/v1/surat", description="Surat: terbitkan, cari, unduh")
 
@@ -35,6 +39,10 @@ _SIGN_ERRORS = {
     "403": {"description": "Bukan pejabat yang berhak menandatangani", **_PROBLEM},
     "409": {"description": "Surat sudah ditandatangani, atau sertifikat belum ada", **_PROBLEM},
     "429": {"description": "Terlalu banyak passphrase salah (header Retry-After)", **_PROBLEM},
+    "502": {"description": "Esign: berkas yang dikembalikan bukan surat yang dikirim dengan satu tanda tangan "
+                           "penandatangan; tidak disimpan", **_PROBLEM},
+    "504": {"description": "Esign tidak menjawab: surat berstatus belum_pasti (lihat isian surat), "
+                           "selesaikan dengan rekonsiliasi", **_PROBLEM},
 }
 _ERRORS = {
     "400": {"description": "Badan permintaan tidak dapat dibaca", **_PROBLEM},
@@ -63,6 +71,7 @@ def surat_out(surat: Surat) -> dict:
         "tautan": {
             "self": url_for("surat.SuratItem", surat_id=surat.id),
             "pdf": url_for("surat.SuratPdf", surat_id=surat.id),
+            "verifikasi": services().settings.verification_url(surat.id),
         },
     }
 
@@ -93,7 +102,11 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
-            return issued_out(issue_and_sign(services(), jenis, args["surat"], args["passphrase"],
+            if services().signing.esign is not None:
+                nik, secret = remote_credentials(services(), args)
+                return issued_out(issue_and_sign_remotely(services(), jenis, args["surat"], nik, secret,
+                                                          args.get("tingkat")))
+            return issued_out(issue_and_sign(services(), jenis, args["surat"], local_passphrase(args),
                                              args.get("tingkat")))
 
     IssueAndSign.post.__doc__ = (
@@ -165,8 +178,48 @@ class SuratTandatangan(MethodView):
     @blp.response(200, SuratOutSchema)
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
-        surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"))
+        if services().signing.esign is not None:
+            nik, secret = remote_credentials(services(), args)
+            return surat_out(sign_remotely(services(), surat_id, args["nip"], nik, secret, args.get("tingkat")))
+        surat = sign_letter(services(), surat_id, args["nip"], local_passphrase(args), args.get("tingkat"))
         return surat_out(surat)
+
+
+_RECONCILE_ERRORS = {
+    "404": {"description": "Tidak ditemukan", **_PROBLEM},
+    "409": {"description": "Surat tidak berstatus belum_pasti, atau layanan Esign belum memiliki dokumennya",
+            **_PROBLEM},
+    "502": _SIGN_ERRORS["502"],
+}
+
+
+@blp.route("/<string:surat_id>/rekonsiliasi")
+class SuratRekonsiliasi(MethodView):
+    @blp.arguments(RekonsiliasiSchema)
+    @blp.doc(responses=_RECONCILE_ERRORS)
+    @blp.response(200, SuratOutSchema)
+    def post(self, args, surat_id):
+        """Selesaikan penandatanganan yang belum pasti: periksa ke layanan Esign, atau nyatakan tidak ditandatangani.
+
+        Tidak ada permintaan tanda tangan yang dikirim ulang; surat selesai sekali saja.
+        """
+        return surat_out(reconcile(services(), surat_id, unsigned=args["hasil"] == "tidak_ditandatangani"))
+
+
+@blp.route("/<string:surat_id>/rekonsiliasi/berkas")
+class SuratRekonsiliasiBerkas(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "berkas": {"type": "string", "format": "binary"}}}},
+    }}, responses=_RECONCILE_ERRORS)
+    @blp.response(200, SuratOutSchema)
+    def post(self, surat_id):
+        """Selesaikan penandatanganan yang belum pasti dengan berkas bertanda tangan yang diperoleh dari BSrE.
+
+        Diterima hanya bila berkas itu persis surat yang dikirim ditambah satu tanda tangan penandatangannya.
+        """
+        return surat_out(reconcile(services(), surat_id, pdf=uploaded_pdf()))
 
 
 def download_name(surat: Surat) -> str:

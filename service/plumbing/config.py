@@ -24,6 +24,11 @@ class ConfigError(ValueError):
     """The configuration cannot be used; raised at start-up."""
 
 
+SERVICE_WIDE = frozenset({"esign-v1", "esign-v2"})
+"""Signer back ends chosen for the whole service only: the Esign back end sends the whole letter,
+through steps of its own, not a key unlocked for one official (see :mod:`service.signatures.esign`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path = REPO_ROOT / "instance"
@@ -44,14 +49,17 @@ class Settings:
     max_request_bytes: int = 512 * 1024
     """Largest JSON body accepted; larger gets 413."""
     base_url: str = "http://127.0.0.1:8000"
-    """Public address, printed in QR codes and links."""
+    """Public address (``http://`` or ``https://``, no trailing slash kept), printed in QR codes and links:
+    set it to where the public reaches the service, e.g. ``https://suratkerja.contoh.go.id``."""
     pki_dir: Path | None = None
     """Trust root (``root-ca.pem``, ``issuing-ca.pem``), CRLs and, for the
     ``pkcs12`` back end, the signers' files (``officials/<nip>.p12``);
     empty = ``instance_dir/pki`` (the development PKI)."""
-    signer_backend: Literal["pkcs12", "pkcs11", "csc"] = "pkcs12"
-    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, or a
-    remote signing service (``csc``: configured by the table ``signer_backends.csc``)."""
+    signer_backend: Literal["pkcs12", "pkcs11", "csc", "esign-v1", "esign-v2"] = "pkcs12"
+    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, a remote
+    signing service (``csc``: configured by the table ``signer_backends.csc``), or with BSrE,
+    reached through its Esign Client Service (API version 1 or 2; the ``esign_`` settings; for
+    the whole service only)."""
     signer_backends: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Named signer back ends (TOML tables ``[signer_backends.<name>]``): ``kind`` (a
     ``signer_backend`` value; a table named after a kind may leave it out) and that kind's
@@ -66,6 +74,18 @@ class Settings:
     """The token holding the keys, by label; or give ``pkcs11_slot``."""
     pkcs11_slot: int | None = None
     """The token holding the keys, by slot number; or give ``pkcs11_token_label``."""
+    esign_url: str = ""
+    """Base URL of the Esign Client Service (e.g. ``http://esign.pemda.go.id``); required with ``esign-*``."""
+    esign_username_file: Path | None = None
+    """File holding the client application's Basic-auth user name at the Esign service."""
+    esign_password_file: Path | None = None
+    """File holding the client application's Basic-auth password (mode 0600)."""
+    esign_roots_file: Path | None = None
+    """PEM file of the BSrE root CA(s), and any intermediates: a returned signature must chain to these."""
+    esign_timeout: float = 60.0
+    """Seconds to wait for the signed file once it is sent; then the outcome is unknown (never resent)."""
+    esign_placement: Literal["coordinates", "tag"] = "coordinates"
+    """How the stamp's place is sent: its box as coordinates, or an invisible anchor character (tag)."""
     tsa_url: str = ""
     """RFC 3161 timestamp authority; empty = a local one run from the development PKI (not in production)."""
     pades_level: str = "B-T"
@@ -85,6 +105,10 @@ class Settings:
         "dengan memindai kode QR."
     )
     """Sentence printed with the visible signature."""
+
+    def verification_url(self, surat_id: str) -> str:
+        """Where a letter's QR code leads: its public verification page."""
+        return f"{self.base_url}/verifikasi/{surat_id}"
 
     @property
     def db_url(self) -> str:
@@ -182,9 +206,19 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if unknown:
         raise ConfigError(f"unknown settings: {sorted(unknown)}")
     settings = replace(Settings(), **{key: _typed(key, kinds[key], value) for key, value in values.items()})
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise ConfigError("base_url must start with http:// or https://")
+    settings = replace(settings, base_url=settings.base_url.rstrip("/"))
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
+    if settings.signer_backend.startswith("esign-"):
+        missing = [key for key in ("esign_url", "esign_username_file", "esign_password_file", "esign_roots_file")
+                   if not getattr(settings, key)]
+        if missing:
+            raise ConfigError(f'signer_backend = "{settings.signer_backend}" needs {", ".join(missing)}')
+        if settings.esign_timeout <= 0:
+            raise ConfigError("esign_timeout must be positive")
     if settings.signer_backend == "pkcs11":
         if settings.pkcs11_module is None:
             raise ConfigError('signer_backend = "pkcs11" needs pkcs11_module')
@@ -200,13 +234,19 @@ def _check_backend_names(settings: Settings) -> None:
     The options of each table are the back end's to check when it is built
     (:func:`service.signatures.backends.build_backends`).
     """
-    kinds = set(get_args(get_type_hints(Settings)["signer_backend"]))
+    kinds = set(get_args(get_type_hints(Settings)["signer_backend"])) - SERVICE_WIDE
     for name, table in settings.signer_backends.items():
         kind = table.get("kind", name)
         if kind not in kinds:
             raise ConfigError(f"signer_backends.{name}: kind must be one of {sorted(kinds)}, not {kind!r}")
     known = kinds | set(settings.signer_backends)
-    for key in ("signer_backend_by_wilayah", "signer_backend_by_nip"):
+    overrides = ("signer_backend_by_wilayah", "signer_backend_by_nip")
+    for key in overrides:
         for who, name in getattr(settings, key).items():
             if name not in known:
-                raise ConfigError(f"{key}: {who!r} names the unknown signer back end {name!r}")
+                raise ConfigError(f"{key}: {who!r} names the unknown signer back end {name!r}"
+                                  + (" (the Esign back end is chosen for the whole service only)"
+                                     if name in SERVICE_WIDE else ""))
+    if settings.signer_backend in SERVICE_WIDE and any(getattr(settings, key) for key in overrides):
+        raise ConfigError(f'signer_backend = "{settings.signer_backend}" signs every letter: '
+                          "it takes no signer_backend_by_wilayah or signer_backend_by_nip")

@@ -1,5 +1,9 @@
 """Which signer back end holds an official's key: the official's own, the region's, or the service's.
 
+(The Esign back end, ``esign-v1``/``esign-v2``, is not one of these: it
+signs the whole letter through steps of its own and is chosen for the whole
+service, see :mod:`.esign`.)
+
 A back end is named. The kinds' own names (``pkcs12``, ``pkcs11``, ``csc``)
 are back ends too; any other name is a table ``[signer_backends.<name>]``
 with a ``kind`` and that kind's options, so two pemda can sign through two
@@ -30,7 +34,7 @@ from pyhanko.sign.signers import Signer
 import signing
 from signing.csc import CscKeystore, CscService
 
-from ..plumbing.config import ConfigError, Settings
+from ..plumbing.config import SERVICE_WIDE, ConfigError, Settings
 
 ROOT_CA = "root-ca.pem"
 CA_FILES = ("root-ca.pem", "issuing-ca.pem")
@@ -88,6 +92,15 @@ class Trust:
         return cls(roots=[signing.as_certificate(der) for der in files((ROOT_CA,))],
                    others=[signing.as_certificate(der) for der in files(CA_FILES[1:])],
                    crls=[asn1_crl.CertificateList.load(der) for der in files(CRL_FILES)])
+
+    def joined(self, others: list[Trust]) -> Trust:
+        """This trust and ``others``', each certificate and CRL once."""
+        def unique(items):
+            return list({item.dump(): item for item in items}.values())
+
+        every = [self, *others]
+        return Trust(roots=unique(c for t in every for c in t.roots), others=unique(c for t in every for c in t.others),
+                     crls=unique(c for t in every for c in t.crls))
 
     def development_ca(self) -> bool:
         return any(signing.is_development_certificate(cert) for cert in self.roots + self.others)
@@ -214,12 +227,6 @@ class SignerBackends:
     def keys_for(self, wilayah: str, nip: str) -> Keys:
         return self.backends[self.name_for(wilayah, nip)].keys
 
-    def trust(self) -> Trust:
-        """What every back end adds to ``pki_dir``."""
-        added = [backend.trust for backend in self.backends.values()]
-        return Trust(roots=[c for t in added for c in t.roots], others=[c for t in added for c in t.others],
-                     crls=[c for t in added for c in t.crls])
-
 
 def build_backends(settings: Settings, pki: Trust, regions: Collection[str]) -> SignerBackends:
     """Every back end the settings name, built and checked now.
@@ -233,7 +240,7 @@ def build_backends(settings: Settings, pki: Trust, regions: Collection[str]) -> 
     if unknown:
         raise ConfigError(f"signer_backend_by_wilayah: no region profile {', '.join(map(repr, unknown))}")
     names = {settings.signer_backend, *settings.signer_backends, *settings.signer_backend_by_wilayah.values(),
-             *settings.signer_backend_by_nip.values()}
+             *settings.signer_backend_by_nip.values()} - SERVICE_WIDE  # the Esign back end: see build_esign
     backends = {}
     for name in sorted(names):
         table = settings.signer_backends.get(name, {})

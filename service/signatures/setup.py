@@ -12,7 +12,10 @@ signing time (never stored), from the back end chosen for the official
   any official without that official's secret, and the passphrase would
   then check nothing;
 * ``csc``: the official's credential at a Cloud Signature Consortium
-  service, the passphrase being the credential's PIN (or an OTP).
+  service, the passphrase being the credential's PIN (or an OTP);
+* ``esign-v1``, ``esign-v2`` (service-wide only): no key here; BSrE signs
+  through its Esign Client Service (:mod:`.esign`), whose roots are
+  trusted beside ``pki_dir``'s.
 
 B-T and above use the configured timestamp authority, or, without
 ``tsa_url``, a local one run over HTTP from the development PKI. With
@@ -38,6 +41,7 @@ import signing
 from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, attempt_limiter
 from .backends import ROOT_CA, SignerBackends, Trust, build_backends
+from .esign import EsignBackend, build_esign
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,9 @@ class SigningSetup:
     limiter: AttemptLimiter
     production: bool
     backends: SignerBackends
+    """The back ends holding keys, and which one an official signs with (none with the Esign back end)."""
+    esign: EsignBackend | None = None
+    """The Esign Client Service that signs instead, when ``signer_backend`` is ``esign-*``."""
 
     def has_key(self, nip: str, wilayah: str) -> bool:
         """Whether the official's back end holds a key of ``nip`` (asks for no passphrase).
@@ -119,7 +126,11 @@ def build_signing(settings: Settings, regions: Collection[str]) -> SigningSetup:
     if settings.production:
         _check_production(settings, own.roots, own.others)
     backends = build_backends(settings, own, regions)
-    added = backends.trust()
+    esign = build_esign(settings)
+    added = [backend.trust for backend in backends.backends.values()]
+    if esign is not None:  # letters BSrE signed are verified here too
+        added.append(Trust(roots=esign.trust_roots, others=esign.intermediates))
+    trust = own.joined(added)
     timestamper = None
     if settings.tsa_url:
         timestamper = signing.http_timestamper(settings.tsa_url)
@@ -128,11 +139,12 @@ def build_signing(settings: Settings, regions: Collection[str]) -> SigningSetup:
     limiter = attempt_limiter(settings)
     return SigningSetup(
         pki=pki,
-        trust_roots=own.roots + added.roots,
-        other_certs=own.others + added.others,
-        crls=own.crls + added.crls,
+        trust_roots=trust.roots,
+        other_certs=trust.others,
+        crls=trust.crls,
         timestamper=timestamper,
         limiter=limiter,
         production=settings.production,
         backends=backends,
+        esign=esign,
     )
