@@ -76,11 +76,6 @@ def test_a_pkcs11_back_end_without_its_module_or_token_is_refused(overrides, mis
     ({"signer_backend_by_nip": {"197005121998031006": 1}},
      "'signer_backend_by_nip' must be a table of str to str, not dict"),
     ({"signer_backends": {"bsre": "csc"}}, "'signer_backends' must be a table of str to a table of str to any"),
-    ({"signer_backends": {"bsre": {"kind": "esign-v2"}}}, r"signer_backends.bsre: kind must be one of"),
-    ({"signer_backend_by_wilayah": {"bungo": "esign-v2"}}, "chosen for the whole service only"),
-    ({"signer_backend": "esign-v2", "esign_url": "https://esign.pemda.invalid", "esign_username_file": "/u",
-      "esign_password_file": "/p", "esign_roots_file": "/r", "signer_backend_by_nip": {"197005121998031006": "pkcs12"}},
-     'signer_backend = "esign-v2" signs every letter: it takes no signer_backend_by_wilayah or signer_backend_by_nip'),
 ])
 def test_signer_back_ends_named_anywhere_must_exist(overrides, message):
     with pytest.raises(ConfigError, match=message):

@@ -24,10 +24,6 @@ class ConfigError(ValueError):
     """The configuration cannot be used; raised at start-up."""
 
 
-SERVICE_WIDE = frozenset({"esign-v1", "esign-v2"})
-"""Signer back ends chosen for the whole service only: the Esign back end sends the whole letter,
-through steps of its own, not a key unlocked for one official (see :mod:`service.signatures.esign`)."""
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -58,8 +54,7 @@ class Settings:
     signer_backend: Literal["pkcs12", "pkcs11", "csc", "esign-v1", "esign-v2"] = "pkcs12"
     """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, a remote
     signing service (``csc``: configured by the table ``signer_backends.csc``), or with BSrE,
-    reached through its Esign Client Service (API version 1 or 2; the ``esign_`` settings; for
-    the whole service only)."""
+    reached through its Esign Client Service (API version 1 or 2; the ``esign_`` settings)."""
     signer_backends: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Named signer back ends (TOML tables ``[signer_backends.<name>]``): ``kind`` (a
     ``signer_backend`` value; a table named after a kind may leave it out) and that kind's
@@ -212,7 +207,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
-    if settings.signer_backend.startswith("esign-"):
+    if settings.signer_backend.startswith("esign-") and settings.signer_backend not in settings.signer_backends:
         missing = [key for key in ("esign_url", "esign_username_file", "esign_password_file", "esign_roots_file")
                    if not getattr(settings, key)]
         if missing:
@@ -234,7 +229,7 @@ def _check_backend_names(settings: Settings) -> None:
     The options of each table are the back end's to check when it is built
     (:func:`service.signatures.backends.build_backends`).
     """
-    kinds = set(get_args(get_type_hints(Settings)["signer_backend"])) - SERVICE_WIDE
+    kinds = set(get_args(get_type_hints(Settings)["signer_backend"]))
     for name, table in settings.signer_backends.items():
         kind = table.get("kind", name)
         if kind not in kinds:
@@ -244,9 +239,4 @@ def _check_backend_names(settings: Settings) -> None:
     for key in overrides:
         for who, name in getattr(settings, key).items():
             if name not in known:
-                raise ConfigError(f"{key}: {who!r} names the unknown signer back end {name!r}"
-                                  + (" (the Esign back end is chosen for the whole service only)"
-                                     if name in SERVICE_WIDE else ""))
-    if settings.signer_backend in SERVICE_WIDE and any(getattr(settings, key) for key in overrides):
-        raise ConfigError(f'signer_backend = "{settings.signer_backend}" signs every letter: '
-                          "it takes no signer_backend_by_wilayah or signer_backend_by_nip")
+                raise ConfigError(f"{key}: {who!r} names the unknown signer back end {name!r}")

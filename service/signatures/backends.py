@@ -1,11 +1,7 @@
 """Which signer back end holds an official's key: the official's own, the region's, or the service's.
 
-(The Esign back end, ``esign-v1``/``esign-v2``, is not one of these: it
-signs the whole letter through steps of its own and is chosen for the whole
-service, see :mod:`.esign`.)
-
-A back end is named. The kinds' own names (``pkcs12``, ``pkcs11``, ``csc``)
-are back ends too; any other name is a table ``[signer_backends.<name>]``
+A back end is named. The kinds' own names (``pkcs12``, ``pkcs11``, ``csc``,
+``esign-v1``, ``esign-v2``) are back ends too; any other name is a table ``[signer_backends.<name>]``
 with a ``kind`` and that kind's options, so two pemda can sign through two
 services of the same kind. ``signer_backend`` is the default,
 ``signer_backend_by_wilayah`` a region's (by profile ``kode``) and
@@ -34,7 +30,8 @@ from pyhanko.sign.signers import Signer
 import signing
 from signing.csc import CscKeystore, CscService
 
-from ..plumbing.config import SERVICE_WIDE, ConfigError, Settings
+from ..plumbing.config import ConfigError, Settings
+from .esign import EsignBackend, EsignConfig, build_esign
 
 ROOT_CA = "root-ca.pem"
 CA_FILES = ("root-ca.pem", "issuing-ca.pem")
@@ -108,9 +105,12 @@ class Trust:
 
 @dataclass
 class Backend:
-    keys: Keys
+    keys: Keys | None
+    """The officials' keys, each unlocked for one signature; None for the Esign service."""
     trust: Trust = field(default_factory=Trust)
     """What the back end's certificates chain to, beyond ``pki_dir``."""
+    esign: EsignBackend | None = None
+    """The Esign Client Service that signs whole letters instead of a key here (:mod:`.esign`)."""
 
 
 class Options:
@@ -147,6 +147,7 @@ class BackendSpec:
 
     settings: Settings
     name: str
+    kind: str
     options: Options
     pki: Trust
     """The service's own ``pki_dir``: a local key's chain."""
@@ -203,10 +204,37 @@ def csc_service(spec: BackendSpec) -> Backend:
     return Backend(keystore, Trust.read(trust_dir) if trust_dir else Trust())
 
 
+def esign_service(spec: BackendSpec) -> Backend:
+    """BSrE's Esign Client Service (:mod:`.esign`), version 1 or 2 by the kind.
+
+    Options (each defaulting to the ``esign_`` setting of the same name):
+    ``url``, ``username_file``, ``password_file`` (the client application's
+    Basic-auth credentials), ``roots_file`` (the BSrE roots and
+    intermediates), ``timeout``, ``placement`` (``coordinates`` or ``tag``).
+
+    :raises ConfigError: an option missing here and in the settings, or see :func:`.esign.build_esign`.
+    """
+    settings, options = spec.settings, spec.options
+    prefix = f"signer_backends.{spec.name}." if spec.name in settings.signer_backends else "esign_"
+    values = {key: options.get(key, kind, getattr(settings, f"esign_{key}"))
+              for key, kind in (("url", str), ("username_file", Path), ("password_file", Path),
+                                ("roots_file", Path), ("timeout", float), ("placement", str))}
+    missing = [f"{prefix}{key}" for key in ("url", "username_file", "password_file", "roots_file") if not values[key]]
+    if missing:
+        raise ConfigError(f'signer back end "{spec.name}" needs {", ".join(missing)}')
+    if values["placement"] not in ("coordinates", "tag") or values["timeout"] <= 0:
+        raise ConfigError(f'signer back end "{spec.name}": placement is "coordinates" or "tag", timeout positive')
+    backend = build_esign(EsignConfig(spec.kind.removeprefix("esign-"), prefix=prefix, **values),
+                          settings.production)
+    return Backend(None, Trust(roots=backend.trust_roots, others=backend.intermediates), esign=backend)
+
+
 FACTORIES: dict[str, Callable[[BackendSpec], Backend]] = {
     "pkcs12": pkcs12_files,
     "pkcs11": pkcs11_token,
     "csc": csc_service,
+    "esign-v1": esign_service,
+    "esign-v2": esign_service,
 }
 """One entry per kind of ``signer_backend``."""
 
@@ -225,7 +253,15 @@ class SignerBackends:
         return self.by_nip.get(nip) or self.by_wilayah.get(wilayah) or self.default
 
     def keys_for(self, wilayah: str, nip: str) -> Keys:
-        return self.backends[self.name_for(wilayah, nip)].keys
+        """The keys of the official's back end (not the Esign service's: see :meth:`esign_for`)."""
+        keys = self.backends[self.name_for(wilayah, nip)].keys
+        if keys is None:
+            raise signing.SigningError("this official signs through the Esign service, not with a key here")
+        return keys
+
+    def esign_for(self, wilayah: str, nip: str) -> EsignBackend | None:
+        """The Esign service that signs for the official, if their back end is one."""
+        return self.backends[self.name_for(wilayah, nip)].esign
 
 
 def build_backends(settings: Settings, pki: Trust, regions: Collection[str]) -> SignerBackends:
@@ -240,12 +276,12 @@ def build_backends(settings: Settings, pki: Trust, regions: Collection[str]) -> 
     if unknown:
         raise ConfigError(f"signer_backend_by_wilayah: no region profile {', '.join(map(repr, unknown))}")
     names = {settings.signer_backend, *settings.signer_backends, *settings.signer_backend_by_wilayah.values(),
-             *settings.signer_backend_by_nip.values()} - SERVICE_WIDE  # the Esign back end: see build_esign
+             *settings.signer_backend_by_nip.values()}
     backends = {}
     for name in sorted(names):
         table = settings.signer_backends.get(name, {})
-        options = Options(name, table)
-        backends[name] = FACTORIES[table.get("kind", name)](BackendSpec(settings, name, options, pki))
+        options, kind = Options(name, table), table.get("kind", name)
+        backends[name] = FACTORIES[kind](BackendSpec(settings, name, kind, options, pki))
         options.done()
         if settings.production and backends[name].trust.development_ca():
             raise ConfigError(f"production = true but signer back end {name!r} trusts a development CA "

@@ -13,7 +13,7 @@ signing time (never stored), from the back end chosen for the official
   then check nothing;
 * ``csc``: the official's credential at a Cloud Signature Consortium
   service, the passphrase being the credential's PIN (or an OTP);
-* ``esign-v1``, ``esign-v2`` (service-wide only): no key here; BSrE signs
+* ``esign-v1``, ``esign-v2``: no key here; BSrE signs the whole letter
   through its Esign Client Service (:mod:`.esign`), whose roots are
   trusted beside ``pki_dir``'s.
 
@@ -41,7 +41,7 @@ import signing
 from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, attempt_limiter
 from .backends import ROOT_CA, SignerBackends, Trust, build_backends
-from .esign import EsignBackend, build_esign
+from .esign import EsignBackend
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,11 @@ class SigningSetup:
     limiter: AttemptLimiter
     production: bool
     backends: SignerBackends
-    """The back ends holding keys, and which one an official signs with (none with the Esign back end)."""
-    esign: EsignBackend | None = None
-    """The Esign Client Service that signs instead, when ``signer_backend`` is ``esign-*``."""
+    """The back ends, and which one an official signs with."""
+
+    def esign_for(self, wilayah: str, nip: str) -> EsignBackend | None:
+        """The Esign Client Service that signs for the official instead of a key here, if any."""
+        return self.backends.esign_for(wilayah, nip)
 
     def has_key(self, nip: str, wilayah: str) -> bool:
         """Whether the official's back end holds a key of ``nip`` (asks for no passphrase).
@@ -126,11 +128,7 @@ def build_signing(settings: Settings, regions: Collection[str]) -> SigningSetup:
     if settings.production:
         _check_production(settings, own.roots, own.others)
     backends = build_backends(settings, own, regions)
-    esign = build_esign(settings)
-    added = [backend.trust for backend in backends.backends.values()]
-    if esign is not None:  # letters BSrE signed are verified here too
-        added.append(Trust(roots=esign.trust_roots, others=esign.intermediates))
-    trust = own.joined(added)
+    trust = own.joined([backend.trust for backend in backends.backends.values()])  # what they sign is verified here
     timestamper = None
     if settings.tsa_url:
         timestamper = signing.http_timestamper(settings.tsa_url)
@@ -146,5 +144,4 @@ def build_signing(settings: Settings, regions: Collection[str]) -> SigningSetup:
         limiter=limiter,
         production=settings.production,
         backends=backends,
-        esign=esign,
     )
