@@ -203,3 +203,10 @@ def test_a_misspelt_region_does_not_fall_back_to_the_default_back_end(tmp_path, 
 def test_a_csc_back_end_needs_its_url(tmp_path, pki_dir):
     with pytest.raises(ConfigError, match="signer_backends.csc needs url"):
         _start(tmp_path, pki_dir=pki_dir, signer_backend="csc")
+
+
+def test_an_esign_back_end_of_a_region_needs_its_service_and_credentials(tmp_path, pki_dir):
+    with pytest.raises(ConfigError, match=r'signer back end "esign-tala" needs signer_backends.esign-tala.url, '
+                                          r'signer_backends.esign-tala.username_file'):
+        _start(tmp_path, pki_dir=pki_dir, signer_backends={"esign-tala": {"kind": "esign-v2"}},
+               signer_backend_by_wilayah={"tanah-laut": "esign-tala"})
