@@ -1,19 +1,22 @@
-"""Which signer back end holds an official's key: the official's own, the region's, or the service's.
+"""Which signer back end signs for an official: the official's own, the region's, or the service's.
 
-A back end is named. The kinds' own names (``pkcs12``, ``pkcs11``, ``csc``,
-``esign-v1``, ``esign-v2``) are back ends too; any other name is a table ``[signer_backends.<name>]``
-with a ``kind`` and that kind's options, so two pemda can sign through two
-services of the same kind. ``signer_backend`` is the default,
-``signer_backend_by_wilayah`` a region's (by profile ``kode``) and
-``signer_backend_by_nip`` an official's own, which wins over the region's.
+A back end is named. The kinds' own names (``pkcs12``, ``pkcs11``,
+``csc``, ``esign-v1``, ``esign-v2``) are back ends too; any other name is
+a table ``[signer_backends.<name>]`` with a ``kind`` and that kind's
+options, so two pemda can sign through two services of the same kind.
+``signer_backend`` is the default, ``signer_backend_by_wilayah`` a
+region's (by profile ``kode``) and ``signer_backend_by_nip`` an official's
+own, which wins over the region's.
 
 Every back end is built, and its options checked, at start-up; a kind is
 one :data:`FACTORIES` entry. A factory gets the back end's options and
-returns its :class:`Keys` with the trust it brings: a remote service's
-certificates chain to the service's CAs, not to ``pki_dir``, and both the
+returns its :class:`Backend`: the officials' :class:`Keys` (a key unlocked
+for one signature, here or at a CSC service) or the Esign service that
+signs the whole letter, with the trust it brings: a remote service's
+certificates chain to its own CAs, not to ``pki_dir``, and both the
 signatures it makes (B-LT/B-LTA validation data) and their verification
 need them. In production a back end's CAs must not be development CAs, and
-a remote service's URL must be HTTPS (the official's PIN travels to it).
+a CSC service's URL must be HTTPS (the official's PIN travels to it).
 """
 
 from __future__ import annotations
