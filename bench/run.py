@@ -1,7 +1,7 @@
 """Benchmark: a signed letter from suratkerja over HTTP against the naive way, in one run.
 
     bash scripts/bench.sh [--letters 200] [--clients 1,2,4] [--baseline-letters 40]
-                           [--memory-letters 1000] [--verifications 200]
+                           [--memory-letters 1000] [--verifications 200] [--remote-letters 50]
                            [--out bench/results/benchmark.json]
 
 1. Starts the service as a user would (a TOML config in a temporary
@@ -24,7 +24,10 @@
    all three meet the same machine: a fresh process on the same registry,
    and a fresh process on a copy of the registry taken when verification
    was first measured.
-4. Stops the service and runs the baseline (:mod:`baseline`) on the same
+4. Stops the service and signs the same letters through the CSC back end,
+   at SCAL1 and SCAL2, against its double on loopback (:mod:`remote`):
+   the signing stage beside the local one.
+5. Runs the baseline (:mod:`baseline`) on the same
    letters with C worker processes, then prints the ratios and writes the
    JSON result and its plot (same name, ``.png``).
 
@@ -49,14 +52,16 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from workload import REPO, Letter, letters, passphrase
+from workload import REPO, Letter, letters
 
 sys.path.insert(0, str(REPO))
 
 import baseline  # noqa: E402
 import clients  # noqa: E402
 import plot  # noqa: E402
+import remote  # noqa: E402
 import stats  # noqa: E402
+from sender import Sender  # noqa: E402
 from server import Service  # noqa: E402
 
 MEMORY_CHECKPOINTS = tuple(range(1000, 10001, 1000))
@@ -81,6 +86,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-letters", type=int, default=1000,
                         help="send letters until the service has issued this many (10000 for the long run)")
     parser.add_argument("--verifications", type=int, default=200, help="uploads per concurrency level")
+    parser.add_argument("--remote-letters", type=int, default=50,
+                        help="letters through the CSC back end at each SCAL, 1 client (0 = none)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "benchmark.json")
     args = parser.parse_args(argv)
     args.clients = [int(c) for c in args.clients.split(",")]
@@ -96,31 +103,6 @@ def machine() -> dict:
         "libreoffice": office,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-
-
-class Sender:
-    """Sends letters to one running service, each letter with outside references of its own."""
-
-    def __init__(self, svc: Service):
-        self.svc = svc
-        self.sent = 0
-        self.send = clients.post_json(svc.url)
-
-    def requests(self, batch: list[Letter]) -> list[tuple[str, dict, dict]]:
-        return [(f"/api/v1/surat/{letter.jenis}/terbit-tandatangan",
-                 {"surat": letter.request, "passphrase": passphrase(self.svc.pki, letter.nip)},
-                 self.svc.auth(letter.wilayah))
-                for letter in batch]
-
-    def issue(self, count: int, concurrency: int) -> tuple[list[Letter], list[clients.Result], float]:
-        batch = letters(count, serial_start=self.sent)
-        results, wall = clients.run(self.send, self.requests(batch), concurrency)
-        self.sent += count
-        failed = [(letter.label, r.status, (r.answer or {}).get("detail")) for letter, r in zip(batch, results)
-                  if r.status != 201]
-        if failed:
-            raise RuntimeError(f"{len(failed)} letters were not issued, e.g. {failed[:3]}")
-        return batch, results, wall
 
 
 def service_runs(sender: Sender, count: int, levels: list[int]) -> list[dict]:
@@ -335,6 +317,11 @@ def measure_service(args: argparse.Namespace, instance: Path) -> dict:
 
 
 def print_summary(result: dict) -> None:
+    local = next((r for r in result["suratkerja"]["runs"] if r["clients"] == 1), None)
+    if local and result.get("remote_signing"):
+        sign = [f"local pkcs12 {local['stages']['sign']['median_ms']:.1f}"]
+        sign += [f"{r['backend']} {r['stages']['sign']['median_ms']:.1f}" for r in result["remote_signing"]]
+        print(f"signing stage, median ms at 1 client: {', '.join(sign)} (the CSC double on loopback)")
     for r in result["ratios"]:
         print(f"suratkerja/baseline at {r['clients']} concurrent: throughput x{r['throughput']:.1f}, "
               f"p50 x{r['p50']:.3f} (the baseline takes {1 / r['p50']:.1f} times as long)")
@@ -350,10 +337,13 @@ def main(argv: list[str] | None = None) -> None:
               "machine": machine(),
               "settings": {"letters": args.letters, "clients": args.clients, "baseline_letters": args.baseline_letters,
                            "memory_letters": args.memory_letters, "verifications": args.verifications,
+                           "remote_letters": args.remote_letters,
                            "pades_level": "B-T", "converters": "one per core (default)", "server_threads": 8}}
     with tempfile.TemporaryDirectory(prefix="suratkerja-bench-") as tmp:
         instance = Path(tmp)
         result.update(measure_service(args, instance))
+        if args.remote_letters:
+            result["remote_signing"] = remote.runs(instance, args.remote_letters, result["memory"]["letters_issued"])
         result["baseline"] = {"runs": baseline_runs(letters(args.baseline_letters), args.clients,
                                                     instance / "pki", instance)}
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

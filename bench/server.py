@@ -29,8 +29,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_config(instance: Path, port: int, converters: int) -> Path:
-    """The TOML a user would write; ``converters`` 0 = one per core (the default).
+def write_config(instance: Path, port: int, converters: int, extra: str = "") -> Path:
+    """The TOML a user would write; ``converters`` 0 = one per core (the default); ``extra`` appended.
 
     Named by port: a second service may run on the same instance.
     """
@@ -38,7 +38,7 @@ def write_config(instance: Path, port: int, converters: int) -> Path:
     config.write_text(
         f'instance_dir = "{instance}"\n'
         f'base_url = "http://127.0.0.1:{port}"\n'
-        f"converter_count = {converters}\n",
+        f"converter_count = {converters}\n" + extra,
         encoding="utf-8",
     )
     return config
@@ -91,11 +91,13 @@ def memory_kib(pid: int) -> dict[str, int]:
 class Service:
     """``suratkerja serve`` on a free loopback port, in its own process group."""
 
-    def __init__(self, instance: Path, converters: int = 0, threads: int = 8):
+    def __init__(self, instance: Path, converters: int = 0, threads: int = 8, extra_config: str = ""):
+        """:param extra_config: TOML appended to the config (e.g. a remote signer back end)."""
         self.instance = instance
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SURATKERJA_CONFIG": str(write_config(instance, self.port, converters))}
+        config = write_config(instance, self.port, converters, extra_config)
+        self.env = {**os.environ, "SURATKERJA_CONFIG": str(config)}
         self.threads = threads
         self.proc: subprocess.Popen | None = None
         self._groups: dict[int, str] = {}

@@ -86,7 +86,7 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     """
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
-    signing_setup = build_signing(settings)
+    signing_setup = build_signing(settings, regions=set(profiles))
     services = registry_services(settings, profiles)
     return replace(services, converter=converter or _converter(settings), signing=signing_setup)
 

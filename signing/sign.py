@@ -23,7 +23,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import SigningError
+from .errors import SigningError, WrongPassphrase
 from .loop import run
 from .placement import Box, Placement, resolve
 from .stamp import Appearance
@@ -115,6 +115,8 @@ def sign_pdf(
     :param docmdp: ``"no_changes"`` (P=1) or ``"form_filling"`` (P=2).
     :param empty_fields: ``(name, box)`` of signature fields to create empty
         in this revision, to be signed later (with ``docmdp="form_filling"``).
+    :raises WrongPassphrase: a remote signer's service refused the official's PIN
+        (it is asked while signing, e.g. CSC at SCAL2).
     :raises SigningError: anything that prevents signing (bad input PDF,
         signature not allowed by an existing certification, TSA failure …).
     """
@@ -161,6 +163,8 @@ def sign_pdf(
             ),
             release=validation_context,
         )
+    except WrongPassphrase:
+        raise  # a remote signer that authorises while signing (CSC at SCAL2) refused the PIN
     except Exception as exc:  # noqa: BLE001 - a TSA failure is an OSError; a token or remote signer raises its own types
         raise SigningError(f"could not sign: {exc}") from exc
     logger.info("signed field %s at PAdES %s", field_name, level.value)

@@ -213,6 +213,16 @@ def signed_pdf(client, created: dict, body: dict) -> bytes:
         sign(client, created["id"], nip="".join(official["nip"].split()))
     assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
     return client.get(created["tautan"]["pdf"]).data
+def refused_create_and_sign_keeps_no_number(client, wrong: str, right: str) -> None:
+    """Create-and-sign refused for the ``wrong`` secret keeps no letter, and the next letter gets number 1."""
+    body = sample("hulu-sungai-selatan", JENIS)
+    url = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
+    refused = client.post(url, json={"surat": body, "passphrase": wrong})
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert client.get("/api/v1/surat").get_json()["total"] == 0
+    created = client.post(url, json={"surat": body, "passphrase": right})
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
 
 
 def verify(client, pdf: bytes):

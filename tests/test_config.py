@@ -31,7 +31,7 @@ def test_the_recycling_setting_is_read():
     ("converter_timeout", "30", "float", "str"),
     ("base_url", 8000, "str", "int"),
     ("pki_dir", 1, "Path or none", "int"),
-    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'esign-v1' or 'esign-v2'", "'hsm'"),
+    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'csc' or 'esign-v1' or 'esign-v2'", "'hsm'"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_with_its_key_and_types(key, value, expected, got):
     with pytest.raises(ConfigError) as caught:
@@ -66,6 +66,38 @@ def test_values_of_the_right_type_are_kept_as_the_fields_hold_them(tmp_path, mon
 def test_a_pkcs11_back_end_without_its_module_or_token_is_refused(overrides, missing):
     with pytest.raises(ConfigError, match=missing):
         load_settings({"signer_backend": "pkcs11", **overrides})
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"signer_backends": {"bsre": {"kind": "hsm"}}}, r"signer_backends.bsre: kind must be one of .*not 'hsm'"),
+    ({"signer_backends": {"bsre": {}}}, r"signer_backends.bsre: kind must be one of"),
+    ({"signer_backend_by_wilayah": {"bungo": "bsre"}}, "signer_backend_by_wilayah: 'bungo' names the unknown"),
+    ({"signer_backend_by_nip": {"197005121998031006": "tidak-ada"}}, "signer_backend_by_nip: .* the unknown"),
+    ({"signer_backend_by_nip": {"197005121998031006": 1}},
+     "'signer_backend_by_nip' must be a table of str to str, not dict"),
+    ({"signer_backends": {"bsre": "csc"}}, "'signer_backends' must be a table of str to a table of str to any"),
+])
+def test_signer_back_ends_named_anywhere_must_exist(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(overrides)
+
+
+def test_back_ends_per_region_and_per_official_are_read_from_toml_tables(tmp_path, monkeypatch):
+    config = tmp_path / "suratkerja.toml"
+    config.write_text("""
+[signer_backends.bsre-csc]
+kind = "csc"
+url = "https://csc.bsre.invalid"
+[signer_backend_by_wilayah]
+bungo = "bsre-csc"
+[signer_backend_by_nip]
+"197005121998031006" = "pkcs12"
+""", encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    settings = load_settings()
+    assert settings.signer_backends["bsre-csc"]["url"] == "https://csc.bsre.invalid"
+    assert settings.signer_backend_by_wilayah == {"bungo": "bsre-csc"}
+    assert settings.signer_backend_by_nip == {"197005121998031006": "pkcs12"}
 
 
 def test_the_public_address_is_a_web_address_kept_without_its_trailing_slash():

@@ -29,8 +29,8 @@ def _token_removed(monkeypatch, setup):
     """The signer back end opens the key, then fails to sign (a token pulled out, a remote signer down)."""
     unlock = setup.unlock
 
-    def unlock_then_fail(nip, passphrase):
-        signer = unlock(nip, passphrase)
+    def unlock_then_fail(nip, wilayah, passphrase):
+        signer = unlock(nip, wilayah, passphrase)
 
         async def removed(*args, **kwargs):
             raise RuntimeError("token dicabut")

@@ -141,7 +141,7 @@ def test_an_official_without_a_key_on_the_token_is_told_so(hsm_client):
 def test_a_token_signer_shows_its_pin_nowhere(tmp_path, pki_dir, token):
     setup = _start(tmp_path, pki_dir=pki_dir, signer_backend="pkcs11", pkcs11_module=token,
                    pkcs11_token_label=TOKEN_LABEL).extensions["suratkerja"].signing
-    signer = setup.unlock(SIGNER_NIP, TOKEN_PIN)
+    signer = setup.unlock(SIGNER_NIP, "hulu-sungai-selatan", TOKEN_PIN)
     assert SIGNER_NIP in signer.signing_cert.subject.human_friendly
     assert TOKEN_PIN not in repr(signer) and TOKEN_PIN not in repr(vars(signer))
 
@@ -154,3 +154,59 @@ def test_the_command_names_a_mistyped_setting_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "suratkerja: setting 'production' must be bool, not str" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- remote signer back ends -------------------------------------------------
+
+def _csc(url: str, trust_dir, **options) -> dict:
+    return {"signer_backends": {"bsre-csc": {"kind": "csc", "url": url, "trust_dir": str(trust_dir), **options}},
+            "signer_backend_by_wilayah": {"bungo": "bsre-csc"}}
+
+
+def test_production_refuses_a_remote_back_end_on_development_cas(tmp_path, production_pki, pki_dir):
+    with pytest.raises(ConfigError, match="signer back end 'bsre-csc' trusts a development CA"):
+        _start(tmp_path, production=True, pki_dir=production_pki, tsa_url=TSA_URL,
+               **_csc("https://csc.bsre.invalid", pki_dir))
+
+
+def test_production_refuses_a_remote_back_end_the_pin_would_reach_in_clear(tmp_path, production_pki):
+    with pytest.raises(ConfigError, match="signer_backends.bsre-csc.url is not HTTPS"):
+        _start(tmp_path, production=True, pki_dir=production_pki, tsa_url=TSA_URL,
+               **_csc("http://csc.bsre.invalid", production_pki))
+
+
+def test_production_starts_with_a_remote_back_end_on_production_cas(tmp_path, production_pki):
+    app = _start(tmp_path, production=True, pki_dir=production_pki, tsa_url=TSA_URL,
+                 **_csc("https://csc.bsre.invalid", production_pki))
+    backends = app.extensions["suratkerja"].signing.backends
+    assert backends.name_for("bungo", SIGNER_NIP) == "bsre-csc"
+    assert backends.name_for("bantul", SIGNER_NIP) == "pkcs12"
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"url": 5}, "signer_backends.bsre-csc.url must be str, not int"),
+    ({"adress": "https://x.invalid"}, r"signer_backends.bsre-csc: unknown options \['adress'\]"),
+    ({"secret": "sidik-jari"}, 'secret must be "PIN" or "OTP"'),
+    ({"token_file": "/tidak/ada/token"}, "signer_backends.bsre-csc.token_file cannot be read"),
+])
+def test_a_remote_back_end_s_options_are_checked_at_start(tmp_path, pki_dir, options, message):
+    table = {"kind": "csc", "url": "https://csc.invalid", **options}
+    with pytest.raises(ConfigError, match=message):
+        _start(tmp_path, pki_dir=pki_dir, signer_backends={"bsre-csc": table})
+
+
+def test_a_misspelt_region_does_not_fall_back_to_the_default_back_end(tmp_path, pki_dir):
+    with pytest.raises(ConfigError, match="signer_backend_by_wilayah: no region profile 'bungoo'"):
+        _start(tmp_path, pki_dir=pki_dir, signer_backend_by_wilayah={"bungoo": "pkcs12"})
+
+
+def test_a_csc_back_end_needs_its_url(tmp_path, pki_dir):
+    with pytest.raises(ConfigError, match="signer_backends.csc needs url"):
+        _start(tmp_path, pki_dir=pki_dir, signer_backend="csc")
+
+
+def test_an_esign_back_end_of_a_region_needs_its_service_and_credentials(tmp_path, pki_dir):
+    with pytest.raises(ConfigError, match=r'signer back end "esign-tala" needs signer_backends.esign-tala.url, '
+                                          r'signer_backends.esign-tala.username_file'):
+        _start(tmp_path, pki_dir=pki_dir, signer_backends={"esign-tala": {"kind": "esign-v2"}},
+               signer_backend_by_wilayah={"tanah-laut": "esign-tala"})

@@ -109,7 +109,9 @@ ESIGN_RULE = "Layanan Esign BSrE (NIK dan passphrase atau TOTP pemilik sertifika
 class KredensialSchema(BaseSchema):
     """The penandatangan's secret (never stored or logged) and, for BSrE's Esign service, their NIK."""
 
-    passphrase = Teks(load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+    passphrase = Teks(load_only=True, metadata={"description": (
+        "Passphrase sertifikat elektronik; bila kunci penandatangan ada di layanan tanda tangan jarak jauh "
+        "(Cloud Signature Consortium), PIN atau OTP kredensialnya")})
     totp = Teks(load_only=True, metadata={
         "description": "Kode TOTP dari aplikasi BSrE, pengganti passphrase (hanya layanan Esign versi 2)"})
     nik = Teks(validate=validate.Regexp(r"^\d{16}$", error=Msg("NIK terdiri atas 16 angka.", "nik_tidak_valid",

@@ -23,8 +23,9 @@ from ..plumbing.models import Riwayat, Surat
 from ..issuing.issue import Issued, issue, issue_and_sign, issue_and_sign_remotely
 from ..issuing.prepare import prepare
 from ..plumbing.services import Services
+from ..letters.nip import normalise_nip
 from ..plumbing.timing import stage
-from ..signatures.esign import local_passphrase, remote_credentials
+from ..signatures.esign import EsignBackend, local_passphrase, remote_credentials
 from ..signatures.reconcile import reconcile
 from ..signatures.sign_letter import sign_letter
 from ..signatures.sign_remote import sign_remotely
@@ -133,9 +134,10 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
             may_issue(require(TERBIT, TANDATANGAN), args["surat"])
-            if services().signing.esign is not None:
-                nik, secret = remote_credentials(services(), args)
-                return issued_out(issue_and_sign_remotely(services(), jenis, args["surat"], nik, secret,
+            esign = _esign_of_request(args["surat"])
+            if esign is not None:
+                nik, secret = remote_credentials(esign, args)
+                return issued_out(issue_and_sign_remotely(services(), esign, jenis, args["surat"], nik, secret,
                                                           args.get("tingkat"), audit.request_actor()))
             return issued_out(issue_and_sign(services(), jenis, args["surat"], local_passphrase(args),
                                              args.get("tingkat"), audit.request_actor()))
@@ -152,6 +154,17 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
     blp.add_url_rule(f"/{jenis}", f"issue_{jenis}", view_func=Issue)
     blp.add_url_rule(f"/{jenis}/validasi", f"validate_{jenis}", view_func=Validate)
     return Issue
+
+
+def _esign_of_request(payload) -> EsignBackend | None:
+    """The Esign service that signs for the penandatangan a create-and-sign request names, if any.
+
+    Read from the request before it is validated: an invalid one fails validation either way.
+    """
+    payload = payload if isinstance(payload, dict) else {}
+    signer = payload.get("penandatangan")
+    nip = normalise_nip(str(signer.get("nip", ""))) if isinstance(signer, dict) else ""
+    return services().signing.esign_for(str(payload.get("wilayah", "")), nip)
 
 
 def unknown_jenis(jenis: str):
@@ -213,10 +226,10 @@ class SuratTandatangan(MethodView):
     @blp.response(200, SuratOutSchema)
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
-        load_surat(surat_id, TANDATANGAN)
-        if services().signing.esign is not None:
-            nik, secret = remote_credentials(services(), args)
-            surat = sign_remotely(services(), surat_id, args["nip"], nik, secret, args.get("tingkat"))
+        esign = services().signing.esign_for(load_surat(surat_id, TANDATANGAN).wilayah, args["nip"])
+        if esign is not None:
+            nik, secret = remote_credentials(esign, args)
+            surat = sign_remotely(services(), esign, surat_id, args["nip"], nik, secret, args.get("tingkat"))
             audit.record("surat.tandatangan", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
                          status=surat.status)
             return surat_out(surat)

@@ -62,7 +62,8 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
         nothing is recorded, no file kept, the number stays free.
     """
     prepared = prepare(services, jenis, payload)
-    unlocking = signature.unlock_beside(services, prepared.valid.data["penandatangan"]["nip"], passphrase)
+    unlocking = signature.unlock_beside(services, prepared.valid.data["penandatangan"]["nip"],
+                                        prepared.valid.profile.kode, passphrase)
     try:
         with printed(services, prepared) as letter:
             surat = letter.surat
@@ -75,8 +76,8 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
     return Issued(surat, prepared.valid.warnings)
 
 
-def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: str, secret: remote.Secret,
-                            level: str | None, actor: audit.Actor) -> Issued:
+def issue_and_sign_remotely(services: Services, backend: esign.EsignBackend, jenis: str, payload: Any, nik: str,
+                            secret: remote.Secret, level: str | None, actor: audit.Actor) -> Issued:
     """Issue a letter and have BSrE sign it as its penandatangan (the Esign back end; ``actor`` in the audit trail).
 
     Recorded once signed, as :func:`issue_and_sign`; a definite refusal records nothing and
@@ -94,15 +95,17 @@ def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: s
     esign.check_not_locked_out(services, official["nip"])
     with printed(services, prepared) as letter:
         surat = letter.surat
-        sent, placement = esign.placed(services, letter.pdf, signature.below("ttd"))
+        sent, placement = esign.placed(backend, letter.pdf, signature.below("ttd"))
         try:
-            returned = esign.send(services, surat, sent, placement, nip=official["nip"], nik=nik, secret=secret)
+            returned = esign.send(services, backend, surat, sent, placement, nip=official["nip"], nik=nik,
+                                  secret=secret)
         except remote.UnknownOutcome as e:
             _record_uncertain(services, prepared, letter, sent, {"id_dokumen": e.id_dokumen, "tingkat": level,
                                                                  "nik": nik}, actor)
             raise SigningUncertain(surat.id, surat.nomor) from None
         _record_signed(services, prepared, letter,
-                       esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level),
+                       esign.accept(services, backend, sent, returned.pdf, official=official_ids(official, nik),
+                                    level=level),
                        actor)
     logger.info("issued and signed through Esign %s %s (%s)", jenis, surat.nomor, surat.id)
     return Issued(surat, prepared.valid.warnings)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import tomllib
 import types
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from collections import abc
 from typing import Any, Literal, Mapping, Union, get_args, get_origin, get_type_hints
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 class ConfigError(ValueError):
     """The configuration cannot be used; raised at start-up."""
+
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,18 @@ class Settings:
     """Trust root (``root-ca.pem``, ``issuing-ca.pem``), CRLs and, for the
     ``pkcs12`` back end, the signers' files (``officials/<nip>.p12``);
     empty = ``instance_dir/pki`` (the development PKI)."""
-    signer_backend: Literal["pkcs12", "pkcs11", "esign-v1", "esign-v2"] = "pkcs12"
-    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, or with BSrE,
+    signer_backend: Literal["pkcs12", "pkcs11", "csc", "esign-v1", "esign-v2"] = "pkcs12"
+    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, a remote
+    signing service (``csc``: configured by the table ``signer_backends.csc``), or with BSrE,
     reached through its Esign Client Service (API version 1 or 2; the ``esign_`` settings)."""
+    signer_backends: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Named signer back ends (TOML tables ``[signer_backends.<name>]``): ``kind`` (a
+    ``signer_backend`` value; a table named after a kind may leave it out) and that kind's
+    options (see :mod:`service.signatures.backends`). Secrets only as file paths."""
+    signer_backend_by_wilayah: dict[str, str] = field(default_factory=dict)
+    """Region (profile ``kode``) → back end name: a pemda's own default."""
+    signer_backend_by_nip: dict[str, str] = field(default_factory=dict)
+    """NIP → back end name: an official's own back end, before the region's."""
     pkcs11_module: Path | None = None
     """The PKCS#11 module (``.so``) of the token; required with ``signer_backend = "pkcs11"``."""
     pkcs11_token_label: str = ""
@@ -118,8 +129,14 @@ def _accepts(kind: Any, value: Any) -> bool:
     """Whether ``value``, as TOML or an override gives it, fits the field type ``kind``.
 
     No conversion between kinds: a bool is not an int here, a string is not
-    a number; an int is taken for a float and a string for a path.
+    a number; an int is taken for a float and a string for a path. A table
+    (``dict[K, V]``) is checked key by key and value by value.
     """
+    if kind is Any:
+        return True
+    if get_origin(kind) in (dict, abc.Mapping):
+        keys, values = get_args(kind)
+        return isinstance(value, Mapping) and all(_accepts(keys, k) and _accepts(values, v) for k, v in value.items())
     if get_origin(kind) in (Union, types.UnionType):
         return any(_accepts(k, value) for k in get_args(kind))
     if get_origin(kind) is Literal:
@@ -138,6 +155,11 @@ def _accepts(kind: Any, value: Any) -> bool:
 
 
 def _type_name(kind: Any) -> str:
+    if get_origin(kind) in (dict, abc.Mapping):
+        keys, values = get_args(kind)
+        return f"a table of {_type_name(keys)} to {_type_name(values)}"
+    if kind is Any:
+        return "any value"
     if get_origin(kind) is Literal:
         return " or ".join(repr(v) for v in get_args(kind))
     if get_origin(kind) in (Union, types.UnionType):
@@ -188,7 +210,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
-    if settings.signer_backend.startswith("esign-"):
+    if settings.signer_backend.startswith("esign-") and settings.signer_backend not in settings.signer_backends:
         missing = [key for key in ("esign_url", "esign_username_file", "esign_password_file", "esign_roots_file")
                    if not getattr(settings, key)]
         if missing:
@@ -200,4 +222,24 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
             raise ConfigError('signer_backend = "pkcs11" needs pkcs11_module')
         if (settings.pkcs11_slot is None) == (not settings.pkcs11_token_label):
             raise ConfigError('signer_backend = "pkcs11" needs exactly one of pkcs11_token_label and pkcs11_slot')
+    _check_backend_names(settings)
     return settings
+
+
+def _check_backend_names(settings: Settings) -> None:
+    """Every back end named by ``signer_backend``, a region or an official is a kind or a table.
+
+    The options of each table are the back end's to check when it is built
+    (:func:`service.signatures.backends.build_backends`).
+    """
+    kinds = set(get_args(get_type_hints(Settings)["signer_backend"]))
+    for name, table in settings.signer_backends.items():
+        kind = table.get("kind", name)
+        if kind not in kinds:
+            raise ConfigError(f"signer_backends.{name}: kind must be one of {sorted(kinds)}, not {kind!r}")
+    known = kinds | set(settings.signer_backends)
+    overrides = ("signer_backend_by_wilayah", "signer_backend_by_nip")
+    for key in overrides:
+        for who, name in getattr(settings, key).items():
+            if name not in known:
+                raise ConfigError(f"{key}: {who!r} names the unknown signer back end {name!r}")

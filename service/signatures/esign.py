@@ -1,7 +1,8 @@
 """The Esign back end: its set-up from the settings, and the steps of a signature made by BSrE.
 
-With ``signer_backend = "esign-v1"`` or ``"esign-v2"`` the officials' keys
-are BSrE's: the service sends the whole letter, with the stamp's place (its
+Where an official's back end (:mod:`.backends`: the service's, the
+region's or the official's own) is of kind ``esign-v1`` or ``esign-v2``,
+the official's key is BSrE's: the service sends the whole letter, with the stamp's place (its
 box under the template's bookmark ``ttd``, as coordinates or as an
 invisible anchor character) and a QR code to the letter's verification
 page, and the official's NIK and passphrase or TOTP (from the request:
@@ -57,6 +58,29 @@ class EsignBackend:
     """``coordinates`` or ``tag``."""
 
 
+@dataclass(frozen=True)
+class EsignConfig:
+    """Where an Esign Client Service is and what the client needs for it: the ``esign_`` settings,
+    or the options of a ``[signer_backends.<name>]`` table of kind ``esign-v1``/``esign-v2``."""
+
+    version: str
+    """``v1`` or ``v2``."""
+    url: str
+    username_file: Path
+    password_file: Path
+    roots_file: Path
+    timeout: float = 60.0
+    placement: str = "coordinates"
+    prefix: str = "esign_"
+    """How the settings name these options, for messages: ``esign_`` or ``signer_backends.<name>.``."""
+
+    @classmethod
+    def of_settings(cls, settings: Settings) -> EsignConfig:
+        return cls(settings.signer_backend.removeprefix("esign-"), settings.esign_url, settings.esign_username_file,
+                   settings.esign_password_file, settings.esign_roots_file, settings.esign_timeout,
+                   settings.esign_placement)
+
+
 def _secret_file(path: Path, key: str) -> str:
     try:
         value = Path(path).read_text(encoding="utf-8").strip()
@@ -67,34 +91,33 @@ def _secret_file(path: Path, key: str) -> str:
     return value
 
 
-def _certificates(path: Path) -> list[asn1_x509.Certificate]:
+def _certificates(path: Path, key: str) -> list[asn1_x509.Certificate]:
     try:
         data = Path(path).read_bytes()
         return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
     except (OSError, ValueError) as e:
-        raise ConfigError(f"esign_roots_file: cannot read certificates from {path} ({e})") from None
+        raise ConfigError(f"{key}: cannot read certificates from {path} ({e})") from None
 
 
-def build_esign(settings: Settings) -> EsignBackend | None:
-    """The Esign back end ``signer_backend`` names, or None for a local one.
+def build_esign(config: EsignConfig, production: bool) -> EsignBackend:
+    """The Esign back end ``config`` describes, checked now.
 
     :raises ConfigError: a credential or roots file that cannot be read, no root in it, or, with
         ``production = true``, a development root.
     """
-    if not settings.signer_backend.startswith("esign-"):
-        return None
-    certificates = _certificates(settings.esign_roots_file)
+    roots_key = f"{config.prefix}roots_file"
+    certificates = _certificates(config.roots_file, roots_key)
     roots = [c for c in certificates if c.self_issued]
     if not roots:
-        raise ConfigError(f"esign_roots_file: {settings.esign_roots_file} holds no root certificate")
-    if settings.production and any(signing.is_development_certificate(c) for c in certificates):
-        raise ConfigError("production = true but esign_roots_file holds a development CA (suratkerja devpki)")
+        raise ConfigError(f"{roots_key}: {config.roots_file} holds no root certificate")
+    if production and any(signing.is_development_certificate(c) for c in certificates):
+        raise ConfigError(f"production = true but {roots_key} holds a development CA (suratkerja devpki)")
     client = esign.EsignClient(
-        settings.esign_url, settings.signer_backend.removeprefix("esign-"),
-        _secret_file(settings.esign_username_file, "esign_username_file"),
-        _secret_file(settings.esign_password_file, "esign_password_file"), settings.esign_timeout,
+        config.url, config.version,
+        _secret_file(config.username_file, f"{config.prefix}username_file"),
+        _secret_file(config.password_file, f"{config.prefix}password_file"), config.timeout,
     )
-    return EsignBackend(client, roots, [c for c in certificates if not c.self_issued], settings.esign_placement)
+    return EsignBackend(client, roots, [c for c in certificates if not c.self_issued], config.placement)
 
 
 # -- the steps ------------------------------------------------------------------
@@ -102,7 +125,7 @@ def build_esign(settings: Settings) -> EsignBackend | None:
 CREDENTIALS_RULE = "Layanan Esign BSrE (NIK dan passphrase atau TOTP pemilik sertifikat)"
 
 
-def remote_credentials(services: Services, request: dict) -> tuple[str, esign.Secret]:
+def remote_credentials(backend: EsignBackend, request: dict) -> tuple[str, esign.Secret]:
     """The NIK and the passphrase or TOTP a signing request gives for BSrE.
 
     :raises InvalidRequest: no NIK, or a TOTP for version 1 (which takes passphrases only).
@@ -111,7 +134,7 @@ def remote_credentials(services: Services, request: dict) -> tuple[str, esign.Se
     if not request.get("nik"):
         findings.append(Finding("/nik", "nik_wajib", "NIK penandatangan wajib diisi: sertifikatnya dikelola BSrE.",
                                 CREDENTIALS_RULE))
-    if request.get("totp") and services.signing.esign.client.version == "v1":
+    if request.get("totp") and backend.client.version == "v1":
         findings.append(Finding("/totp", "totp_tidak_didukung",
                                 "Kode TOTP hanya dapat dipakai dengan layanan Esign versi 2; isi passphrase.",
                                 CREDENTIALS_RULE))
@@ -140,13 +163,13 @@ def check_not_locked_out(services: Services, nip: str) -> None:
         raise TooManyAttempts(wait)
 
 
-def placed(services: Services, pdf: bytes, stamp: signing.BelowDestination) -> tuple[bytes, esign.client.Placement]:
+def placed(backend: EsignBackend, pdf: bytes, stamp: signing.BelowDestination) -> tuple[bytes, esign.client.Placement]:
     """The file to send and the stamp's place in it: its box in ``pdf`` as coordinates, or at an anchor."""
     box = stamp.box(PdfFileReader(BytesIO(pdf)))
     if box is None:
         return pdf, None
     page, x1, y1, x2, y2 = box
-    if services.signing.esign.placement == "tag":
+    if backend.placement == "tag":
         return esign.with_anchor(pdf, TAG, page, x1, y1), esign.Tag(TAG, x2 - x1, y2 - y1)
     return pdf, esign.Coordinates(page, x1, y1, x2 - x1, y2 - y1)
 
@@ -159,7 +182,7 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def send(services: Services, surat: Surat, sent: bytes, placement, *, nip: str, nik: str,
+def send(services: Services, backend: EsignBackend, surat: Surat, sent: bytes, placement, *, nip: str, nik: str,
          secret: esign.Secret) -> esign.Signed:
     """``sent`` (the letter ``surat``) signed by BSrE. A wrong passphrase or TOTP counts against ``nip``'s attempts.
 
@@ -169,7 +192,7 @@ def send(services: Services, surat: Surat, sent: bytes, placement, *, nip: str, 
     setup = services.signing
     try:
         with stage("sign"):
-            signed = setup.esign.client.sign(
+            signed = backend.client.sign(
                 sent, nik=nik, secret=secret, placement=placement, image=qr_png(signature.qr_url(services, surat)),
                 reason=signature.reason(surat), location=surat.permintaan.get("tempat") or "")
     except esign.UnknownOutcome:
@@ -179,13 +202,14 @@ def send(services: Services, surat: Surat, sent: bytes, placement, *, nip: str, 
             setup.limiter.failed(nip)
         if isinstance(e, esign.ClientCredentialsRefused):
             logger.critical("ALERT: the Esign service at %s refused suratkerja's client credentials "
-                            "(esign_username_file, esign_password_file): no letter can be signed", setup.esign.client.base_url)
+                            "(its username and password files): no letter can be signed through it", backend.client.base_url)
         raise esign_error(e) from None
     setup.limiter.reset(nip)
     return signed
 
 
-def accept(services: Services, sent: bytes, returned: bytes, *, official: set[str], level: str | None) -> bytes:
+def accept(services: Services, backend: EsignBackend, sent: bytes, returned: bytes, *, official: set[str],
+           level: str | None) -> bytes:
     """The returned file, checked strictly and raised to ``level`` (B-LT, B-LTA) where asked.
 
     A failure of the time stamp authority while raising it keeps the B-T file BSrE
@@ -195,8 +219,8 @@ def accept(services: Services, sent: bytes, returned: bytes, *, official: set[st
     """
     setup = services.signing
     try:
-        report = esign.check_returned(sent, returned, official=official, trust_roots=setup.esign.trust_roots,
-                                      other_certs=setup.esign.intermediates + setup.other_certs, crls=setup.crls)
+        report = esign.check_returned(sent, returned, official=official, trust_roots=backend.trust_roots,
+                                      other_certs=backend.intermediates + setup.other_certs, crls=setup.crls)
     except esign.ReturnedFileRefused as e:
         logger.warning("refused the file the Esign service returned (SHA-256 %s): %s",
                        hashlib.sha256(returned).hexdigest(), e.reason)
@@ -204,7 +228,7 @@ def accept(services: Services, sent: bytes, returned: bytes, *, official: set[st
             "Berkas yang dikembalikan layanan Esign bukan surat yang dikirim dengan satu tanda tangan "
             "pejabat penandatangan; berkas tidak disimpan dan surat tidak berubah.") from e
     pades = PadesLevel(level or services.settings.pades_level)
-    context = ValidationContext(trust_roots=setup.esign.trust_roots, other_certs=setup.esign.intermediates + setup.other_certs,
+    context = ValidationContext(trust_roots=backend.trust_roots, other_certs=backend.intermediates + setup.other_certs,
                                 crls=setup.crls, allow_fetching=setup.production)
     try:
         with stage("augment"):

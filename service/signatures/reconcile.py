@@ -29,7 +29,7 @@ from .sign_remote import official_ids
 logger = logging.getLogger(__name__)
 
 
-def _fetched(services: Services, surat: Surat) -> bytes:
+def _fetched(backend: esign.EsignBackend, surat: Surat) -> bytes:
     """The signed file from the Esign service by the id it gave.
 
     :raises Conflict: no id, or the service holds no such document (yet).
@@ -40,7 +40,7 @@ def _fetched(services: Services, surat: Surat) -> bytes:
         raise Conflict("Layanan Esign tidak memberi id dokumen untuk surat ini: unggah berkas bertanda "
                        "tangannya bila ada, atau nyatakan surat tidak ditandatangani.")
     try:
-        pdf = services.signing.esign.client.download(id_dokumen)
+        pdf = backend.client.download(id_dokumen)
     except remote.UnknownOutcome:
         raise ServiceUnavailable("Layanan Esign tidak menjawab; coba rekonsiliasi lagi nanti.") from None
     except remote.EsignError as e:
@@ -63,17 +63,19 @@ def reconcile(services: Services, surat_id: str, *, pdf: bytes | None = None, un
         raise NotFound(f"Surat {surat_id} tidak ditemukan.")
     if surat.status != UNCERTAIN:
         raise Conflict("Penandatanganan surat ini tidak sedang menunggu kepastian.")
-    if services.signing.esign is None:
-        raise Conflict("Layanan ini tidak memakai Esign BSrE (signer_backend); rekonsiliasi tidak dapat diperiksa.")
     official = signature.signers_of(surat)[0]
+    backend = services.signing.esign_for(surat.wilayah, official["nip"])
+    if backend is None:
+        raise Conflict("Penandatangan surat ini tidak memakai Esign BSrE (signer_backend); "
+                       "rekonsiliasi tidak dapat diperiksa.")
     if unsigned:
         pending.release(services, surat, Riwayat(aksi="rekonsiliasi_tidak_ditandatangani",
                                                  oleh=signature.signer_line(official)))
         logger.info("reconciled %s (%s): not signed", surat.nomor, surat.id)
     else:
         tertunda = surat.esign_tertunda
-        returned = pdf if pdf is not None else _fetched(services, surat)
-        final = esign.accept(services, services.store.get(tertunda["sha256"]), returned,
+        returned = pdf if pdf is not None else _fetched(backend, surat)
+        final = esign.accept(services, backend, services.store.get(tertunda["sha256"]), returned,
                              official=official_ids(official, tertunda["nik"]), level=tertunda["tingkat"])
         with services.store.keeping(final) as (sha256,):
             pending.settle_signed(services, surat, official, sha256)

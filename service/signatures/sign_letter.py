@@ -43,8 +43,8 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, le
         raise Conflict("Surat ini sudah ditandatangani lengkap.")
     official = order[done]
     signature.check_signer(nip, official)
-    signature.check_key(services, nip)
-    signer = signature.unlock(services, nip, passphrase)
+    signature.check_key(services, nip, surat.wilayah)
+    signer = signature.unlock(services, nip, surat.wilayah, passphrase)
     signed = signature.sign(services, surat, services.store.get(surat.current_sha256), signer, done, level)
     with services.store.keeping(signed) as (sha256,):
         _record(services, surat, signature.history_entry(official, done + 1, sha256),

@@ -26,9 +26,9 @@ def official_ids(official: dict, nik: str) -> set[str]:
     return {official["nip"], nik}
 
 
-def sign_remotely(services: Services, surat_id: str, nip: str, nik: str, secret: remote.Secret,
-                  level: str | None = None) -> Surat:
-    """Sign letter ``surat_id`` as its penandatangan (``nip``, whose NIK at BSrE is ``nik``).
+def sign_remotely(services: Services, backend: esign.EsignBackend, surat_id: str, nip: str, nik: str,
+                  secret: remote.Secret, level: str | None = None) -> Surat:
+    """Sign letter ``surat_id`` as its penandatangan (``nip``, whose NIK at BSrE is ``nik``) through ``backend``.
 
     :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable,
         RemoteSignatureRefused: the letter stays a draft.
@@ -43,11 +43,11 @@ def sign_remotely(services: Services, surat_id: str, nip: str, nik: str, secret:
     official = order[0]
     signature.check_signer(nip, official)
     esign.check_not_locked_out(services, nip)
-    sent, placement = esign.placed(services, services.store.get(surat.current_sha256), signature.below("ttd"))
+    sent, placement = esign.placed(backend, services.store.get(surat.current_sha256), signature.below("ttd"))
     with services.store.keeping(sent) as (sent_sha256,):
         pending.claim(services, surat, sent_sha256, nik, level)
     try:
-        returned = esign.send(services, surat, sent, placement, nip=nip, nik=nik, secret=secret)
+        returned = esign.send(services, backend, surat, sent, placement, nip=nip, nik=nik, secret=secret)
     except remote.UnknownOutcome as e:
         pending.note_uncertain(services, surat, official, e.id_dokumen)
         logger.warning("Esign gave no answer for %s (%s): marked belum pasti", surat.nomor, surat.id)
@@ -56,7 +56,7 @@ def sign_remotely(services: Services, surat_id: str, nip: str, nik: str, secret:
         pending.release(services, surat)
         raise
     try:
-        final = esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level)
+        final = esign.accept(services, backend, sent, returned.pdf, official=official_ids(official, nik), level=level)
     except RemoteSignatureRefused:
         pending.release(services, surat, Riwayat(aksi="tanda_tangan_esign_ditolak", oleh=signature.signer_line(official)))
         raise

@@ -84,33 +84,44 @@ def reason(surat: Surat) -> str:
     return f"Penandatanganan {surat.jenis} {surat.nomor}"
 
 
-def check_key(services: Services, nip: str) -> None:
-    """What opening ``nip``'s key needs, answered at once: not locked out, a key on file."""
+def check_key(services: Services, nip: str, wilayah: str) -> None:
+    """What opening ``nip``'s key needs, answered at once: not locked out, a key at the official's back end.
+
+    :raises ServiceUnavailable: a remote back end cannot be asked.
+    """
     setup = services.signing
     wait = setup.limiter.retry_after(nip)
     if wait:
         raise TooManyAttempts(wait)
-    if not setup.has_key(nip):
+    try:
+        held = setup.has_key(nip, wilayah)
+    except signing.SigningError as e:
+        raise ServiceUnavailable("Layanan tanda tangan elektronik tidak dapat dihubungi; surat tidak berubah.") from e
+    if not held:
         raise Conflict(f"Belum ada sertifikat elektronik untuk NIP {format_nip(nip)}.")
 
 
-def unlock(services: Services, nip: str, passphrase: str):
+def _wrong_passphrase(services: Services, nip: str) -> Unauthorized:
+    """A wrong passphrase, PIN or OTP, counted against ``nip``'s attempts."""
+    services.signing.limiter.failed(nip)
+    return Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.")
+
+
+def unlock(services: Services, nip: str, wilayah: str, passphrase: str):
     """The official's signer; a wrong passphrase counts against the limit.
 
     :raises Unauthorized: wrong passphrase (never echoed).
-    :raises ServiceUnavailable: the key cannot be used (a token out of reach),
-        or a development certificate in production.
+    :raises ServiceUnavailable: the key cannot be used (a token or a remote
+        service out of reach), or a development certificate in production.
     """
     setup = services.signing
     try:
         with stage("unlock"):
-            signer = setup.unlock(nip, passphrase)
+            signer = setup.unlock(nip, wilayah, passphrase)
     except signing.WrongPassphrase:
-        setup.limiter.failed(nip)
-        raise Unauthorized("Passphrase tidak cocok dengan sertifikat elektronik penandatangan.") from None
+        raise _wrong_passphrase(services, nip) from None
     except signing.SigningError as e:
         raise ServiceUnavailable("Kunci penanda tangan tidak dapat dibuka; surat tidak berubah.") from e
-    setup.limiter.reset(nip)
     if setup.production and signing.is_development_certificate(signer.signing_cert):
         raise ServiceUnavailable("Sertifikat pengembangan tidak boleh dipakai di produksi.")
     return signer
@@ -121,10 +132,10 @@ _KEY_DERIVATION = ThreadPoolExecutor(max_workers=4, thread_name_prefix="suratker
 a passphrase (PBKDF2, :mod:`hashlib`) releases the GIL."""
 
 
-def unlock_beside(services: Services, nip: str, passphrase: str) -> Future:
+def unlock_beside(services: Services, nip: str, wilayah: str, passphrase: str) -> Future:
     """:func:`unlock` started in the background; lock-out and a missing key are answered at once."""
-    check_key(services, nip)
-    return _KEY_DERIVATION.submit(unlock, services, nip, passphrase)
+    check_key(services, nip, wilayah)
+    return _KEY_DERIVATION.submit(unlock, services, nip, wilayah, passphrase)
 
 
 def below(bookmark: str) -> signing.BelowDestination:
@@ -135,6 +146,8 @@ def below(bookmark: str) -> signing.BelowDestination:
 def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level: str | None) -> bytes:
     """``pdf`` of ``surat`` with the next signature (after ``done``) by ``signer``, in memory.
 
+    :raises Unauthorized: a remote service that authorises while signing
+        (CSC at SCAL2) refused the official's PIN; counted against the limit.
     :raises ServiceUnavailable: signing failed (e.g. the timestamp authority
         did not answer); nothing is changed.
     """
@@ -154,10 +167,15 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     try:
         with stage("sign"):
             if done:
-                return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
-            empty = [(countersign_field(i), below(countersign_bookmark(i))) for i in range(1, total)]
-            return signing.sign_pdf(
-                pdf, signer, field_name=MAIN_FIELD, box=below("ttd"), certify=True,
-                docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
+                signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+            else:
+                empty = [(countersign_field(i), below(countersign_bookmark(i))) for i in range(1, total)]
+                signed = signing.sign_pdf(
+                    pdf, signer, field_name=MAIN_FIELD, box=below("ttd"), certify=True,
+                    docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
+    except signing.WrongPassphrase:
+        raise _wrong_passphrase(services, official["nip"]) from None
     except signing.SigningError as e:
         raise ServiceUnavailable("Penandatanganan gagal; surat tidak berubah.") from e
+    setup.limiter.reset(official["nip"])  # only now: a remote service may check the PIN while signing
+    return signed

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from service.plumbing.config import ConfigError, load_settings
-from service.signatures.esign import build_esign
+from service.signatures.esign import EsignConfig, build_esign
 from signing import esign
 
 from ..support import PASSPHRASE, text_pdf
@@ -75,12 +75,16 @@ def test_the_esign_back_end_needs_its_url_credentials_and_roots(tmp_path):
 
 
 def test_production_refuses_development_esign_roots_and_unreadable_credentials(tmp_path, pki_dir, esign_files):
+    def build(**extra):
+        settings = _esign_settings(tmp_path, pki_dir, esign_files, **extra)
+        return build_esign(EsignConfig.of_settings(settings), settings.production)
+
     with pytest.raises(ConfigError, match="esign_roots_file holds a development CA"):
-        build_esign(_esign_settings(tmp_path, pki_dir, esign_files, production=True))
+        build(production=True)
     with pytest.raises(ConfigError, match="esign_password_file: cannot read"):
-        build_esign(_esign_settings(tmp_path, pki_dir, esign_files, esign_password_file=tmp_path / "tidak-ada"))
+        build(esign_password_file=tmp_path / "tidak-ada")
     with pytest.raises(ConfigError, match="no root certificate"):
-        build_esign(_esign_settings(tmp_path, pki_dir, esign_files, esign_roots_file=pki_dir / "issuing-ca.pem"))
+        build(esign_roots_file=pki_dir / "issuing-ca.pem")
 
 
 def test_the_double_verifies_and_reports_users_as_its_public_shapes_say(esign_double, double):

@@ -4,8 +4,9 @@ pyhanko is pinned to one minor version (pyproject.toml); these tests are
 what to run first when moving the pin. The hooks:
 
 * ``pyhanko.sign.signers.Signer._signed_attr_providers``, overridden by
-  :class:`signing.signers.KeySigner` to give the signing-certificate-v2
-  attribute built once (:class:`signing.signers._ParsedSigningCertificate`);
+  :class:`signing.signers.PreparedAttributes` (the base of ``KeySigner`` and
+  of the CSC signer) to give the signing-certificate-v2 attribute built once
+  (:class:`signing.signers._ParsedSigningCertificate`);
 * ``pyhanko.pdf_utils.font.opentype.GlyphAccumulator._extract_subset``,
   overridden by ``signing.stamp._KeptSubsetAccumulator`` (which also reads
   the accumulator's private ``_glyphs``) to cut a stamp font once per text;
@@ -34,14 +35,14 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.stamp.qr import QRStamp
 
 from signing import PadesLevel, load_dev_timestamper, sign_pdf
-from signing.signers import KeySigner, _ParsedSigningCertificate
+from signing.signers import PreparedAttributes, _ParsedSigningCertificate
 from signing.stamp import _FixedMaskQRStamp, _KeptProgramCIDFont, _KeptSubsetAccumulator
 from signing.timestamps import KeyTimeStamper
 
 from .signing_helpers import SIGNATURE_BOX, SUPERIOR, appearance
 
 HOOKS = [
-    (KeySigner, Signer, "_signed_attr_providers"),
+    (PreparedAttributes, Signer, "_signed_attr_providers"),
     (_KeptSubsetAccumulator, GlyphAccumulator, "_extract_subset"),
     (_KeptProgramCIDFont, CIDFontType2, "set_font_file"),
     (_FixedMaskQRStamp, QRStamp, "_qr_xobject"),
