@@ -21,8 +21,8 @@ from pyhanko_certvalidator import ValidationContext
 from service import create_app
 from service.devtools.csc_double import CREDENTIAL_ID, Consent, CscDouble
 
-from .support import (PASSPHRASE, SIGNER_NIP, make_pki, nss_database, pdfsig, refused_create_and_sign_keeps_no_number,
-                      sample, sign, verify)
+from .support import (PASSPHRASE, SIGNER_NIP, admin_client, make_pki, nss_database, pdfsig,
+                      refused_create_and_sign_keeps_no_number, sample, sign, verify)
 
 CSC_PIN = "246810"
 """The PIN of every official's credential at the CSC double."""
@@ -57,7 +57,7 @@ def _backend(tmp_path, provider_pki, url: str, **options) -> dict:
 
 
 def _client(tmp_path, pki_dir, converter, **settings):
-    return create_app({"instance_dir": tmp_path, "pki_dir": pki_dir, **settings}, converter=converter).test_client()
+    return admin_client(create_app({"instance_dir": tmp_path, "pki_dir": pki_dir, **settings}, converter=converter))
 
 
 @pytest.fixture
