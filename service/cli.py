@@ -5,6 +5,8 @@ defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
 ``suratkerja sampel`` issues every request in ``samples/requests/`` on a
 fresh registry and writes the PDFs to ``samples/pdf/``.
 ``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
+``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
+and exports a pemda's directory as CSV, on the registry of the settings.
 """
 
 from __future__ import annotations
@@ -83,6 +85,25 @@ def devpki(args: argparse.Namespace) -> None:
     ensure_devpki()
 
 
+def direktori(args: argparse.Namespace) -> None:
+    from . import open_registry
+    from .chain import PROFILE_RULE_KEYS
+    from .directory.directory import export_csv, import_csv
+    from .plumbing.config import load_settings
+    from .wilayah import load_profiles
+
+    registry = open_registry(load_settings()), load_profiles(PROFILE_RULE_KEYS)
+    if args.aksi == "impor":
+        report = import_csv(*registry, args.wilayah, Path(args.berkas).read_bytes(), dry_run=args.uji)
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        text = export_csv(*registry, args.wilayah)
+        if args.berkas == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.berkas).write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
@@ -102,6 +123,12 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.set_defaults(func=sampel)
+    p = sub.add_parser("direktori", help="impor atau ekspor direktori unit dan pegawai sebuah pemda (CSV)")
+    p.add_argument("aksi", choices=("impor", "ekspor"))
+    p.add_argument("wilayah", help="kode wilayah, mis. hulu-sungai-selatan")
+    p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
+    p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
+    p.set_defaults(func=direktori)
     args = parser.parse_args(argv)
     try:
         args.func(args)

@@ -17,7 +17,7 @@ from ..letters.checks import findings_from_messages
 
 from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
-from . import rantai, surat, verifikasi, wilayah
+from . import direktori, rantai, surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 api = Api()
@@ -58,6 +58,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(rantai.blp)
     api.register_blueprint(wilayah.blp)
     api.register_blueprint(verifikasi.blp)
+    api.register_blueprint(direktori.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

@@ -1,0 +1,168 @@
+"""A request completed from the pemda's directory: the kop, the signature blocks, the roles.
+
+One step of preparing a letter (:func:`service.issuing.prepare.prepare`),
+after it is filled from the letters it names and before it is validated.
+It walks the request along its letter type's schema, so it knows every
+place a unit (``UnitRefSchema``: pengirim, unit_tujuan, …) or an official
+(a shape with ``nip``: penandatangan, pegawai, ketua, anggota, mengetahui,
+a report's kepada) appears, whatever the letter type.
+
+- A unit of this pemda the directory holds (by ``kode``) takes its name
+  from it, and the issuing unit its kop: alamat, kode pos, telepon, pos-el,
+  laman. The directory wins over what the request sends.
+- An official the directory holds (by NIP) takes nama with gelar, pangkat,
+  golongan, jabatan and unit from it: the signature block is the
+  directory's. (An addressee's printed ``jabatan`` is only completed, not
+  replaced: "Ketua Tim …" is what a report's kepada prints.) A role
+  (``peran``) left out is the official's main role; a role claimed that the
+  directory does not grant is a 422 entry citing the rule that needs it.
+- With ``[direktori] wajib = true`` in the profile, a unit or an official of
+  this pemda the directory does not hold is a 422 entry. Units and
+  officials of another instansi (across instansi) are never looked up.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..letters import LETTER_TYPES
+from ..letters.checks import pointer, same_instansi
+from ..letters.common import PERAN_LABEL, PejabatSchema, UnitRefSchema, UnitSchema
+from ..letters.nip import normalise_nip
+from ..plumbing.errors import Finding, InvalidRequest
+from ..wilayah import NATIONAL, RegionProfile
+from .models import Pegawai, Unit
+
+KOP = ("alamat", "kode_pos", "telepon", "email", "laman")
+"""The unit's fields the issuing unit's kop prints."""
+
+
+def instansi(profile: RegionProfile) -> str:
+    """The pemda's name as a request writes ``instansi``: "Pemerintah Kabupaten Hulu Sungai Selatan"."""
+    return profile.pemerintah.title()
+
+
+def _nodes(schema: Schema, value: Any, path: tuple) -> Iterator[tuple[tuple, Schema, dict]]:
+    """Every object of the request with the schema that reads it, and its path, outermost first."""
+    if not isinstance(value, dict):
+        return
+    yield path, schema, value
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, fields.List) else field
+        if not isinstance(inner, fields.Nested):
+            continue
+        sub = value.get(field.data_key or name)
+        items = enumerate(sub) if isinstance(field, fields.List) and isinstance(sub, list) else [(None, sub)]
+        for i, item in items:
+            yield from _nodes(inner.schema, item, (*path, name) if i is None else (*path, name, i))
+
+
+def _nip(schema: Schema, value: dict) -> str | None:
+    """The NIP of an official as the request names it, without printed spaces."""
+    nip = value.get("nip") if "nip" in schema.fields else None
+    return normalise_nip(nip) if isinstance(nip, str) else None
+
+
+class _Directory:
+    """What the directory holds of the units and officials one request names."""
+
+    def __init__(self, session: Session, profile: RegionProfile, nodes: list[tuple[tuple, Schema, dict]]):
+        self.profile, self.instansi = profile, instansi(profile)
+        nips = {nip for _, s, v in nodes if (nip := _nip(s, v)) is not None}
+        self.pegawai = {p.nip: p for p in session.scalars(
+            select(Pegawai).where(Pegawai.wilayah == profile.kode, Pegawai.nip.in_(nips)))} if nips else {}
+        kodes = {v["kode"] for _, s, v in nodes if isinstance(s, UnitRefSchema) and isinstance(v.get("kode"), str)}
+        kodes |= {p.unit_kode for p in self.pegawai.values()}
+        self.units = {u.kode: u for u in session.scalars(
+            select(Unit).where(Unit.wilayah == profile.kode, Unit.kode.in_(kodes)))} if kodes else {}
+
+    def own(self, unit: Any) -> bool:
+        """Whether a unit as the request names it belongs to this pemda (no instansi: assumed so)."""
+        named = unit.get("instansi") if isinstance(unit, dict) else None
+        return not isinstance(named, str) or same_instansi({"instansi": named}, {"instansi": self.instansi})
+
+    def unit_ref(self, kode: str) -> dict:
+        return {"kode": kode, "nama": self.units[kode].nama, "instansi": self.instansi}
+
+
+def _role_pasal(profile: RegionProfile, jenis: str, payload: dict, where: tuple) -> str:
+    """The article of the rule about the role of whoever stands at ``where`` (national if none)."""
+    rule = profile.rules(jenis).get(where[0])
+    if isinstance(rule, Mapping) and "pasal" not in rule:
+        rule = rule.get(payload.get("jalur"))  # a rule per route (kepada.lintas_pd = {…})
+    pasal = rule.get("pasal") if isinstance(rule, Mapping) else None
+    return profile.cite(pasal if isinstance(pasal, str) else NATIONAL)
+
+
+def _fill_official(d: _Directory, where: tuple, schema: Schema, value: dict, pegawai: Pegawai) -> None:
+    known = {"nama": pegawai.nama_lengkap, "pangkat": pegawai.pangkat, "golongan": pegawai.golongan,
+             "jabatan": pegawai.jabatan, "unit": d.unit_ref(pegawai.unit_kode), "peran": pegawai.peran[0]}
+    replace = isinstance(schema, PejabatSchema)
+    for key, known_value in known.items():
+        if key in schema.fields and (key not in value or (replace and key != "peran")):
+            value[key] = known_value
+
+
+def _role_finding(d: _Directory, jenis: str, payload: dict, where: tuple, value: dict) -> Finding | None:
+    pegawai, claimed = d.pegawai[normalise_nip(value["nip"])], value.get("peran")
+    if not isinstance(claimed, str) or claimed not in PERAN_LABEL or claimed in pegawai.peran:
+        return None
+    return Finding(
+        pointer(*where, "peran"), "peran_tidak_diberikan",
+        f"Menurut direktori {d.instansi}, {pegawai.nama_lengkap} (NIP {pegawai.nip}) bukan "
+        f"{PERAN_LABEL[claimed]}; perannya: {', '.join(PERAN_LABEL[p] for p in pegawai.peran)}.",
+        _role_pasal(d.profile, jenis, payload, where),
+    )
+
+
+def _unknown(d: _Directory, where: tuple, what: str, key: str) -> Finding:
+    rule = d.profile.direktori
+    return Finding(pointer(*where, key), "tidak_ada_di_direktori",
+                   f"{what} tidak ada di direktori {d.instansi}; hanya unit dan pegawai direktori yang boleh "
+                   "disebut.",
+                   d.profile.cite(rule.pasal) if rule.pasal else
+                   f"Profil wilayah {d.profile.nama}: [direktori] wajib = true")
+
+
+def fill_from_directory(session: Session, jenis: str, payload: Any, profiles: Mapping[str, RegionProfile]) -> Any:
+    """``payload`` (a new object) with the kop and signature blocks of the units and officials the directory holds.
+
+    A payload of an unknown type or region is returned as it is: validation answers it.
+
+    :raises InvalidRequest: a role the directory does not grant; with
+        ``[direktori] wajib``, a unit or official of the pemda it does not hold.
+    """
+    kind = LETTER_TYPES.get(jenis)
+    profile = profiles.get(payload.get("wilayah")) if isinstance(payload, dict) else None
+    if kind is None or not isinstance(profile, RegionProfile):
+        return payload
+    payload, schema = copy.deepcopy(payload), kind.schema()
+    nodes = list(_nodes(schema, payload, ()))
+    d, findings = _Directory(session, profile, nodes), []
+    for where, node, value in nodes:
+        nip = _nip(node, value)
+        if nip in d.pegawai:
+            _fill_official(d, where, node, value, d.pegawai[nip])
+            findings += filter(None, [_role_finding(d, jenis, payload, where, value)])
+        elif nip is not None and profile.direktori.wajib and d.own(value.get("unit")):
+            findings.append(_unknown(d, where, f"Pegawai NIP {nip}", "nip"))
+    for where, node, value in _nodes(schema, payload, ()):  # again: the officials' units were just set
+        kode = value.get("kode") if isinstance(node, UnitRefSchema) else None
+        if not isinstance(kode, str) or not d.own(value):
+            continue
+        if kode in d.units:
+            unit = d.units[kode]
+            value.update(nama=unit.nama, instansi=value.get("instansi") or d.instansi)
+            if isinstance(node, UnitSchema):
+                value.update({k: getattr(unit, k) for k in KOP if getattr(unit, k)})
+        elif profile.direktori.wajib:
+            findings.append(_unknown(d, where, f"Unit {kode}", "kode"))
+    if findings:
+        raise InvalidRequest(findings)
+    return payload

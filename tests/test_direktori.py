@@ -1,0 +1,222 @@
+"""The directory of a pemda: CSV import (with its dry run) and export, and letters filled and checked from it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from service.cli import main
+from service.wilayah import DirectoryRule
+
+from .support import SIGNER_NIP, pdf_text, sample
+
+HSS = "hulu-sungai-selatan"
+IMPOR = f"/api/v1/direktori/{HSS}/impor"
+EKSPOR = f"/api/v1/direktori/{HSS}/ekspor"
+KADINKES = "197503102000032001"
+NUTRISIONIS = "198507232010011003"
+
+HEADER = ("NIP,GELAR_DEPAN,NAMA,GELAR_BELAKANG,PANGKAT,GOLONGAN,JABATAN,PERAN,NIP_PPK,UNIT_KODE,UNIT_NAMA,"
+          "UNIT_INDUK,UNIT_ALAMAT,UNIT_KODE_POS,UNIT_TELEPON,UNIT_POS_EL,UNIT_LAMAN,UNIT_ADA_PENGAWAS,TGL_LAHIR")
+ROWS = [
+    f"{SIGNER_NIP},Ir. H.,Muhammad Noor,M.T.,Pembina Utama Muda,IV/c,Kepala Badan Perencanaan Pembangunan Daerah,"
+    "pimpinan_unit; ppk,,BAPPEDA,Badan Perencanaan Pembangunan Daerah,,\"Jalan Aluh Idut Nomor 3, Kandangan\","
+    "71213,(0517) 21999,perencanaan@hss.example.go.id,perencanaan.hss.example.go.id,tidak,1970-05-12",
+    f"{KADINKES},dr.,Siti Rahmah,M.Kes.,Pembina Tingkat I,IV/b,Kepala Dinas Kesehatan,pimpinan_unit;ppk,,"
+    "DINKES,Dinas Kesehatan,,Jalan Singakarsa Nomor 1,,,,,ya,1975-03-10",
+    f"{NUTRISIONIS},,Rina Wati,S.Gz.,Penata,III/c,Nutrisionis Ahli Muda,pejabat_fungsional,{KADINKES},"
+    "DINKES,Dinas Kesehatan,,,,,,,,1985-07-23",
+]
+CSV = "\r\n".join([HEADER, *ROWS]) + "\r\n"
+
+
+def impor(client, body: str | bytes, uji: bool = False):
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return client.post(IMPOR + ("?uji=true" if uji else ""), data=data, content_type="text/csv")
+
+
+def ekspor_rows(client) -> list[str]:
+    response = client.get(EKSPOR)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return response.data.decode("utf-8").splitlines()[1:]
+
+
+def test_import_replaces_the_directory_and_reports_what_changed(client):
+    response = impor(client, CSV)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"wilayah": HSS, "uji": False, "unit": 2, "pegawai": 3,
+                                   "baru": 3, "berubah": 0, "dihapus": 0}
+
+    changed = CSV.replace("Rina Wati", "Rina Wati Lestari").replace(ROWS[0] + "\r\n", "")
+    response = impor(client, changed, uji=True)
+    assert response.get_json() == {"wilayah": HSS, "uji": True, "unit": 1, "pegawai": 2,
+                                   "baru": 0, "berubah": 1, "dihapus": 1}
+    assert len(ekspor_rows(client)) == 3  # the dry run changed nothing
+    assert impor(client, changed).status_code == 200
+    assert [row.split(",")[0] for row in ekspor_rows(client)] == [KADINKES, NUTRISIONIS]
+
+
+def test_a_semicolon_file_from_excel_with_a_bom_is_read(client):
+    text = "\ufeff" + "\r\n".join(line.replace(",", ";") for line in (HEADER, ROWS[1])).replace(
+        "pimpinan_unit;ppk", "pimpinan_unit ppk")
+    response = impor(client, text.encode("utf-8"))
+    assert response.status_code == 200, response.get_json()
+    assert ",pimpinan_unit; ppk," in ekspor_rows(client)[0]
+
+
+def test_dry_run_reports_every_bad_row_and_nothing_is_imported(client):
+    bad = [
+        ROWS[0].replace(SIGNER_NIP, "19700512199803100"),                 # line 2: 17 digits
+        ROWS[1].replace("Dinas Kesehatan,,", "Dinas Kesehatan,SETDA,"),   # line 3: unknown parent unit
+        ROWS[2].replace(KADINKES, "196001011985031001"),                # line 4: PPK not in the file
+        ROWS[1],                                                        # line 5: the same NIP again
+        ROWS[2].replace("III/c", "3c").replace(NUTRISIONIS, "198507232010011004").replace(
+            "pejabat_fungsional", "ketua_tim"),                         # line 6: golongan and peran
+        ROWS[2].replace(NUTRISIONIS, "198507232010011005").replace(",,1985", ",tidak,1985"),  # line 7: unit differs
+    ]
+    for uji in (True, False):
+        response = impor(client, "\r\n".join([HEADER, *bad]), uji=uji)
+        assert response.status_code == 422
+        assert response.mimetype == "application/problem+json"
+        errors = response.get_json()["errors"]
+        assert [(e["pointer"], e["code"]) for e in errors] == [
+            ("/baris/2/NIP", "nip_format"),
+            ("/baris/5/NIP", "nip_ganda"),
+            ("/baris/6/GOLONGAN", "golongan"),
+            ("/baris/6/PERAN", "peran_tidak_dikenal"),
+            ("/baris/7/UNIT_ADA_PENGAWAS", "unit_tidak_konsisten"),
+            ("/baris/3/UNIT_INDUK", "unit_tidak_dikenal"),
+            ("/baris/4/NIP_PPK", "ppk_tidak_dikenal"),
+        ]
+        assert "sudah ada di baris 3" in errors[1]["message"]
+        assert errors[0]["pasal"].startswith("Peraturan Kepala BKN")
+        assert ekspor_rows(client) == []
+
+
+def test_a_missing_column_and_a_ppk_without_the_role_are_reported(client):
+    no_unit_name = HEADER.replace(",UNIT_NAMA,", ",NAMA_UNIT,")
+    response = impor(client, "\r\n".join([no_unit_name, *ROWS]))
+    assert response.status_code == 422
+    assert [(e["pointer"], e["code"]) for e in response.get_json()["errors"]] == [
+        ("/baris/1/UNIT_NAMA", "kolom_tidak_ada")]
+
+    not_ppk = CSV.replace("pimpinan_unit;ppk", "pimpinan_unit")
+    assert [e["pointer"] for e in impor(client, not_ppk).get_json()["errors"]] == ["/baris/4/NIP_PPK"]
+    assert impor(client, b"NIP,NAMA\r\n\xff\xfe").get_json()["errors"][0]["code"] == "bukan_utf8"
+    assert impor(client, HEADER).get_json()["errors"][0]["code"] == "berkas_kosong"
+
+
+def test_export_reads_back_to_the_same_directory(client):
+    assert impor(client, CSV).status_code == 200
+    exported = client.get(EKSPOR)
+    assert exported.headers["Content-Disposition"] == f'attachment; filename="direktori_{HSS}.csv"'
+    response = impor(client, exported.data)
+    assert response.get_json()["berubah"] == 0 and response.get_json()["pegawai"] == 3
+    assert client.get(EKSPOR).data == exported.data
+    rows = exported.data.decode().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == [SIGNER_NIP, KADINKES, NUTRISIONIS]  # by unit, then NIP
+    assert rows[2] == (f"{NUTRISIONIS},,Rina Wati,S.Gz.,Penata,III/c,Nutrisionis Ahli Muda,pejabat_fungsional,"
+                       f"{KADINKES},DINKES,Dinas Kesehatan,,Jalan Singakarsa Nomor 1,,,,,ya")
+
+
+def test_unknown_region_is_404_and_a_wrong_media_type_415(client):
+    assert client.get("/api/v1/direktori/atlantis/ekspor").status_code == 404
+    assert client.post("/api/v1/direktori/atlantis/impor", data=CSV, content_type="text/csv").status_code == 404
+    assert client.post(IMPOR, json={"csv": CSV}).status_code == 415
+
+
+def _from_directory(body: dict) -> dict:
+    """The sample request naming its unit and signer by kode and NIP only."""
+    body["pengirim"] = {"kode": "BAPPEDA"}
+    body["penandatangan"] = {"nip": SIGNER_NIP}
+    return body
+
+
+def test_the_directory_supplies_the_kop_and_the_signature_block(client):
+    assert impor(client, CSV).status_code == 200
+    body = _from_directory(sample(HSS, "permohonan-pelibatan"))
+    body["unit_tujuan"] = {"kode": "DINKES"}
+    response = client.post("/api/v1/surat/permohonan-pelibatan", json=body)
+    assert response.status_code == 201, response.get_json()
+    text = pdf_text(client.get(response.get_json()["tautan"]["pdf"]).data)
+    for printed in ("Jalan Aluh Idut Nomor 3, Kandangan", "71213", "(0517) 21999", "perencanaan@hss.example.go.id",
+                    "perencanaan.hss.example.go.id", "BADAN PERENCANAAN PEMBANGUNAN DAERAH",
+                    "Ir. H. Muhammad Noor, M.T.", "Pembina Utama Muda", "IV/c", "19700512 199803 1 006",
+                    "Kepala Badan Perencanaan Pembangunan Daerah"):
+        assert printed in text, printed
+    assert "Jenderal Sudirman" not in text  # the sample's own address: the directory wins
+
+
+def test_the_directory_wins_over_the_signature_block_the_request_sends(client):
+    assert impor(client, CSV).status_code == 200
+    body = sample(HSS, "permohonan-pelibatan")
+    body["penandatangan"]["nama"] = "Orang Lain"
+    response = client.post("/api/v1/surat/permohonan-pelibatan", json=body)
+    assert response.status_code == 201, response.get_json()
+    text = pdf_text(client.get(response.get_json()["tautan"]["pdf"]).data)
+    assert "Ir. H. Muhammad Noor, M.T." in text and "Orang Lain" not in text
+
+
+def test_a_role_the_directory_does_not_grant_is_refused_with_the_article_that_needs_it(client):
+    assert impor(client, CSV).status_code == 200
+    body = sample(HSS, "permohonan-pelibatan")
+    body["penandatangan"] = {"nip": NUTRISIONIS, "peran": "pimpinan_unit"}
+    response = client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{
+        "pointer": "/penandatangan/peran", "code": "peran_tidak_diberikan",
+        "message": "Menurut direktori Pemerintah Kabupaten Hulu Sungai Selatan, Rina Wati, S.Gz. "
+                   f"(NIP {NUTRISIONIS}) bukan pimpinan/kepala unit; perannya: pejabat fungsional.",
+        "pasal": "Perbup Hulu Sungai Selatan 45/2023 Pasal 14 ayat (3)",
+    }]
+
+
+def test_without_a_directory_entry_the_request_is_taken_as_sent(client):
+    other = CSV.replace(SIGNER_NIP, "197005121998031007").replace("BAPPEDA", "BAPPERIDA")
+    assert impor(client, other).status_code == 200
+    response = client.post("/api/v1/surat/permohonan-pelibatan", json=sample(HSS, "permohonan-pelibatan"))
+    assert response.status_code == 201, response.get_json()
+    assert "Jenderal Sudirman" in pdf_text(client.get(response.get_json()["tautan"]["pdf"]).data)
+
+
+@pytest.fixture
+def required(app):
+    """Hulu Sungai Selatan with ``[direktori] wajib = true``."""
+    profiles = app.extensions["suratkerja"].profiles
+    profiles[HSS] = dataclasses.replace(profiles[HSS], direktori=DirectoryRule(wajib=True))
+    return app
+
+
+def test_a_pemda_that_requires_the_directory_refuses_units_and_officials_it_does_not_hold(required, client):
+    body = sample(HSS, "permohonan-pelibatan")
+    response = client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body)
+    assert response.status_code == 422
+    assert {(e["pointer"], e["code"]) for e in response.get_json()["errors"]} == {
+        ("/penandatangan/nip", "tidak_ada_di_direktori"), ("/pengirim/kode", "tidak_ada_di_direktori"),
+        ("/penandatangan/unit/kode", "tidak_ada_di_direktori"), ("/unit_tujuan/kode", "tidak_ada_di_direktori"),
+        ("/kepada/unit/kode", "tidak_ada_di_direktori"),
+    }
+    assert impor(client, CSV).status_code == 200
+    assert client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body).status_code == 200
+
+
+def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "suratkerja.toml"
+    config.write_text(f'instance_dir = "{tmp_path / "instance"}"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    source, target = tmp_path / "simpeg.csv", tmp_path / "ekspor.csv"
+    source.write_text(CSV, encoding="utf-8")
+
+    main(["direktori", "impor", HSS, str(source), "--uji"])
+    assert '"uji": true' in capsys.readouterr().out
+    main(["direktori", "ekspor", HSS, str(target)])
+    assert target.read_text(encoding="utf-8").count("\n") == 1
+    main(["direktori", "impor", HSS, str(source)])
+    main(["direktori", "ekspor", HSS, str(target)])
+    assert target.read_text(encoding="utf-8").count("\n") == 4
+
+    source.write_text(HEADER + "\r\n" + ROWS[0].replace("IV/c", "IV"), encoding="utf-8")
+    with pytest.raises(SystemExit) as refused:
+        main(["direktori", "impor", HSS, str(source)])
+    assert "/baris/2/GOLONGAN" in str(refused.value)
