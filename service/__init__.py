@@ -12,13 +12,14 @@ from typing import Any, Mapping
 
 from flask import Flask
 from sqlalchemy import create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from .plumbing.config import Settings, load_settings
 from .plumbing import timing
 from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .plumbing.models import create_schema
+from .plumbing import schema
+from .access.tenants import register_pemda
 from .directory import models as _directory_tables  # noqa: F401  (its tables join the registry's schema)
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
@@ -29,7 +30,8 @@ from .plumbing.storage import FileStore
 logger = logging.getLogger(__name__)
 
 
-def _engine(settings: Settings):
+def make_engine(settings: Settings):
+    """The registry's engine: SQLite in WAL mode with a patient busy timeout, or a PostgreSQL pool."""
     if settings.db_url.startswith("sqlite"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.db_url, connect_args={"timeout": 30})
@@ -60,13 +62,6 @@ def _converter(settings: Settings):
     return pool
 
 
-def open_registry(settings: Settings) -> sessionmaker[Session]:
-    """Sessions on the registry the settings name, its schema brought up to date."""
-    engine = _engine(settings)
-    create_schema(engine)
-    return sessionmaker(engine, expire_on_commit=False)
-
-
 def build_services(settings: Settings, converter: Any = None) -> Services:
     """What the use cases need, from checked settings: profiles, signing, registry, files, numbering, converter.
 
@@ -79,13 +74,16 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    sessions = open_registry(settings)
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    register_pemda(sessions, profiles)
     return Services(
         settings=settings,
         profiles=profiles,
         sessions=sessions,
         store=FileStore(settings.files_dir),
-        sequencer=Sequencer(sessions.kw["bind"], settings.lock_dir),
+        sequencer=Sequencer(engine, settings.lock_dir),
         converter=converter or _converter(settings),
         signing=signing_setup,
     )

@@ -5,6 +5,8 @@ defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
 ``suratkerja sampel`` issues every request in ``samples/requests/`` on a
 fresh registry and writes the PDFs to ``samples/pdf/``.
 ``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
+``suratkerja db upgrade`` brings the registry to the newest schema (the
+service also does at start-up).
 ``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
 and exports a pemda's directory as CSV, on the registry of the settings.
 """
@@ -86,22 +88,43 @@ def devpki(args: argparse.Namespace) -> None:
 
 
 def direktori(args: argparse.Namespace) -> None:
-    from . import open_registry
+    from sqlalchemy.orm import sessionmaker
+
+    from . import make_engine
     from .chain import PROFILE_RULE_KEYS
     from .directory.directory import export_csv, import_csv
+    from .plumbing import schema
     from .plumbing.config import load_settings
     from .wilayah import load_profiles
 
-    registry = open_registry(load_settings()), load_profiles(PROFILE_RULE_KEYS)
-    if args.aksi == "impor":
-        report = import_csv(*registry, args.wilayah, Path(args.berkas).read_bytes(), dry_run=args.uji)
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        text = export_csv(*registry, args.wilayah)
-        if args.berkas == "-":
-            sys.stdout.write(text)
+    settings = load_settings()
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    registry = sessionmaker(engine), load_profiles(PROFILE_RULE_KEYS)
+    try:
+        if args.aksi == "impor":
+            report = import_csv(*registry, args.wilayah, Path(args.berkas).read_bytes(), dry_run=args.uji)
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        elif args.berkas == "-":
+            sys.stdout.write(export_csv(*registry, args.wilayah))
         else:
-            Path(args.berkas).write_text(text, encoding="utf-8")
+            Path(args.berkas).write_text(export_csv(*registry, args.wilayah), encoding="utf-8")
+    finally:
+        engine.dispose()
+
+
+def db_upgrade(args: argparse.Namespace) -> None:
+    from . import make_engine
+    from .plumbing import schema
+    from .plumbing.config import load_settings
+
+    settings = load_settings()
+    engine = make_engine(settings)
+    try:
+        outcome = schema.upgrade(engine, settings.lock_dir)
+    finally:
+        engine.dispose()
+    print(f"Register {outcome}: revisi {schema.head()}.")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,6 +152,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
     p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
     p.set_defaults(func=direktori)
+    p = sub.add_parser("db", help="skema register")
+    db = p.add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)
     args = parser.parse_args(argv)
     try:
         args.func(args)

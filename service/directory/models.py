@@ -2,13 +2,14 @@
 
 Registered on the registry's :class:`~service.plumbing.models.Base`, so the
 schema and the migrations see them. Every row names its pemda (``wilayah``,
-the region profile's code); a pemda's directory is replaced whole by an
-import, so nothing else points into these rows by key.
+the region profile's code), first in each primary key, so a pemda's rows
+are read by index; a pemda's directory is replaced whole by an import, so
+nothing else points into these rows by key.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, String, Text
+from sqlalchemy import JSON, Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..plumbing.models import Base
@@ -18,7 +19,6 @@ class Unit(Base):
     """A unit of a pemda (Perangkat Daerah, Unit Kerja, Unit Organisasi) and what its kop prints."""
 
     __tablename__ = "direktori_unit"
-    # the primary keys lead with ``wilayah``: a pemda's rows are found by its index
 
     wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
     kode: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -38,6 +38,7 @@ class Pegawai(Base):
     """An official of a pemda: the signature block, the unit, the roles, and who their PPK is."""
 
     __tablename__ = "direktori_pegawai"
+    __table_args__ = (Index("ix_direktori_pegawai_unit", "wilayah", "unit_kode"),)
 
     wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
     nip: Mapped[str] = mapped_column(String(18), primary_key=True)
@@ -48,7 +49,7 @@ class Pegawai(Base):
     pangkat: Mapped[str] = mapped_column(String(60))
     golongan: Mapped[str] = mapped_column(String(6))
     jabatan: Mapped[str] = mapped_column(String(200))
-    unit_kode: Mapped[str] = mapped_column(String(30), index=True)
+    unit_kode: Mapped[str] = mapped_column(String(30))
     peran: Mapped[list] = mapped_column(JSON)
     """The roles the pemda grants, main role first (:data:`service.letters.common.PERAN`)."""
     nip_ppk: Mapped[str | None] = mapped_column(String(18), nullable=True)
