@@ -7,6 +7,8 @@ import dataclasses
 import pytest
 
 from service.cli import main
+from service.devtools.samples import SAMPLES
+from service.letters import LETTER_TYPES
 from service.wilayah import DirectoryRule
 
 from .support import SIGNER_NIP, pdf_text, sample
@@ -29,6 +31,8 @@ ROWS = [
     "DINKES,Dinas Kesehatan,,,,,,,,1985-07-23",
 ]
 CSV = "\r\n".join([HEADER, *ROWS]) + "\r\n"
+SAMPLE_CSV = (SAMPLES / "direktori" / f"{HSS}.csv").read_bytes().decode("utf-8")
+"""The directory of the officials and units Hulu Sungai Selatan's sample requests name."""
 
 
 def impor(client, body: str | bytes, uji: bool = False):
@@ -159,17 +163,40 @@ def test_the_directory_wins_over_the_signature_block_the_request_sends(client):
 
 
 def test_a_role_the_directory_does_not_grant_is_refused_with_the_article_that_needs_it(client):
-    assert impor(client, CSV).status_code == 200
+    assert impor(client, SAMPLE_CSV).status_code == 200
     body = sample(HSS, "permohonan-pelibatan")
-    body["penandatangan"] = {"nip": NUTRISIONIS, "peran": "pimpinan_unit"}
+    body["penandatangan"] = {"nip": "198201092006041008", "peran": "pimpinan_unit"}
+    body["hal"] = ""
     response = client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body)
     assert response.status_code == 422
     assert response.get_json()["errors"] == [{
         "pointer": "/penandatangan/peran", "code": "peran_tidak_diberikan",
-        "message": "Menurut direktori Pemerintah Kabupaten Hulu Sungai Selatan, Rina Wati, S.Gz. "
-                   f"(NIP {NUTRISIONIS}) bukan pimpinan/kepala unit; perannya: pejabat fungsional.",
+        "message": "Menurut direktori Pemerintah Kabupaten Hulu Sungai Selatan, Ahmad Fauzi, S.T. "
+                   "(NIP 198201092006041008) bukan pimpinan/kepala unit; perannya: pejabat fungsional.",
         "pasal": "Perbup Hulu Sungai Selatan 45/2023 Pasal 14 ayat (3)",
+    }, {  # answered with the request's other findings
+        "pointer": "/hal", "code": "panjang_tidak_valid", "message": "Panjang harus antara 1 dan 300.",
+        "pasal": "Permendagri 1/2023 tentang Tata Naskah Dinas",
     }]
+
+
+def test_a_role_left_out_is_the_officials_main_role(client):
+    assert impor(client, SAMPLE_CSV).status_code == 200
+    body = sample(HSS, "permohonan-pelibatan")
+    body["penandatangan"] = {"nip": SIGNER_NIP}
+    assert client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body).status_code == 200
+
+
+def test_a_decree_knows_from_the_directory_whether_the_owner_unit_keeps_a_pejabat_pengawas(client):
+    body = sample(HSS, "keputusan-tim-kerja")
+    assert impor(client, SAMPLE_CSV).status_code == 200
+    body["unit_masih_ada_pengawas"] = True  # the directory says BAPPEDA keeps none
+    assert client.post("/api/v1/surat/keputusan-tim-kerja/validasi", json=body).status_code == 200
+
+    assert impor(client, SAMPLE_CSV.replace(",tidak\r\n", ",ya\r\n", 1)).status_code == 200
+    response = client.post("/api/v1/surat/keputusan-tim-kerja/validasi", json=sample(HSS, "keputusan-tim-kerja"))
+    assert [(e["pointer"], e["code"], e["pasal"]) for e in response.get_json()["errors"]] == [
+        ("/ketua/peran", "ketua_pengawas", "Perbup Hulu Sungai Selatan 45/2023 Pasal 17 ayat (4)")]
 
 
 def test_without_a_directory_entry_the_request_is_taken_as_sent(client):
@@ -197,8 +224,21 @@ def test_a_pemda_that_requires_the_directory_refuses_units_and_officials_it_does
         ("/penandatangan/unit/kode", "tidak_ada_di_direktori"), ("/unit_tujuan/kode", "tidak_ada_di_direktori"),
         ("/kepada/unit/kode", "tidak_ada_di_direktori"),
     }
+    assert "[direktori] wajib = true" in response.get_json()["errors"][0]["pasal"]
     assert impor(client, CSV).status_code == 200
     assert client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body).status_code == 200
+
+
+@pytest.mark.parametrize("jenis", sorted(LETTER_TYPES))
+def test_every_sample_of_the_region_names_only_people_and_units_of_its_sample_directory(required, client, jenis):
+    assert impor(client, SAMPLE_CSV).status_code == 200
+    response = client.post(f"/api/v1/surat/{jenis}/validasi", json=sample(HSS, jenis))
+    assert response.status_code == 200, response.get_json()
+
+
+def test_the_sample_directory_reads_back_from_its_export(client):
+    assert impor(client, SAMPLE_CSV).get_json()["pegawai"] == 7
+    assert impor(client, client.get(EKSPOR).data).get_json()["berubah"] == 0
 
 
 def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):

@@ -16,6 +16,8 @@ a report's kepada) appears, whatever the letter type.
   replaced: "Ketua Tim …" is what a report's kepada prints.) A role
   (``peran``) left out is the official's main role; a role claimed that the
   directory does not grant is a 422 entry citing the rule that needs it.
+- A decree's ``unit_masih_ada_pengawas`` is whether the directory says a
+  Pejabat Pengawas remains in the owner unit.
 - With ``[direktori] wajib = true`` in the profile, a unit or an official of
   this pemda the directory does not hold is a 422 entry. Units and
   officials of another instansi (across instansi) are never looked up.
@@ -35,7 +37,7 @@ from ..letters import LETTER_TYPES
 from ..letters.checks import pointer, same_instansi
 from ..letters.common import PERAN_LABEL, PejabatSchema, UnitRefSchema, UnitSchema
 from ..letters.nip import normalise_nip
-from ..plumbing.errors import Finding, InvalidRequest
+from ..plumbing.errors import Finding
 from ..wilayah import NATIONAL, RegionProfile
 from .models import Pegawai, Unit
 
@@ -121,6 +123,14 @@ def _role_finding(d: _Directory, jenis: str, payload: dict, where: tuple, value:
     )
 
 
+def _fill_supervisor(d: _Directory, schema: Schema, payload: dict) -> None:
+    """A decree's ``unit_masih_ada_pengawas`` is the directory's word on the owner unit."""
+    owner = payload.get("unit_pemilik_kinerja")
+    kode = owner.get("kode") if isinstance(owner, dict) and d.own(owner) else None
+    if "unit_masih_ada_pengawas" in schema.fields and kode in d.units:
+        payload["unit_masih_ada_pengawas"] = d.units[kode].ada_pengawas
+
+
 def _unknown(d: _Directory, where: tuple, what: str, key: str) -> Finding:
     rule = d.profile.direktori
     return Finding(pointer(*where, key), "tidak_ada_di_direktori",
@@ -130,18 +140,20 @@ def _unknown(d: _Directory, where: tuple, what: str, key: str) -> Finding:
                    f"Profil wilayah {d.profile.nama}: [direktori] wajib = true")
 
 
-def fill_from_directory(session: Session, jenis: str, payload: Any, profiles: Mapping[str, RegionProfile]) -> Any:
+def fill_from_directory(session: Session, jenis: str, payload: Any,
+                        profiles: Mapping[str, RegionProfile]) -> tuple[Any, list[Finding]]:
     """``payload`` (a new object) with the kop and signature blocks of the units and officials the directory holds.
 
     A payload of an unknown type or region is returned as it is: validation answers it.
 
-    :raises InvalidRequest: a role the directory does not grant; with
-        ``[direktori] wajib``, a unit or official of the pemda it does not hold.
+    :return: the payload, and what the directory refuses (a role it does not
+        grant; with ``[direktori] wajib``, a unit or official of the pemda it
+        does not hold), to be answered with validation's own findings.
     """
     kind = LETTER_TYPES.get(jenis)
     profile = profiles.get(payload.get("wilayah")) if isinstance(payload, dict) else None
     if kind is None or not isinstance(profile, RegionProfile):
-        return payload
+        return payload, []
     payload, schema = copy.deepcopy(payload), kind.schema()
     nodes = list(_nodes(schema, payload, ()))
     d, findings = _Directory(session, profile, nodes), []
@@ -163,6 +175,5 @@ def fill_from_directory(session: Session, jenis: str, payload: Any, profiles: Ma
                 value.update({k: getattr(unit, k) for k in KOP if getattr(unit, k)})
         elif profile.direktori.wajib:
             findings.append(_unknown(d, where, f"Unit {kode}", "kode"))
-    if findings:
-        raise InvalidRequest(findings)
-    return payload
+    _fill_supervisor(d, schema, payload)
+    return payload, findings

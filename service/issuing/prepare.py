@@ -12,6 +12,7 @@ from typing import Any
 
 from ..chain import Link, check_links, prefill
 from ..directory.fill import fill_from_directory
+from ..plumbing.errors import InvalidRequest
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 from .validation import ValidLetter, validate_letter
@@ -29,10 +30,15 @@ def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
     """Fill the request from the letters it names and from the directory, validate it, check the rules across letters.
 
     :raises NotFound: unknown ``jenis``.
-    :raises InvalidRequest: a rule of the letter or of the chain is broken.
+    :raises InvalidRequest: a rule of the letter, of the directory or of the chain is broken.
     """
     with stage("validate"), services.sessions() as session:
         payload = prefill(session, jenis, payload, services.profiles)
-        payload = fill_from_directory(session, jenis, payload, services.profiles)
-        valid = validate_letter(jenis, payload, services.profiles)
+        payload, refused = fill_from_directory(session, jenis, payload, services.profiles)
+        try:
+            valid = validate_letter(jenis, payload, services.profiles)
+        except InvalidRequest as e:
+            raise InvalidRequest(refused + e.findings) from None
+        if refused:
+            raise InvalidRequest(refused)
         return Prepared(valid, check_links(session, valid))
