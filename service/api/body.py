@@ -43,3 +43,12 @@ def uploaded_file(media_type: str, what: str) -> bytes:
     if request.mimetype == "multipart/form-data" and "berkas" in request.files:
         return request.files["berkas"].read()
     raise UnsupportedMediaType(f"Kirim {what} sebagai {media_type} atau multipart/form-data dengan isian 'berkas'.")
+
+
+def upload_body(media_type: str) -> dict:
+    """The OpenAPI request body of :func:`uploaded_file`."""
+    return {"required": True, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "berkas": {"type": "string", "format": "binary"}}}},
+    }}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..directory.directory import export_csv, import_csv
 from ..letters.fields import BaseSchema, Logika
 from ..wilayah import RegionProfile
-from .body import uploaded_file
+from .body import upload_body, uploaded_file
 
 blp = Blueprint("direktori", __name__, url_prefix="/api/v1/direktori",
                 description="Direktori unit dan pegawai per pemda (CSV ekspor SIMPEG)")
@@ -51,11 +51,7 @@ def directory_registry() -> tuple[sessionmaker[Session], Mapping[str, RegionProf
 class Impor(MethodView):
     @blp.arguments(ImporArgsSchema, location="query")
     @blp.doc(
-        requestBody={"required": True, "content": {
-            CSV: {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "berkas": {"type": "string", "format": "binary"}}}},
-        }},
+        requestBody=upload_body(CSV),
         responses={
             "404": {"description": "Wilayah tidak dikenal", **_PROBLEM},
             "413": {"description": "Berkas melebihi batas ukuran", **_PROBLEM},

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..signatures.verification import verify_upload
-from .body import uploaded_file
+from .body import upload_body, uploaded_file
 
 blp = Blueprint("verifikasi", __name__, url_prefix="/api/v1/verifikasi", description="Verifikasi PDF")
 
@@ -17,11 +17,7 @@ _PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
 @blp.route("")
 class Verifikasi(MethodView):
     @blp.doc(
-        requestBody={"required": True, "content": {
-            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "berkas": {"type": "string", "format": "binary"}}}},
-        }},
+        requestBody=upload_body("application/pdf"),
         responses={
             "413": {"description": "Berkas melebihi batas ukuran", **_PROBLEM},
             "415": {"description": "Bukan PDF/multipart", **_PROBLEM},

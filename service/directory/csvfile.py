@@ -29,7 +29,7 @@ from ..letters.fields import BaseSchema, Logika, Msg, Teks, length
 from ..letters.nip import NIP
 from ..plumbing.errors import Finding, InvalidRequest
 
-FORMAT = "Format berkas direktori suratkerja (README, bagian Direktori)"
+FORMAT = "Format berkas direktori suratkerja (README, Directory)"
 """What an import finding cites when no regulation is at stake (columns, units, PPK)."""
 
 PEGAWAI_COLUMNS = {
