@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import Schema, fields
@@ -50,36 +52,62 @@ def instansi(profile: RegionProfile) -> str:
     return profile.pemerintah.title()
 
 
-def _nodes(schema: Schema, value: Any, path: tuple) -> Iterator[tuple[tuple, Schema, dict]]:
-    """Every object of the request with the schema that reads it, and its path, outermost first."""
-    if not isinstance(value, dict):
-        return
-    yield path, schema, value
+@dataclass(frozen=True)
+class Shape:
+    """What one schema of a letter reads, as far as the directory is concerned (made once per schema)."""
+
+    fields: frozenset[str]
+    official: bool
+    """Names an official by ``nip``."""
+    signature_block: bool
+    """A :class:`PejabatSchema`: the directory's signature block replaces the request's."""
+    unit: bool
+    """A :class:`UnitRefSchema`, named by ``kode``."""
+    kop: bool
+    """A :class:`UnitSchema`: the issuing unit, whose kop is printed."""
+    children: tuple[tuple[str, bool, "Shape"], ...]
+    """(field, is a list, shape) of each nested object."""
+
+
+@lru_cache(maxsize=64)
+def shape(schema_class: type[Schema]) -> Shape:
+    schema = schema_class()
+    children = []
     for name, field in schema.fields.items():
         inner = field.inner if isinstance(field, fields.List) else field
-        if not isinstance(inner, fields.Nested):
-            continue
-        sub = value.get(field.data_key or name)
-        items = enumerate(sub) if isinstance(field, fields.List) and isinstance(sub, list) else [(None, sub)]
+        if isinstance(inner, fields.Nested):
+            children.append((field.data_key or name, isinstance(field, fields.List), shape(type(inner.schema))))
+    return Shape(frozenset(schema.fields), "nip" in schema.fields, isinstance(schema, PejabatSchema),
+                 isinstance(schema, UnitRefSchema), isinstance(schema, UnitSchema), tuple(children))
+
+
+def _nodes(node: Shape, value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Shape, dict]]:
+    """Every object of the request with the shape that reads it, and its path, outermost first."""
+    if not isinstance(value, dict):
+        return
+    yield path, node, value
+    for name, many, child in node.children:
+        sub = value.get(name)
+        items = enumerate(sub) if many and isinstance(sub, list) else [(None, sub)]
         for i, item in items:
-            yield from _nodes(inner.schema, item, (*path, name) if i is None else (*path, name, i))
+            yield from _nodes(child, item, (*path, name) if i is None else (*path, name, i))
 
 
-def _nip(schema: Schema, value: dict) -> str | None:
+def _nip(node: Shape, value: dict) -> str | None:
     """The NIP of an official as the request names it, without printed spaces."""
-    nip = value.get("nip") if "nip" in schema.fields else None
+    nip = value.get("nip") if node.official else None
     return normalise_nip(nip) if isinstance(nip, str) else None
 
 
 class _Directory:
     """What the directory holds of the units and officials one request names."""
 
-    def __init__(self, session: Session, profile: RegionProfile, nodes: list[tuple[tuple, Schema, dict]]):
+    def __init__(self, session: Session, profile: RegionProfile, nodes: list[tuple[tuple, Shape, dict]]):
         self.profile, self.instansi = profile, instansi(profile)
         nips = {nip for _, s, v in nodes if (nip := _nip(s, v)) is not None}
         self.pegawai = {p.nip: p for p in session.scalars(
             select(Pegawai).where(Pegawai.wilayah == profile.kode, Pegawai.nip.in_(nips)))} if nips else {}
-        kodes = {v["kode"] for _, s, v in nodes if isinstance(s, UnitRefSchema) and isinstance(v.get("kode"), str)}
+        kodes = {v["kode"] for _, s, v in nodes if s.unit and isinstance(v.get("kode"), str)}
         kodes |= {p.unit_kode for p in self.pegawai.values()}
         self.units = {u.kode: u for u in session.scalars(
             select(Unit).where(Unit.wilayah == profile.kode, Unit.kode.in_(kodes)))} if kodes else {}
@@ -102,12 +130,11 @@ def _role_pasal(profile: RegionProfile, jenis: str, payload: dict, where: tuple)
     return profile.cite(pasal if isinstance(pasal, str) else NATIONAL)
 
 
-def _fill_official(d: _Directory, where: tuple, schema: Schema, value: dict, pegawai: Pegawai) -> None:
+def _fill_official(d: _Directory, node: Shape, value: dict, pegawai: Pegawai) -> None:
     known = {"nama": pegawai.nama_lengkap, "pangkat": pegawai.pangkat, "golongan": pegawai.golongan,
              "jabatan": pegawai.jabatan, "unit": d.unit_ref(pegawai.unit_kode), "peran": pegawai.peran[0]}
-    replace = isinstance(schema, PejabatSchema)
     for key, known_value in known.items():
-        if key in schema.fields and (key not in value or (replace and key != "peran")):
+        if key in node.fields and (key not in value or (node.signature_block and key != "peran")):
             value[key] = known_value
 
 
@@ -123,11 +150,11 @@ def _role_finding(d: _Directory, jenis: str, payload: dict, where: tuple, value:
     )
 
 
-def _fill_supervisor(d: _Directory, schema: Schema, payload: dict) -> None:
+def _fill_supervisor(d: _Directory, root: Shape, payload: dict) -> None:
     """A decree's ``unit_masih_ada_pengawas`` is the directory's word on the owner unit."""
     owner = payload.get("unit_pemilik_kinerja")
     kode = owner.get("kode") if isinstance(owner, dict) and d.own(owner) else None
-    if "unit_masih_ada_pengawas" in schema.fields and kode in d.units:
+    if "unit_masih_ada_pengawas" in root.fields and kode in d.units:
         payload["unit_masih_ada_pengawas"] = d.units[kode].ada_pengawas
 
 
@@ -154,26 +181,28 @@ def fill_from_directory(session: Session, jenis: str, payload: Any,
     profile = profiles.get(payload.get("wilayah")) if isinstance(payload, dict) else None
     if kind is None or not isinstance(profile, RegionProfile):
         return payload, []
-    payload, schema = copy.deepcopy(payload), kind.schema()
-    nodes = list(_nodes(schema, payload, ()))
-    d, findings = _Directory(session, profile, nodes), []
-    for where, node, value in nodes:
+    root = shape(kind.schema)
+    d = _Directory(session, profile, list(_nodes(root, payload)))
+    if not (d.pegawai or d.units or profile.direktori.wajib):
+        return payload, []  # most letters while a pemda has no directory: nothing to copy
+    payload, findings = copy.deepcopy(payload), []
+    for where, node, value in list(_nodes(root, payload)):
         nip = _nip(node, value)
         if nip in d.pegawai:
-            _fill_official(d, where, node, value, d.pegawai[nip])
+            _fill_official(d, node, value, d.pegawai[nip])
             findings += filter(None, [_role_finding(d, jenis, payload, where, value)])
         elif nip is not None and profile.direktori.wajib and d.own(value.get("unit")):
             findings.append(_unknown(d, where, f"Pegawai NIP {nip}", "nip"))
-    for where, node, value in _nodes(schema, payload, ()):  # again: the officials' units were just set
-        kode = value.get("kode") if isinstance(node, UnitRefSchema) else None
+    for where, node, value in _nodes(root, payload):  # again: the officials' units were just set
+        kode = value.get("kode") if node.unit else None
         if not isinstance(kode, str) or not d.own(value):
             continue
         if kode in d.units:
             unit = d.units[kode]
             value.update(nama=unit.nama, instansi=value.get("instansi") or d.instansi)
-            if isinstance(node, UnitSchema):
+            if node.kop:
                 value.update({k: getattr(unit, k) for k in KOP if getattr(unit, k)})
         elif profile.direktori.wajib:
             findings.append(_unknown(d, where, f"Unit {kode}", "kode"))
-    _fill_supervisor(d, schema, payload)
+    _fill_supervisor(d, root, payload)
     return payload, findings
