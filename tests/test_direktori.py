@@ -8,10 +8,11 @@ import pytest
 
 from service.cli import main
 from service.devtools.samples import SAMPLES
+from service.directory.directory import list_pegawai
 from service.letters import LETTER_TYPES
 from service.wilayah import DirectoryRule
 
-from .support import SIGNER_NIP, pdf_text, sample
+from .support import SIGNER_NIP, bearer, grant_key, pdf_text, sample
 
 HSS = "hulu-sungai-selatan"
 IMPOR = f"/api/v1/direktori/{HSS}/impor"
@@ -122,6 +123,32 @@ def test_export_reads_back_to_the_same_directory(client):
     assert [row.split(",")[0] for row in rows] == [SIGNER_NIP, KADINKES, NUTRISIONIS]  # by unit, then NIP
     assert rows[2] == (f"{NUTRISIONIS},,Rina Wati,S.Gz.,Penata,III/c,Nutrisionis Ahli Muda,pejabat_fungsional,"
                        f"{KADINKES},DINKES,Dinas Kesehatan,,Jalan Singakarsa Nomor 1,,,,,ya")
+
+
+ACCESS = [
+    # who calls                                   import  export
+    ("no credential",                   None,                   401, 401),
+    ("a key without the admin right",   (HSS, {"terbit", "baca"}), 403, 403),
+    ("another pemda's administrator",   ("bungo", {"admin"}),   404, 404),
+    ("this pemda's administrator",      (HSS, {"admin"}),       200, 200),
+]
+
+
+@pytest.mark.parametrize("who, key, imports, exports", ACCESS, ids=[row[0] for row in ACCESS])
+def test_only_the_pemdas_administrators_import_and_export_its_directory(app, who, key, imports, exports):
+    services = app.extensions["suratkerja"]
+    token = None if key is None else grant_key(services, "sk_0000d1e0_" + "D" * 43, wilayah=key[0], rights=key[1])
+    caller = bearer(app.test_client(), token)
+    assert impor(caller, CSV).status_code == imports
+    assert caller.get(EKSPOR).status_code == exports
+    assert len(list_pegawai(services.sessions, services.profiles, HSS)) == (3 if imports == 200 else 0)
+
+
+def test_an_import_is_in_the_audit_trail_and_a_dry_run_is_not(client):
+    assert impor(client, CSV, uji=True).status_code == 200
+    assert impor(client, CSV).status_code == 200
+    entries = [e for e in client.get("/api/v1/audit").get_json() if e["aksi"].startswith("direktori")]
+    assert [(e["aksi"], e["wilayah"], e["rincian"]["pegawai"]) for e in entries] == [("direktori.impor", HSS, 3)]
 
 
 def test_unknown_region_is_404_and_a_wrong_media_type_415(client):

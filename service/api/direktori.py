@@ -1,6 +1,7 @@
 """``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
 
-For the pemda's administrators (the ``admin`` right). The CSV's columns
+For the pemda's administrators (the ``admin`` right; another pemda's
+directory answers 404); an import is recorded in the audit trail. The CSV's columns
 are those of :mod:`service.directory.csvfile`; an import replaces the
 pemda's directory whole, or with ``uji=true`` only reports what it would do.
 """
@@ -15,6 +16,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..access import audit
+from ..access.principal import ADMIN
+from ..access.request import require
+from ..access.scope import check_pemda
 from ..directory.directory import export_csv, import_csv
 from ..letters.fields import BaseSchema, Logika
 from ..wilayah import RegionProfile
@@ -41,8 +46,13 @@ class LaporanImporSchema(BaseSchema):
     dihapus = fields.Integer(metadata={"description": "Pegawai direktori yang tidak ada lagi di berkas"})
 
 
-def directory_registry() -> tuple[sessionmaker[Session], Mapping[str, RegionProfile]]:
-    """The registry's sessions and the region profiles, for a caller allowed to administer directories."""
+def directory_registry(wilayah: str) -> tuple[sessionmaker[Session], Mapping[str, RegionProfile]]:
+    """The registry's sessions and the region profiles, for an administrator of ``wilayah``.
+
+    :raises NotAuthenticated, MissingRight: not an administrator (401, 403).
+    :raises NotFound: another pemda's directory.
+    """
+    check_pemda(require(ADMIN), wilayah)
     services = current_app.extensions["suratkerja"]
     return services.sessions, services.profiles
 
@@ -63,7 +73,11 @@ class Impor(MethodView):
     @blp.response(200, LaporanImporSchema)
     def post(self, args, wilayah):
         """Ganti direktori pemda dengan berkas CSV (satu baris per pegawai), atau periksa saja (uji=true)."""
-        report = import_csv(*directory_registry(), wilayah, uploaded_file(CSV, "berkas CSV"), dry_run=args["uji"])
+        registry = directory_registry(wilayah)
+        report = import_csv(*registry, wilayah, uploaded_file(CSV, "berkas CSV"), dry_run=args["uji"])
+        if not report.uji:
+            audit.record("direktori.impor", wilayah=wilayah, unit=report.unit, pegawai=report.pegawai,
+                         baru=report.baru, berubah=report.berubah, dihapus=report.dihapus)
         return report.to_dict()
 
 
@@ -76,6 +90,6 @@ class Ekspor(MethodView):
     })
     def get(self, wilayah):
         """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
-        text = export_csv(*directory_registry(), wilayah)
+        text = export_csv(*directory_registry(wilayah), wilayah)
         return Response(text.encode("utf-8"), mimetype=CSV, headers={
             "Content-Disposition": f'attachment; filename="direktori_{wilayah}.csv"'})

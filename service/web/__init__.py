@@ -6,6 +6,8 @@ import datetime as dt
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
+from ..access.request import current_principal
+from ..access.scope import visible_letters
 from ..letters import LETTER_TYPES
 from ..plumbing.errors import SuratError
 from ..plumbing.models import Surat
@@ -31,7 +33,7 @@ def index():
 
 @blp.route("/surat")
 def daftar():
-    """The registry as a page: filter by region, unit, type, date and subject."""
+    """The registry as a page, the letters the caller may read: filter by region, unit, type, date and subject."""
     services = current_app.extensions["suratkerja"]
     args = request.args
     filters = {
@@ -44,7 +46,8 @@ def daftar():
     }
     page = max(1, args.get("halaman", 1, type=int) or 1)
     with services.sessions() as session:
-        rows, total = find_letters(session, filters, page=page, size=PAGE_SIZE)
+        rows, total = find_letters(session, filters, scope=visible_letters(current_principal()), page=page,
+                                   size=PAGE_SIZE)
     return render_template(
         "daftar.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
         filters=args, query=args.to_dict(), profiles=services.profiles, jenis=LETTER_TYPES,

@@ -1,14 +1,14 @@
 """Directory: the units and officials of each pemda (service/directory/models.py).
 
 Revision ID: 0004_direktori
-Revises: 0002_instansi
+Revises: 0003_kunci_audit
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_direktori"
-down_revision = "0002_instansi"
+down_revision = "0003_kunci_audit"
 branch_labels = None
 depends_on = None
 
