@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -12,7 +13,7 @@ from service.directory.directory import list_pegawai
 from service.letters import LETTER_TYPES
 from service.wilayah import DirectoryRule
 
-from .support import SIGNER_NIP, bearer, grant_key, pdf_text, sample
+from .support import SIGNER_NIP, admin_client, bearer, grant_key, pdf_text, sample
 
 HSS = "hulu-sungai-selatan"
 IMPOR = f"/api/v1/direktori/{HSS}/impor"
@@ -110,6 +111,9 @@ def test_a_missing_column_and_a_ppk_without_the_role_are_reported(client):
     assert [e["pointer"] for e in impor(client, not_ppk).get_json()["errors"]] == ["/baris/4/NIP_PPK"]
     assert impor(client, b"NIP,NAMA\r\n\xff\xfe").get_json()["errors"][0]["code"] == "bukan_utf8"
     assert impor(client, HEADER).get_json()["errors"][0]["code"] == "berkas_kosong"
+    huge = impor(client, "\r\n".join([HEADER, ROWS[0], ROWS[1].replace("Siti", "S" * 200_000)]))
+    assert [(e["pointer"], e["code"]) for e in huge.get_json()["errors"]] == [("/baris/3", "bukan_csv")]
+    assert ekspor_rows(client) == []
 
 
 def test_export_reads_back_to_the_same_directory(client):
@@ -149,6 +153,15 @@ def test_an_import_is_in_the_audit_trail_and_a_dry_run_is_not(client):
     assert impor(client, CSV).status_code == 200
     entries = [e for e in client.get("/api/v1/audit").get_json() if e["aksi"].startswith("direktori")]
     assert [(e["aksi"], e["wilayah"], e["rincian"]["pegawai"]) for e in entries] == [("direktori.impor", HSS, 3)]
+
+
+@pytest.mark.parametrize("registry", ["app", pytest.param("pg_app", marks=pytest.mark.postgres)])
+def test_imports_at_once_each_replace_the_whole_directory(request, registry):
+    clients = [admin_client(request.getfixturevalue(registry)) for _ in range(6)]
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(impor, clients, [CSV, SAMPLE_CSV] * 3))
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len(ekspor_rows(clients[0])) in (3, 7)
 
 
 def test_unknown_region_is_404_and_a_wrong_media_type_415(client):
@@ -287,3 +300,4 @@ def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as refused:
         main(["direktori", "impor", HSS, str(source)])
     assert "/baris/2/GOLONGAN" in str(refused.value)
+

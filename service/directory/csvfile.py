@@ -110,18 +110,26 @@ def _finding(line: int, column: str | None, code: str, message: str, pasal: str 
 
 
 def _records(text: str) -> tuple[list[str], list[tuple[int, dict]], list[Finding]]:
-    """The header, and each row (its first line, its cells by column), and rows with too many cells."""
+    """The header, and each row (its first line, its cells by column), and rows with too many cells.
+
+    :raises InvalidRequest: a line that is not CSV at all.
+    """
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
-    header = [h.strip().upper() for h in next(reader, [])]
-    rows, findings, line = [], [], reader.line_num + 1
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            if len(cells) > len(header):
-                findings.append(_finding(line, None, "kolom_berlebih",
-                                         f"Baris berisi {len(cells)} kolom, baris judul {len(header)}."))
-            rows.append((line, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+    header, rows, findings, line = [], [], [], 1
+    try:
+        header = [h.strip().upper() for h in next(reader, [])]
         line = reader.line_num + 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                if len(cells) > len(header):
+                    findings.append(_finding(line, None, "kolom_berlebih",
+                                             f"Baris berisi {len(cells)} kolom, baris judul {len(header)}."))
+                rows.append((line, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+            line = reader.line_num + 1
+    except csv.Error:  # what csv refuses when not strict: a cell over its 128 KiB limit
+        raise InvalidRequest([_finding(line, None, "bukan_csv",
+                                       "Baris tidak dapat dibaca sebagai CSV (sel melebihi 128 KiB).")]) from None
     return header, rows, findings
 
 

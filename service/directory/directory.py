@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..plumbing.errors import NotFound
@@ -93,6 +93,17 @@ def _changes(before: dict[str, dict], roster: Roster) -> tuple[int, int, int]:
             len(before.keys() - after.keys()))
 
 
+def _one_import_at_a_time(session: Session, pemda: str) -> None:
+    """Imports of one pemda wait for one another, so one never inserts beside another's rows.
+
+    PostgreSQL: a lock held until the transaction ends. SQLite writes one
+    transaction at a time anyway (its deletes wait for the lock, then see
+    the other import's rows).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"direktori:{pemda}"})
+
+
 def import_csv(sessions: sessionmaker[Session], profiles: Mapping[str, RegionProfile], wilayah: str, data: bytes, *, dry_run: bool = False) -> ImportReport:
     """Replace the pemda's directory with the CSV ``data``, in one transaction; with ``dry_run``, only check it.
 
@@ -102,6 +113,7 @@ def import_csv(sessions: sessionmaker[Session], profiles: Mapping[str, RegionPro
     pemda = _pemda(profiles, wilayah)
     roster = read_roster(data)
     with sessions.begin() as session:
+        _one_import_at_a_time(session, pemda)
         units = {u.kode: unit_dict(u) for u in session.scalars(select(Unit).where(Unit.wilayah == pemda))}
         before = {p.nip: {**{k: v for k, v in pegawai_dict(p).items() if k != "nama_lengkap"},
                           "unit": units.get(p.unit_kode)}

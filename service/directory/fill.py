@@ -178,8 +178,9 @@ def fill_from_directory(session: Session, jenis: str, payload: Any,
         does not hold), to be answered with validation's own findings.
     """
     kind = LETTER_TYPES.get(jenis)
-    profile = profiles.get(payload.get("wilayah")) if isinstance(payload, dict) else None
-    if kind is None or not isinstance(profile, RegionProfile):
+    wilayah = payload.get("wilayah") if isinstance(payload, dict) else None
+    profile = profiles.get(wilayah) if isinstance(wilayah, str) else None
+    if kind is None or profile is None:
         return payload, []
     root = shape(kind.schema)
     d = _Directory(session, profile, list(_nodes(root, payload)))
