@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from dataclasses import replace
 from typing import Any, Mapping
 
 from flask import Flask
@@ -62,6 +63,19 @@ def _converter(settings: Settings):
     return pool
 
 
+def registry_services(settings: Settings, profiles: Mapping[str, Any]) -> Services:
+    """The registry, migrated to the newest schema, with its files and numbering: no converter, no signing.
+
+    What the command line's key and audit commands need; :func:`build_services` adds the rest.
+    """
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    register_pemda(sessions, profiles)
+    return Services(settings=settings, profiles=profiles, sessions=sessions, store=FileStore(settings.files_dir),
+                    sequencer=Sequencer(engine, settings.lock_dir), converter=None)
+
+
 def build_services(settings: Settings, converter: Any = None) -> Services:
     """What the use cases need, from checked settings: profiles, signing, registry, files, numbering, converter.
 
@@ -74,19 +88,8 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    engine = make_engine(settings)
-    schema.upgrade(engine, settings.lock_dir)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    register_pemda(sessions, profiles)
-    return Services(
-        settings=settings,
-        profiles=profiles,
-        sessions=sessions,
-        store=FileStore(settings.files_dir),
-        sequencer=Sequencer(engine, settings.lock_dir),
-        converter=converter or _converter(settings),
-        signing=signing_setup,
-    )
+    services = registry_services(settings, profiles)
+    return replace(services, converter=converter or _converter(settings), signing=signing_setup)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:

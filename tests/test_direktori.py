@@ -295,6 +295,9 @@ def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):
     main(["direktori", "impor", HSS, str(source)])
     main(["direktori", "ekspor", HSS, str(target)])
     assert target.read_text(encoding="utf-8").count("\n") == 4
+    capsys.readouterr()
+    main(["audit", "verify"])
+    assert capsys.readouterr().out.startswith("1 entri,")  # the import, not the dry run
 
     source.write_text(HEADER + "\r\n" + ROWS[0].replace("IV/c", "IV"), encoding="utf-8")
     with pytest.raises(SystemExit) as refused:

@@ -76,8 +76,7 @@ class Impor(MethodView):
         registry = directory_registry(wilayah)
         report = import_csv(*registry, wilayah, uploaded_file(CSV, "berkas CSV"), dry_run=args["uji"])
         if not report.uji:
-            audit.record("direktori.impor", wilayah=wilayah, unit=report.unit, pegawai=report.pegawai,
-                         baru=report.baru, berubah=report.berubah, dihapus=report.dihapus)
+            audit.record("direktori.impor", wilayah=wilayah, **report.counts())
         return report.to_dict()
 
 

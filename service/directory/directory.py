@@ -41,6 +41,10 @@ class ImportReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def counts(self) -> dict[str, int]:
+        """What the audit trail records of an import."""
+        return {k: v for k, v in asdict(self).items() if isinstance(v, int) and not isinstance(v, bool)}
+
 
 def _pemda(profiles: Mapping[str, RegionProfile], wilayah: str) -> str:
     if wilayah not in profiles:
