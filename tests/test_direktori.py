@@ -130,18 +130,20 @@ def test_export_reads_back_to_the_same_directory(client):
 
 
 ACCESS = [
-    # who calls                                   import  export
-    ("no credential",                   None,                   401, 401),
-    ("a key without the admin right",   (HSS, {"terbit", "baca"}), 403, 403),
-    ("another pemda's administrator",   ("bungo", {"admin"}),   404, 404),
-    ("this pemda's administrator",      (HSS, {"admin"}),       200, 200),
+    # who calls                           key: pemda, rights, units           import  export
+    ("no credential",                     None,                                 401,    401),
+    ("a key without the admin right",     (HSS, {"terbit", "baca"}, None),      403,    403),
+    ("an administrator of one unit",      (HSS, {"admin"}, {"DINKES"}),         403,    403),
+    ("another pemda's administrator",     ("bungo", {"admin"}, None),           404,    404),
+    ("this pemda's administrator",        (HSS, {"admin"}, None),               200,    200),
 ]
 
 
 @pytest.mark.parametrize("who, key, imports, exports", ACCESS, ids=[row[0] for row in ACCESS])
 def test_only_the_pemdas_administrators_import_and_export_its_directory(app, who, key, imports, exports):
     services = app.extensions["suratkerja"]
-    token = None if key is None else grant_key(services, "sk_0000d1e0_" + "D" * 43, wilayah=key[0], rights=key[1])
+    token = None if key is None else grant_key(services, "sk_0000d1e0_" + "D" * 43, wilayah=key[0], rights=key[1],
+                                               units=key[2])
     caller = bearer(app.test_client(), token)
     assert impor(caller, CSV).status_code == imports
     assert caller.get(EKSPOR).status_code == exports

@@ -1,7 +1,7 @@
 """``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
 
-For the pemda's administrators (the ``admin`` right; another pemda's
-directory answers 404); an import is recorded in the audit trail. The CSV's columns
+For the pemda's administrators (the ``admin`` right for the whole pemda;
+another pemda's directory answers 404); an import is recorded in the audit trail. The CSV's columns
 are those of :mod:`service.directory.csvfile`; an import replaces the
 pemda's directory whole, or with ``uji=true`` only reports what it would do.
 """
@@ -17,8 +17,7 @@ from marshmallow import fields
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import audit
-from ..access.principal import ADMIN
-from ..access.request import require
+from ..access.request import require_admin
 from ..access.scope import check_pemda
 from ..directory.directory import export_csv, import_csv
 from ..letters.fields import BaseSchema, Logika
@@ -52,7 +51,7 @@ def directory_registry(wilayah: str) -> tuple[sessionmaker[Session], Mapping[str
     :raises NotAuthenticated, MissingRight: not an administrator (401, 403).
     :raises NotFound: another pemda's directory.
     """
-    check_pemda(require(ADMIN), wilayah)
+    check_pemda(require_admin(), wilayah)
     services = current_app.extensions["suratkerja"]
     return services.sessions, services.profiles
 
