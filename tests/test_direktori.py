@@ -222,6 +222,16 @@ def test_a_role_the_directory_does_not_grant_is_refused_with_the_article_that_ne
     }]
 
 
+def test_a_role_refused_in_a_list_cites_the_rule_of_that_place(client):
+    assert impor(client, SAMPLE_CSV).status_code == 200
+    body = sample(HSS, "pengajuan-sukarela")
+    body["mengetahui"][0] = {"nip": "198607142010011012", "peran": "pimpinan_unit"}
+    response = client.post("/api/v1/surat/pengajuan-sukarela/validasi", json=body)
+    refused = [e for e in response.get_json()["errors"] if e["code"] == "peran_tidak_diberikan"]
+    assert [(e["pointer"], e["pasal"]) for e in refused] == [
+        ("/mengetahui/0/peran", "Perbup Hulu Sungai Selatan 45/2023 Pasal 15 ayat (3) huruf a")]
+
+
 def test_a_role_left_out_is_the_officials_main_role(client):
     assert impor(client, SAMPLE_CSV).status_code == 200
     body = sample(HSS, "permohonan-pelibatan")

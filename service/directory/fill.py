@@ -121,11 +121,10 @@ class _Directory:
         return {"kode": kode, "nama": self.units[kode].nama, "instansi": self.instansi}
 
 
-def _role_pasal(profile: RegionProfile, jenis: str, payload: dict, where: tuple) -> str:
-    """The article of the rule about the role of whoever stands at ``where`` (national if none)."""
+def _role_pasal(profile: RegionProfile, jenis: str, where: tuple) -> str:
+    """The article of the letter type's rule about whoever stands at ``where`` (``penandatangan``,
+    ``mengetahui``: ``{peran, pasal}``), or the national default where no rule names the place."""
     rule = profile.rules(jenis).get(where[0])
-    if isinstance(rule, Mapping) and "pasal" not in rule:
-        rule = rule.get(payload.get("jalur"))  # a rule per route (kepada.lintas_pd = {…})
     pasal = rule.get("pasal") if isinstance(rule, Mapping) else None
     return profile.cite(pasal if isinstance(pasal, str) else NATIONAL)
 
@@ -138,7 +137,7 @@ def _fill_official(d: _Directory, node: Shape, value: dict, pegawai: Pegawai) ->
             value[key] = known_value
 
 
-def _role_finding(d: _Directory, jenis: str, payload: dict, where: tuple, value: dict) -> Finding | None:
+def _role_finding(d: _Directory, jenis: str, where: tuple, value: dict) -> Finding | None:
     pegawai, claimed = d.pegawai[normalise_nip(value["nip"])], value.get("peran")
     if not isinstance(claimed, str) or claimed not in PERAN_LABEL or claimed in pegawai.peran:
         return None
@@ -146,7 +145,7 @@ def _role_finding(d: _Directory, jenis: str, payload: dict, where: tuple, value:
         pointer(*where, "peran"), "peran_tidak_diberikan",
         f"Menurut direktori {d.instansi}, {pegawai.nama_lengkap} (NIP {pegawai.nip}) bukan "
         f"{PERAN_LABEL[claimed]}; perannya: {', '.join(PERAN_LABEL[p] for p in pegawai.peran)}.",
-        _role_pasal(d.profile, jenis, payload, where),
+        _role_pasal(d.profile, jenis, where),
     )
 
 
@@ -154,7 +153,7 @@ def _fill_supervisor(d: _Directory, root: Shape, payload: dict) -> None:
     """A decree's ``unit_masih_ada_pengawas`` is the directory's word on the owner unit."""
     owner = payload.get("unit_pemilik_kinerja")
     kode = owner.get("kode") if isinstance(owner, dict) and d.own(owner) else None
-    if "unit_masih_ada_pengawas" in root.fields and kode in d.units:
+    if "unit_masih_ada_pengawas" in root.fields and isinstance(kode, str) and kode in d.units:
         payload["unit_masih_ada_pengawas"] = d.units[kode].ada_pengawas
 
 
@@ -167,11 +166,42 @@ def _unknown(d: _Directory, where: tuple, what: str, key: str) -> Finding:
                    f"Profil wilayah {d.profile.nama}: [direktori] wajib = true")
 
 
+def _fill_officials(d: _Directory, root: Shape, jenis: str, payload: dict) -> list[Finding]:
+    """Each official the directory holds filled in and their role checked; the others refused if it must hold them."""
+    findings = []
+    for where, node, value in list(_nodes(root, payload)):
+        nip = _nip(node, value)
+        if nip in d.pegawai:
+            _fill_official(d, node, value, d.pegawai[nip])
+            findings += filter(None, [_role_finding(d, jenis, where, value)])
+        elif nip is not None and d.profile.direktori.wajib and d.own(value.get("unit")):
+            findings.append(_unknown(d, where, f"Pegawai NIP {nip}", "nip"))
+    return findings
+
+
+def _fill_units(d: _Directory, root: Shape, payload: dict) -> list[Finding]:
+    """Each unit of the pemda the directory holds named as it names it, the issuing one with its kop."""
+    findings = []
+    for where, node, value in _nodes(root, payload):
+        kode = value.get("kode") if node.unit else None
+        if not isinstance(kode, str) or not d.own(value):
+            continue
+        if kode in d.units:
+            unit = d.units[kode]
+            value.update(nama=unit.nama, instansi=value.get("instansi") or d.instansi)
+            if node.kop:
+                value.update({k: getattr(unit, k) for k in KOP if getattr(unit, k)})
+        elif d.profile.direktori.wajib:
+            findings.append(_unknown(d, where, f"Unit {kode}", "kode"))
+    return findings
+
+
 def fill_from_directory(session: Session, jenis: str, payload: Any,
                         profiles: Mapping[str, RegionProfile]) -> tuple[Any, list[Finding]]:
-    """``payload`` (a new object) with the kop and signature blocks of the units and officials the directory holds.
+    """``payload`` with the kop and signature blocks of the units and officials the directory holds (a copy).
 
-    A payload of an unknown type or region is returned as it is: validation answers it.
+    A payload of an unknown type or region, or naming nothing the directory
+    holds, is returned as it is (validation answers what is wrong with it).
 
     :return: the payload, and what the directory refuses (a role it does not
         grant; with ``[direktori] wajib``, a unit or official of the pemda it
@@ -186,24 +216,8 @@ def fill_from_directory(session: Session, jenis: str, payload: Any,
     d = _Directory(session, profile, list(_nodes(root, payload)))
     if not (d.pegawai or d.units or profile.direktori.wajib):
         return payload, []  # most letters while a pemda has no directory: nothing to copy
-    payload, findings = copy.deepcopy(payload), []
-    for where, node, value in list(_nodes(root, payload)):
-        nip = _nip(node, value)
-        if nip in d.pegawai:
-            _fill_official(d, node, value, d.pegawai[nip])
-            findings += filter(None, [_role_finding(d, jenis, payload, where, value)])
-        elif nip is not None and profile.direktori.wajib and d.own(value.get("unit")):
-            findings.append(_unknown(d, where, f"Pegawai NIP {nip}", "nip"))
-    for where, node, value in _nodes(root, payload):  # again: the officials' units were just set
-        kode = value.get("kode") if node.unit else None
-        if not isinstance(kode, str) or not d.own(value):
-            continue
-        if kode in d.units:
-            unit = d.units[kode]
-            value.update(nama=unit.nama, instansi=value.get("instansi") or d.instansi)
-            if node.kop:
-                value.update({k: getattr(unit, k) for k in KOP if getattr(unit, k)})
-        elif profile.direktori.wajib:
-            findings.append(_unknown(d, where, f"Unit {kode}", "kode"))
+    payload = copy.deepcopy(payload)
+    findings = _fill_officials(d, root, jenis, payload)
+    findings += _fill_units(d, root, payload)  # after the officials: their units were just set
     _fill_supervisor(d, root, payload)
     return payload, findings
