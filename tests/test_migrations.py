@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from service import build_services, make_engine
+from service.access.audit import CONSOLE
 from service.cli import main
 from service.issuing.issue import issue
 from service.plumbing import schema
@@ -60,7 +61,7 @@ def _adopted_and_kept(settings, converter):
                 "WHERE s.wilayah = 'bantul' AND s.jenis = 'permohonan-pelibatan' AND s.status = 'konsep'")))
             last = conn.scalar(text("SELECT terakhir FROM penomoran WHERE wilayah = 'bantul' AND unit_kode = 'BAPPEDA'"))
         assert {("BAPPEDA", "pengirim"), ("DISKOMINFO", "tujuan")} <= units
-        nomor = issue(services, "permohonan-pelibatan", sample("bantul", "permohonan-pelibatan")).surat.urut
+        nomor = issue(services, "permohonan-pelibatan", sample("bantul", "permohonan-pelibatan"), CONSOLE).surat.urut
         assert nomor == last + 1
         assert schema.upgrade(engine, settings.lock_dir) == schema.CURRENT
     finally:
