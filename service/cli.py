@@ -185,7 +185,7 @@ def direktori(args: argparse.Namespace) -> None:
         if args.aksi == "impor":
             report = import_csv(*registry, args.wilayah, Path(args.berkas).read_bytes(), dry_run=args.uji)
             if not report.uji:
-                audit.append(services, pelaku=CONSOLE, aksi="direktori.impor", wilayah=report.wilayah,
+                audit.append(services, audit.CONSOLE, "direktori.impor", wilayah=report.wilayah,
                              rincian=report.counts())
             print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         elif args.berkas == "-":
