@@ -188,9 +188,9 @@ def read_roster(data: bytes) -> Roster:
         values…); nothing is returned for a file that has one.
     """
     header, rows, findings = _records(_decoded(data))
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header] if header else []
     findings += [_finding(1, c, "kolom_tidak_ada", f"Kolom {c} tidak ada di baris judul.") for c in missing]
-    if not header or not rows:
+    if not rows:
         findings.append(_finding(1, None, "berkas_kosong", "Berkas tidak berisi baris pegawai."))
     if missing or not rows:
         raise InvalidRequest(findings, _NOTHING_IMPORTED.format(len(findings)))
