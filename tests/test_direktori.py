@@ -100,13 +100,17 @@ def test_dry_run_reports_every_bad_row_and_nothing_is_imported(client):
         assert ekspor_rows(client) == []
 
 
-def test_a_missing_column_and_a_ppk_without_the_role_are_reported(client):
+def test_a_missing_column_a_circle_of_units_and_a_ppk_without_the_role_are_reported(client):
     no_unit_name = HEADER.replace(",UNIT_NAMA,", ",NAMA_UNIT,")
     response = impor(client, "\r\n".join([no_unit_name, *ROWS]))
     assert response.status_code == 422
     assert [(e["pointer"], e["code"]) for e in response.get_json()["errors"]] == [
         ("/baris/1/UNIT_NAMA", "kolom_tidak_ada")]
 
+    circle = CSV.replace("Dinas Kesehatan,,Jalan", "Dinas Kesehatan,BAPPEDA,Jalan").replace(
+        "Pembangunan Daerah,,\"Jalan", "Pembangunan Daerah,DINKES,\"Jalan")
+    assert [(e["pointer"], e["code"]) for e in impor(client, circle).get_json()["errors"]] == [
+        ("/baris/2/UNIT_INDUK", "unit_melingkar"), ("/baris/3/UNIT_INDUK", "unit_melingkar")]
     not_ppk = CSV.replace("pimpinan_unit;ppk", "pimpinan_unit")
     assert [e["pointer"] for e in impor(client, not_ppk).get_json()["errors"]] == ["/baris/4/NIP_PPK"]
     assert impor(client, b"NIP,NAMA\r\n\xff\xfe").get_json()["errors"][0]["code"] == "bukan_utf8"

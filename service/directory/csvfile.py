@@ -157,6 +157,15 @@ def _check_unit(roster: Roster, seen: dict[tuple[str, str], int], line: int, row
             unit[key], seen[key, kode] = value, line
 
 
+def _ancestors(roster: Roster, kode: str) -> set[str]:
+    """The units above ``kode`` (itself included), following UNIT_INDUK until it ends or comes round."""
+    found = set()
+    while kode in roster.units and kode not in found:
+        found.add(kode)
+        kode = roster.units[kode].get("induk")
+    return found
+
+
 def _check_links(roster: Roster, lines: dict[str, int], seen: dict[tuple[str, str], int],
                  findings: list[Finding]) -> None:
     """Each UNIT_INDUK is another unit of the file; each NIP_PPK another pegawai of the file, a PPK.
@@ -168,6 +177,9 @@ def _check_links(roster: Roster, lines: dict[str, int], seen: dict[tuple[str, st
         if induk is not None and (induk == kode or induk not in roster.units):
             findings.append(_finding(seen["induk", kode], "UNIT_INDUK", "unit_tidak_dikenal",
                                      f"Unit induk {induk} bukan unit lain di kolom UNIT_KODE berkas ini."))
+        elif induk is not None and kode in _ancestors(roster, induk):
+            findings.append(_finding(seen["induk", kode], "UNIT_INDUK", "unit_melingkar",
+                                     f"Unit {kode} menjadi induk dari induknya sendiri ({induk})."))
     for nip, pegawai in roster.pegawai.items():
         ppk = pegawai.get("nip_ppk")
         if ppk is None:
