@@ -208,7 +208,7 @@ def signers(body: dict) -> list[dict]:
 
 
 def signed_pdf(client, created: dict, body: dict) -> bytes:
-    """The letter once everyone has signed (a printed sample is shared: another test may already have signed it)."""
+    """A shared sample letter once everyone has signed (another test may already have signed it)."""
     for official in signers(body):
         sign(client, created["id"], nip="".join(official["nip"].split()))
     assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"

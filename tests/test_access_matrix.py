@@ -21,7 +21,6 @@ Callers (columns; the staff-role columns are added beside these):
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Callable
 

@@ -117,7 +117,7 @@ def test_replaying_every_migration_gives_the_schema_a_new_registry_is_created_wi
             config.attributes["connection"] = conn
             try:
                 from alembic import command
-                command.upgrade(config, "head")
+                command.upgrade(config, "heads")
             finally:
                 del config.attributes["connection"]
             conn.commit()

@@ -8,9 +8,11 @@ lock beside the SQLite numbering locks) so that processes appending at once
 never fork the chain; the unique ``hash_sebelum`` makes a fork impossible
 even so. A use case that writes (issuing, signing) adds its entry inside
 its own transaction (:func:`transaction`, :func:`add`): the letter and its
-entry are committed together or not at all, for one commit instead of two. (Removing the newest entries leaves a shorter chain that still
-verifies: keep the count and last hash ``audit verify`` prints somewhere
-else to detect that too.)
+entry are committed together or not at all, for one commit instead of two.
+
+Removing the newest entries leaves a shorter chain that still verifies:
+keep the count and last hash ``audit verify`` prints somewhere else to
+detect that too.
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ def verify_chain(session: Session) -> tuple[int, str, list[Break]]:
     for entry in session.scalars(select(JejakAudit).order_by(JejakAudit.id).execution_options(yield_per=1000)):
         count += 1
         if entry.hash_sebelum != before:
-            breaks.append(Break(entry.id, "tidak menyambung ke entri sebelumnya: ada entri yang dihapus atau disisipkan"))
+            breaks.append(Break(entry.id, "tidak menyambung ke entri sebelumnya: "
+                                          "ada entri yang dihapus atau disisipkan"))
         if entry_hash(entry) != entry.hash:
             breaks.append(Break(entry.id, "isinya tidak cocok dengan hash-nya: entri ini diubah"))
         before = entry.hash
