@@ -282,6 +282,8 @@ def test_a_pemda_that_requires_the_directory_refuses_units_and_officials_it_does
         ("/kepada/unit/kode", "tidak_ada_di_direktori"),
     }
     assert "[direktori] wajib = true" in response.get_json()["errors"][0]["pasal"]
+    regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
+    assert regions[HSS]["direktori_wajib"] is True and regions["bungo"]["direktori_wajib"] is False
     assert impor(client, CSV).status_code == 200
     assert client.post("/api/v1/surat/permohonan-pelibatan/validasi", json=body).status_code == 200
 

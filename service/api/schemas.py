@@ -96,6 +96,8 @@ class WilayahSchema(BaseSchema):
     instrumen = fields.Nested(InstrumenSchema)
     format_nomor = fields.String()
     jenis_surat = fields.List(fields.String())
+    direktori_wajib = fields.Boolean(metadata={
+        "description": "true: surat hanya boleh menyebut unit dan pegawai yang ada di direktori pemda"})
 
 
 

@@ -124,6 +124,7 @@ class RegionProfile:
             },
             "format_nomor": self.penomoran.format,
             "jenis_surat": sorted(k for k in self.aturan if k != CHAIN_SECTION),
+            "direktori_wajib": self.direktori.wajib,
         }
 
 
