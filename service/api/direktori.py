@@ -1,9 +1,10 @@
 """``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
 
 For the pemda's administrators (the ``admin`` right for the whole pemda;
-another pemda's directory answers 404); an import is recorded in the audit trail. The CSV's columns
-are those of :mod:`service.directory.csvfile`; an import replaces the
-pemda's directory whole, or with ``uji=true`` only reports what it would do.
+another pemda's directory answers 404). The CSV's columns are those of
+:mod:`service.directory.csvfile`; an import replaces the pemda's directory
+whole and is recorded in the audit trail, or with ``uji=true`` only
+reports what it would do.
 """
 
 from __future__ import annotations
