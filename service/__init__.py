@@ -21,6 +21,7 @@ from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
 from .plumbing import schema
 from .access.tenants import register_pemda
+from .directory import models as _directory_tables  # noqa: F401  (its tables join the registry's schema)
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles

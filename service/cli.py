@@ -9,6 +9,8 @@ fresh registry and writes the PDFs to ``samples/pdf/``.
 service also does at start-up).
 ``suratkerja kunci buat|daftar|cabut|putar`` manages API keys;
 ``suratkerja audit verify`` checks the audit trail's hash chain.
+``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
+and exports a pemda's directory as CSV, on the registry of the settings.
 """
 
 from __future__ import annotations
@@ -179,6 +181,27 @@ def audit_verify(args: argparse.Namespace) -> None:
     print("Jejak audit utuh.")
 
 
+def direktori(args: argparse.Namespace) -> None:
+    from .access import audit
+    from .directory.directory import export_csv, import_csv
+
+    services = _registry()
+    registry = services.sessions, services.profiles
+    try:
+        if args.aksi == "impor":
+            report = import_csv(*registry, args.wilayah, Path(args.berkas).read_bytes(), dry_run=args.uji)
+            if not report.uji:
+                audit.append(services, audit.CONSOLE, "direktori.impor", wilayah=report.wilayah,
+                             rincian=report.counts())
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        elif args.berkas == "-":
+            sys.stdout.write(export_csv(*registry, args.wilayah))
+        else:
+            Path(args.berkas).write_text(export_csv(*registry, args.wilayah), encoding="utf-8")
+    finally:
+        services.sessions.kw["bind"].dispose()
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per use."""
     command = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
@@ -200,6 +223,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.add_argument("--base-url", default=SAMPLE_BASE_URL, help="alamat publik untuk kode QR")
     p.set_defaults(func=sampel)
+    p = sub.add_parser("direktori", help="impor atau ekspor direktori unit dan pegawai sebuah pemda (CSV)")
+    p.add_argument("aksi", choices=("impor", "ekspor"))
+    p.add_argument("wilayah", help="kode wilayah, mis. hulu-sungai-selatan")
+    p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
+    p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
+    p.set_defaults(func=direktori)
     p = sub.add_parser("db", help="skema register")
     db = p.add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)

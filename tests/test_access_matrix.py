@@ -30,6 +30,8 @@ import pytest
 from sqlalchemy import func, select
 
 from service.access.principal import RIGHTS
+from service.devtools.samples import SAMPLES
+from service.directory.models import Pegawai, Unit
 from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
 
 from .support import PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample
@@ -63,6 +65,8 @@ MATRIX = {
     "putar_kunci":             (401,             404,        403,       403,       201),
     "jejak_audit":             (401,             KOSONG,     403,       403,       200),
     "ekspor_audit":            (401,             KOSONG,     403,       403,       200),
+    "impor_direktori":         (401,             404,        403,       403,       200),
+    "ekspor_direktori":        (401,             404,        403,       403,       200),
 }
 # fmt: on
 
@@ -72,6 +76,7 @@ TOKENS = {
     "tanpa_hak": "sk_0000000e_" + "E" * 43,
     "berhak": "sk_0000000f_" + "F" * 43,
 }
+DIREKTORI = (SAMPLES / "direktori" / f"{HSS}.csv").read_bytes()
 VICTIM = "sk_0000000c_" + "C" * 43
 """Another key of Hulu Sungai Selatan, the one the key operations act on."""
 VICTIM_NAME = "sistem e-office dinas kesehatan"
@@ -141,6 +146,10 @@ OPERATIONS = {
                              lambda s: VICTIM_NAME, True),
     "jejak_audit": Operation(lambda c, s: c.get("/api/v1/audit"), ("admin",), lambda s: s.surat["id"], True),
     "ekspor_audit": Operation(lambda c, s: c.get("/api/v1/audit/csv"), ("admin",), lambda s: s.surat["id"], True),
+    "impor_direktori": Operation(lambda c, s: c.post(f"/api/v1/direktori/{HSS}/impor", data=DIREKTORI,
+                                                     content_type="text/csv"), ("admin",), lambda s: None, True),
+    "ekspor_direktori": Operation(lambda c, s: c.get(f"/api/v1/direktori/{HSS}/ekspor"), ("admin",),
+                                  lambda s: "NIP,GELAR_DEPAN,NAMA", True),
 }
 
 
@@ -148,7 +157,7 @@ def _registry(services) -> dict:
     """Everything a call could have written (counts, counters, revocations, the audit trail)."""
     with services.sessions() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit)}
+                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai)}
         counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
         counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
         counts["status"] = sorted(session.scalars(select(Surat.status)))

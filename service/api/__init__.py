@@ -19,7 +19,7 @@ from ..letters.checks import findings_from_messages
 from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
-from . import admin, rantai, surat, verifikasi, wilayah
+from . import admin, direktori, rantai, surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 SECURITY_SCHEME = "kunciApi"
@@ -86,6 +86,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(wilayah.blp)
     api.register_blueprint(verifikasi.blp)
     api.register_blueprint(admin.blp)
+    api.register_blueprint(direktori.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

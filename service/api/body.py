@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from ..plumbing.errors import BadRequest, UnsupportedMediaType
 
@@ -30,3 +30,25 @@ def json_body() -> Any:
         raise BadRequest(f"JSON tidak sah: {e.msg} (baris {e.lineno}, kolom {e.colno}).") from e
     except RecursionError as e:
         raise BadRequest("JSON bersarang terlalu dalam.") from e
+
+
+def uploaded_file(media_type: str, what: str) -> bytes:
+    """A file sent as a raw ``media_type`` body or as the multipart field ``berkas``, up to ``max_upload_bytes``.
+
+    :raises UnsupportedMediaType: sent any other way.
+    """
+    request.max_content_length = current_app.extensions["suratkerja"].settings.max_upload_bytes
+    if request.mimetype == media_type:
+        return request.get_data(cache=False)
+    if request.mimetype == "multipart/form-data" and "berkas" in request.files:
+        return request.files["berkas"].read()
+    raise UnsupportedMediaType(f"Kirim {what} sebagai {media_type} atau multipart/form-data dengan isian 'berkas'.")
+
+
+def upload_body(media_type: str) -> dict:
+    """The OpenAPI request body of :func:`uploaded_file`."""
+    return {"required": True, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "berkas": {"type": "string", "format": "binary"}}}},
+    }}

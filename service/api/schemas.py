@@ -99,6 +99,8 @@ class WilayahSchema(BaseSchema):
     format_nomor = fields.String()
     kertas = fields.String(metadata={"description": "A4 atau F4 ([cetak] kertas)"})
     jenis_surat = fields.List(fields.String())
+    direktori_wajib = fields.Boolean(metadata={
+        "description": "true: surat hanya boleh menyebut unit dan pegawai yang ada di direktori pemda"})
 
 
 

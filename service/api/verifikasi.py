@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..plumbing.errors import UnsupportedMediaType
 from ..signatures.verification import verify_upload
+from .body import upload_body, uploaded_file
 
 blp = Blueprint("verifikasi", __name__, url_prefix="/api/v1/verifikasi", description="Verifikasi PDF")
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
 
 
-def uploaded_pdf() -> bytes:
-    """The PDF from a multipart field ``berkas`` or a raw ``application/pdf`` body, size-limited."""
-    request.max_content_length = current_app.extensions["suratkerja"].settings.max_upload_bytes
-    if request.mimetype == "application/pdf":
-        return request.get_data(cache=False)
-    if request.mimetype == "multipart/form-data" and "berkas" in request.files:
-        return request.files["berkas"].read()
-    raise UnsupportedMediaType("Kirim PDF sebagai application/pdf atau multipart/form-data dengan isian 'berkas'.")
-
-
 @blp.route("")
 class Verifikasi(MethodView):
     @blp.doc(
-        requestBody={"required": True, "content": {
-            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "berkas": {"type": "string", "format": "binary"}}}},
-        }},
+        requestBody=upload_body("application/pdf"),
         responses={
             "413": {"description": "Berkas melebihi batas ukuran", **_PROBLEM},
             "415": {"description": "Bukan PDF/multipart", **_PROBLEM},
@@ -44,4 +30,4 @@ class Verifikasi(MethodView):
         "dan apakah berkas identik dengan surat yang diterbitkan layanan ini."))
     def post(self):
         """Periksa tanda tangan dan keaslian sebuah PDF."""
-        return verify_upload(current_app.extensions["suratkerja"], uploaded_pdf())
+        return verify_upload(current_app.extensions["suratkerja"], uploaded_file("application/pdf", "PDF"))

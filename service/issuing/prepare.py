@@ -1,5 +1,6 @@
 """The first step of every issuing use case: the request filled from the
-letters it names, validated against its region's rules, its links checked.
+letters it names and from the pemda's directory, validated against its
+region's rules, its links checked.
 
 Nothing is numbered or written here; what fails is a 4xx with every finding.
 """
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..chain import Link, check_links, prefill
+from ..directory.fill import fill_from_directory
+from ..plumbing.errors import InvalidRequest
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 from .validation import ValidLetter, validate_letter
@@ -24,12 +27,18 @@ class Prepared:
 
 
 def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
-    """Fill the request from the letters it names, validate it, check the rules across letters.
+    """Fill the request from the letters it names and from the directory, validate it, check the rules across letters.
 
     :raises NotFound: unknown ``jenis``.
-    :raises InvalidRequest: a rule of the letter or of the chain is broken.
+    :raises InvalidRequest: a rule of the letter, of the directory or of the chain is broken.
     """
     with stage("validate"), services.sessions() as session:
         payload = prefill(session, jenis, payload, services.profiles)
-        valid = validate_letter(jenis, payload, services.profiles)
+        payload, refused = fill_from_directory(session, jenis, payload, services.profiles)
+        try:
+            valid = validate_letter(jenis, payload, services.profiles)
+        except InvalidRequest as e:
+            raise InvalidRequest(refused + e.findings) from None
+        if refused:
+            raise InvalidRequest(refused)
         return Prepared(valid, check_links(session, valid))

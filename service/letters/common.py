@@ -43,11 +43,11 @@ or between instansi (two governments)."""
 SIFAT = ("Biasa", "Terbatas", "Rahasia", "Sangat Rahasia")
 SATUAN_WAKTU = ("hari", "minggu", "bulan", "tahun")
 
-_KODE_UNIT = validate.Regexp(
+KODE_UNIT = validate.Regexp(
     r"^[A-Z0-9][A-Z0-9.\-]{0,29}$",
     error=Msg("Kode unit: huruf kapital, angka, titik atau tanda hubung (maks. 30).", "kode_unit"),
 )
-_GOLONGAN = validate.Regexp(
+GOLONGAN = validate.Regexp(
     r"^(I|II|III|IV)/[a-e]$",
     error=Msg("Golongan ruang ditulis seperti III/c atau IV/a.", "golongan"),
 )
@@ -56,7 +56,7 @@ _GOLONGAN = validate.Regexp(
 class UnitRefSchema(BaseSchema):
     """A unit as named in the text of a letter."""
 
-    kode = Teks(required=True, validate=_KODE_UNIT, metadata={"description": "Kode unit, mis. DINKES"})
+    kode = Teks(required=True, validate=KODE_UNIT, metadata={"description": "Kode unit, mis. DINKES"})
     nama = text(200, metadata={"description": "Nama perangkat daerah/unit kerja/unit organisasi"})
     instansi = text(200, metadata={"description": "Instansi pemerintah, mis. Pemerintah Kabupaten Tanah Laut"})
 
@@ -77,7 +77,7 @@ class PejabatSchema(BaseSchema):
     nama = text(150)
     nip = NIP(required=True, metadata={"description": "18 angka; spasi cetak boleh"})
     pangkat = text(60, metadata={"description": "mis. Penata Tingkat I"})
-    golongan = Teks(required=True, validate=_GOLONGAN)
+    golongan = Teks(required=True, validate=GOLONGAN)
     jabatan = text(200)
     peran = Teks(required=True, validate=one_of(PERAN))
     unit = Objek(UnitRefSchema, required=True)
@@ -98,7 +98,7 @@ class TembusanSchema(BaseSchema):
     jabatan = text(200)
     peran = Teks(validate=one_of(PERAN))
     instansi = Teks(validate=length(1, 200))
-    kode_unit = Teks(validate=_KODE_UNIT, metadata={
+    kode_unit = Teks(validate=KODE_UNIT, metadata={
         "description": "Kode unit penerima tembusan: unit itu dapat membaca surat setelah ditandatangani"})
 
 

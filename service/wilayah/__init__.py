@@ -84,6 +84,19 @@ class Printing:
 
 
 @dataclass(frozen=True)
+class DirectoryRule:
+    """``[direktori]``: whether a letter may name only the units and officials of the pemda's directory."""
+
+    wajib: bool = False
+    """True: a unit or official of this pemda that the directory does not hold is a 422 entry."""
+    pasal: str | None = None
+    """What that rule rests on (a regulation or a decision of the pemda); absent, the profile is cited."""
+
+
+DIRECTORY_KEYS = frozenset({"wajib", "pasal"})
+
+
+@dataclass(frozen=True)
 class RegionProfile:
     kode: str
     """URL-safe identifier, e.g. ``hulu-sungai-selatan``; the file's stem."""
@@ -100,6 +113,7 @@ class RegionProfile:
     aturan: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Per letter type, the region's rules (keys declared by the letter module)."""
     cetak: Printing = Printing()
+    direktori: DirectoryRule = DirectoryRule()
 
     def cite(self, ref: str) -> str:
         """Turn a rule reference from the profile into a full citation.
@@ -137,12 +151,13 @@ class RegionProfile:
             "format_nomor": self.penomoran.format,
             "kertas": self.cetak.kertas,
             "jenis_surat": sorted(k for k in self.aturan if k != CHAIN_SECTION),
+            "direktori_wajib": self.direktori.wajib,
         }
 
 
 _TOP_KEYS = {
     "nama", "pemerintah", "kepala_daerah", "ibu_kota", "lambang",
-    "instrumen", "penomoran", "mengingat", "aturan", "cetak",
+    "instrumen", "penomoran", "mengingat", "aturan", "cetak", "direktori",
 }
 _PRINTING_KEYS = {"kertas", "nomor_halaman", "keterangan_tte"}
 
@@ -220,6 +235,9 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
         missing = set(rule_keys) - set(aturan)
         if missing:
             raise ProfileError(f"{path.name}: no rules for {sorted(missing)}")
+        direktori = data.get("direktori", {})
+        if set(direktori) - DIRECTORY_KEYS:
+            raise ProfileError(f"{path.name}: [direktori] unknown keys {sorted(set(direktori) - DIRECTORY_KEYS)}")
         penomoran = data["penomoran"]
         _check_numbering(path.name, penomoran, set(rule_keys) - {CHAIN_SECTION})
         lambang = path.parent / data["lambang"]
@@ -240,6 +258,7 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
             mengingat=tuple(data["mengingat"]),
             aturan=MappingProxyType({k: MappingProxyType(v) for k, v in aturan.items()}),
             cetak=_printing(path.name, data.get("cetak", {})),
+            direktori=DirectoryRule(**direktori),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as e:
         raise ProfileError(f"{path.name}: {e!r}") from e

@@ -1,0 +1,94 @@
+"""``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
+
+For the pemda's administrators (the ``admin`` right for the whole pemda;
+another pemda's directory answers 404). The CSV's columns are those of
+:mod:`service.directory.csvfile`; an import replaces the pemda's directory
+whole and is recorded in the audit trail, or with ``uji=true`` only
+reports what it would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..access import audit
+from ..access.request import require_admin
+from ..access.scope import check_pemda
+from ..directory.directory import export_csv, import_csv
+from ..letters.fields import BaseSchema, Logika
+from ..wilayah import RegionProfile
+from .body import upload_body, uploaded_file
+
+blp = Blueprint("direktori", __name__, url_prefix="/api/v1/direktori",
+                description="Direktori unit dan pegawai per pemda (CSV ekspor SIMPEG)")
+
+_PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
+CSV = "text/csv"
+
+
+class ImporArgsSchema(BaseSchema):
+    uji = Logika(load_default=False, metadata={"description": "true: hanya periksa berkas, tidak ada yang diimpor"})
+
+
+class LaporanImporSchema(BaseSchema):
+    wilayah = fields.String()
+    uji = fields.Boolean(metadata={"description": "Uji coba: tidak ada yang ditulis"})
+    unit = fields.Integer(metadata={"description": "Jumlah unit dalam berkas"})
+    pegawai = fields.Integer(metadata={"description": "Jumlah pegawai dalam berkas"})
+    baru = fields.Integer(metadata={"description": "Pegawai yang belum ada di direktori"})
+    berubah = fields.Integer(metadata={"description": "Pegawai yang datanya (atau data unitnya) berubah"})
+    dihapus = fields.Integer(metadata={"description": "Pegawai direktori yang tidak ada lagi di berkas"})
+
+
+def directory_registry(wilayah: str) -> tuple[sessionmaker[Session], Mapping[str, RegionProfile]]:
+    """The registry's sessions and the region profiles, for an administrator of ``wilayah``.
+
+    :raises NotAuthenticated, MissingRight: not an administrator (401, 403).
+    :raises NotFound: another pemda's directory.
+    """
+    check_pemda(require_admin(), wilayah)
+    services = current_app.extensions["suratkerja"]
+    return services.sessions, services.profiles
+
+
+@blp.route("/<string:wilayah>/impor")
+class Impor(MethodView):
+    @blp.arguments(ImporArgsSchema, location="query")
+    @blp.doc(
+        requestBody=upload_body(CSV),
+        responses={
+            "404": {"description": "Wilayah tidak dikenal", **_PROBLEM},
+            "413": {"description": "Berkas melebihi batas ukuran", **_PROBLEM},
+            "415": {"description": "Bukan text/csv atau multipart", **_PROBLEM},
+            "422": {"description": "Setiap baris yang salah (pointer /baris/<baris>/<KOLOM>); tidak ada yang "
+                                   "diimpor", **_PROBLEM},
+        },
+    )
+    @blp.response(200, LaporanImporSchema)
+    def post(self, args, wilayah):
+        """Ganti direktori pemda dengan berkas CSV (satu baris per pegawai), atau periksa saja (uji=true)."""
+        registry = directory_registry(wilayah)
+        report = import_csv(*registry, wilayah, uploaded_file(CSV, "berkas CSV"), dry_run=args["uji"])
+        if not report.uji:
+            audit.record("direktori.impor", wilayah=wilayah, **report.counts())
+        return report.to_dict()
+
+
+@blp.route("/<string:wilayah>/ekspor")
+class Ekspor(MethodView):
+    @blp.doc(responses={
+        "200": {"description": "Direktori sebagai CSV, satu baris per pegawai",
+                "content": {CSV: {"schema": {"type": "string"}}}},
+        "404": {"description": "Wilayah tidak dikenal", **_PROBLEM},
+    })
+    def get(self, wilayah):
+        """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
+        text = export_csv(*directory_registry(wilayah), wilayah)
+        return Response(text.encode("utf-8"), mimetype=CSV, headers={
+            "Content-Disposition": f'attachment; filename="direktori_{wilayah}.csv"'})

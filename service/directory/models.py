@@ -1,0 +1,61 @@
+"""The directory's tables: the units of each pemda and its officials (pegawai).
+
+Registered on the registry's :class:`~service.plumbing.models.Base`, so the
+schema and the migrations see them. Every row names its pemda (``wilayah``,
+the region profile's code), first in each primary key, so a pemda's rows
+are read by index; a pemda's directory is replaced whole by an import, so
+nothing else points into these rows by key.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..plumbing.models import Base
+
+
+class Unit(Base):
+    """A unit of a pemda (Perangkat Daerah, Unit Kerja, Unit Organisasi) and what its kop prints."""
+
+    __tablename__ = "direktori_unit"
+
+    wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kode: Mapped[str] = mapped_column(String(30), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    induk: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    """The kode of the unit this one belongs to (none for a Perangkat Daerah)."""
+    alamat: Mapped[str | None] = mapped_column(Text, nullable=True)
+    kode_pos: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    telepon: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    laman: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    ada_pengawas: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether a Pejabat Pengawas remains in the unit (the ketua of its teams is then one)."""
+
+
+class Pegawai(Base):
+    """An official of a pemda: the signature block, the unit, the roles, and who their PPK is."""
+
+    __tablename__ = "direktori_pegawai"
+    __table_args__ = (Index("ix_direktori_pegawai_unit", "wilayah", "unit_kode"),)
+
+    wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    gelar_depan: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    nama: Mapped[str] = mapped_column(String(150))
+    """The name without gelar; :attr:`nama_lengkap` is how letters print it."""
+    gelar_belakang: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    pangkat: Mapped[str] = mapped_column(String(60))
+    golongan: Mapped[str] = mapped_column(String(6))
+    jabatan: Mapped[str] = mapped_column(String(200))
+    unit_kode: Mapped[str] = mapped_column(String(30))
+    peran: Mapped[list] = mapped_column(JSON)
+    """The roles the pemda grants, main role first (:data:`service.letters.common.PERAN`)."""
+    nip_ppk: Mapped[str | None] = mapped_column(String(18), nullable=True)
+
+    @property
+    def nama_lengkap(self) -> str:
+        """``Ir. H. Muhammad Noor, M.T.``: gelar depan, name, a comma and gelar belakang."""
+        nama = " ".join(p for p in (self.gelar_depan, self.nama) if p)
+        return f"{nama}, {self.gelar_belakang}" if self.gelar_belakang else nama
