@@ -31,12 +31,11 @@ from ..signatures.sign_letter import sign_letter
 from ..signatures.sign_remote import sign_remotely
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
-from .body import json_body
+from .body import json_body, upload_body, uploaded_file
 from .schemas import (
     DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
     RekonsiliasiSchema, TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
 )
-from .verifikasi import uploaded_pdf
 
 blp = Blueprint("surat", __name__, url_prefix="/api/v1/surat", description="Surat: terbitkan, cari, unduh")
 
@@ -268,11 +267,7 @@ class SuratRekonsiliasi(MethodView):
 
 @blp.route("/<string:surat_id>/rekonsiliasi/berkas")
 class SuratRekonsiliasiBerkas(MethodView):
-    @blp.doc(requestBody={"required": True, "content": {
-        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "berkas": {"type": "string", "format": "binary"}}}},
-    }}, responses=_RECONCILE_ERRORS)
+    @blp.doc(requestBody=upload_body("application/pdf"), responses=_RECONCILE_ERRORS)
     @blp.response(200, SuratOutSchema)
     def post(self, surat_id):
         """Selesaikan penandatanganan yang belum pasti dengan berkas bertanda tangan yang diperoleh dari BSrE.
@@ -280,7 +275,7 @@ class SuratRekonsiliasiBerkas(MethodView):
         Diterima hanya bila berkas itu persis surat yang dikirim ditambah satu tanda tangan penandatangannya.
         """
         load_surat(surat_id, TANDATANGAN)
-        return reconciled_out(reconcile(services(), surat_id, pdf=uploaded_pdf()))
+        return reconciled_out(reconcile(services(), surat_id, pdf=uploaded_file("application/pdf", "PDF")))
 
 
 def download_name(surat: Surat) -> str:
