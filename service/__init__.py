@@ -22,6 +22,7 @@ from .chain import PROFILE_RULE_KEYS
 from .plumbing import schema
 from .access.tenants import register_pemda
 from .directory import models as _directory_tables  # noqa: F401  (its tables join the registry's schema)
+from .idempotency import models as _idempotency_tables  # noqa: F401
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles
@@ -109,10 +110,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
 
     from .access import request as access_request
     from .api import init_api
+    from .idempotency import http as idempotency
     from .web import blp as web_blp
 
     init_api(app)
     access_request.init_app(app)
+    idempotency.init_app(app)
     app.register_blueprint(web_blp)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error
     timing.init_app(app)

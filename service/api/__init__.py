@@ -19,6 +19,7 @@ from ..letters.checks import findings_from_messages
 from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
+from ..idempotency.http import IdempotencyHeader
 from . import admin, direktori, rantai, surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
@@ -43,7 +44,7 @@ class KeySecurity(BasePlugin):
                     operation.setdefault("responses", {}).setdefault(status, response)
 
 
-api = Api(spec_kwargs={"extra_plugins": [KeySecurity()]})
+api = Api(spec_kwargs={"extra_plugins": [KeySecurity(), IdempotencyHeader(PUBLIC_API)]})
 
 DOCS_ASSETS = "/api/v1/docs/aset/"
 API_DOC = "Dokumentasi API suratkerja (/api/v1/docs)"

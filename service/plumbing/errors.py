@@ -127,6 +127,22 @@ class Conflict(SuratError):
     title = "Konflik dengan keadaan surat"
 
 
+class IdempotencyKeyReused(SuratError):
+    """An Idempotency-Key the client already used for another request (draft-ietf-httpapi-idempotency-key-header)."""
+
+    status = 422
+    code = "kunci_idempotensi_dipakai"
+    title = "Kunci idempotensi sudah dipakai untuk permintaan lain"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    """The first request with this Idempotency-Key still runs; retry shortly for its answer."""
+
+    code = "kunci_idempotensi_berjalan"
+    title = "Permintaan dengan kunci idempotensi ini masih diproses"
+    headers = {"Retry-After": "1"}
+
+
 class ServiceUnavailable(SuratError):
     """A back end (converter, signer) failed after its retry; nothing was issued."""
 
