@@ -23,6 +23,7 @@ from .plumbing import schema
 from .access.tenants import register_pemda
 from .directory import models as _directory_tables  # noqa: F401  (its tables join the registry's schema)
 from .idempotency import models as _idempotency_tables  # noqa: F401
+from .webhooks import models as _webhook_tables  # noqa: F401
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles

@@ -202,6 +202,23 @@ def direktori(args: argparse.Namespace) -> None:
         services.sessions.kw["bind"].dispose()
 
 
+def worker(args: argparse.Namespace) -> None:
+    """Send the webhooks' events until stopped (SIGTERM or Ctrl+C finish the round in progress)."""
+    import signal
+    import threading
+
+    from .webhooks.worker import run
+
+    services, stop = _registry(), threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run(services, interval=args.interval, timeout=args.timeout, stop=stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.sessions.kw["bind"].dispose()
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per use."""
     command = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
@@ -213,6 +230,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="alamat publik untuk kode QR (bawaan: base_url konfigurasi, atau "
                                       "http://HOST:PORT)")
     p.set_defaults(func=serve)
+    p = sub.add_parser("worker", help="kirim peristiwa webhook (proses tersendiri di samping serve)")
+    p.add_argument("--interval", type=float, default=1.0, help="detik antara dua putaran pengiriman")
+    p.add_argument("--timeout", type=float, default=10.0, help="detik menunggu jawaban penerima")
+    p.set_defaults(func=worker)
     p = sub.add_parser("devpki", help="buat PKI pengembangan (sekali) untuk pejabat di samples/")
     p.set_defaults(func=devpki)
     p = sub.add_parser("rantai", help="putar ulang rantai contoh dari samples/rantai pada register baru")

@@ -20,7 +20,7 @@ from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
 from ..idempotency.http import IdempotencyHeader
-from . import admin, direktori, rantai, surat, verifikasi, wilayah
+from . import admin, direktori, rantai, surat, verifikasi, webhook, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 SECURITY_SCHEME = "kunciApi"
@@ -88,6 +88,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(verifikasi.blp)
     api.register_blueprint(admin.blp)
     api.register_blueprint(direktori.blp)
+    api.register_blueprint(webhook.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

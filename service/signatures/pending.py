@@ -15,8 +15,9 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from ..plumbing.errors import Conflict
-from ..plumbing.models import DRAFT, UNCERTAIN, Riwayat, Surat
+from ..plumbing.models import DRAFT, SIGNED, UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
+from ..webhooks import outbox
 from . import signature
 
 
@@ -70,3 +71,6 @@ def settle_signed(services: Services, surat: Surat, official: dict, signed_sha25
         entry = signature.history_entry(official, 1, signed_sha256)
         entry.surat_id = surat.id
         session.add(entry)
+        signed = session.get(Surat, surat.id)
+        if signed.status == SIGNED:
+            outbox.emit(session, outbox.DITANDATANGANI, signed)
