@@ -18,11 +18,14 @@ Callers (columns; the staff-role columns are added beside these):
 - ``berhak``: the right caller: a key for the issuing unit BAPPEDA with
   every right (administration: a key for the whole pemda with ``admin``).
   Reconciliation is for a letter BSrE left ``belum_pasti``: for this draft
-  the right caller reaches the operation and gets its 409.
+  the right caller reaches the operation and gets its 409. Webhook
+  subscriptions: any key subscribes for itself; the one under test belongs
+  to another key of the pemda, so only its administrators reach it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,7 +35,11 @@ from sqlalchemy import func, select
 from service.access.principal import RIGHTS
 from service.devtools.samples import SAMPLES
 from service.directory.models import Pegawai, Unit
+from service.access.keys import principal_of
 from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
+from service.webhooks import subscriptions
+from service.webhooks.delivery import fan_out
+from service.webhooks.models import Langganan, Pengiriman
 
 from .support import PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample
 
@@ -67,6 +74,13 @@ MATRIX = {
     "ekspor_audit":            (401,             KOSONG,     403,       403,       200),
     "impor_direktori":         (401,             404,        403,       403,       200),
     "ekspor_direktori":        (401,             404,        403,       403,       200),
+    "buat_webhook":            (401,             201,        201,       403,       201),
+    "daftar_webhook":          (401,             KOSONG,     KOSONG,    KOSONG,    200),
+    "baca_webhook":            (401,             404,        404,       404,       200),
+    "hapus_webhook":           (401,             404,        404,       404,       204),
+    "aktifkan_webhook":        (401,             404,        404,       404,       200),
+    "pengiriman_webhook":      (401,             404,        404,       404,       200),
+    "kirim_ulang_webhook":     (401,             404,        404,       404,       202),
 }
 # fmt: on
 
@@ -89,6 +103,8 @@ class Setting:
     surat: dict
     luar: dict
     pdf: bytes
+    langganan: dict | None = None
+    """The victim key's webhook subscription, with the delivery of the letter's event."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +169,46 @@ OPERATIONS = {
 }
 
 
+WEBHOOK_URL = "http://127.0.0.1:9/penerima-dinas-kesehatan"
+
+
+def _webhook(path: str = "") -> Callable:
+    return lambda s: f"/api/v1/webhook/{s.langganan['id']}{path.format(**s.langganan)}"
+
+
+def _victim_subscription(services) -> dict:
+    """A subscription of :data:`VICTIM` to the letter's events, and the delivery of its surat.dibuat."""
+    with services.sessions.begin() as session:
+        victim = session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11]))
+        langganan = subscriptions.create(session, principal_of(victim), WEBHOOK_URL, ["surat.dibuat"])
+        fan_out(session, dt.datetime.now(dt.timezone.utc))
+        session.flush()
+        delivery = session.scalar(select(Pengiriman).where(Pengiriman.langganan_id == langganan.id))
+        return {"id": langganan.id, "pengiriman": delivery.id}
+
+
+_WEBHOOK_OPERATIONS = {
+    "buat_webhook": Operation(lambda c, s: c.post("/api/v1/webhook", json={
+        "url": "http://127.0.0.1:9/baru", "peristiwa": ["surat.dibuat"]}), ("baca",), marker=lambda s: None),
+    "daftar_webhook": Operation(lambda c, s: c.get("/api/v1/webhook"), ("admin",), lambda s: WEBHOOK_URL, True),
+    "baca_webhook": Operation(lambda c, s: c.get(_webhook()(s)), ("admin",), lambda s: WEBHOOK_URL, True),
+    "hapus_webhook": Operation(lambda c, s: c.delete(_webhook()(s)), ("admin",), lambda s: None, True),
+    "aktifkan_webhook": Operation(lambda c, s: c.post(_webhook("/aktifkan")(s)), ("admin",), lambda s: WEBHOOK_URL,
+                                  True),
+    "pengiriman_webhook": Operation(lambda c, s: c.get(_webhook("/pengiriman")(s)), ("admin",),
+                                    lambda s: s.surat["id"], True),
+    "kirim_ulang_webhook": Operation(lambda c, s: c.post(_webhook("/pengiriman/{pengiriman}/kirim-ulang")(s)),
+                                     ("admin",), lambda s: None, True),
+}
+OPERATIONS.update(_WEBHOOK_OPERATIONS)
+
+
 def _registry(services) -> dict:
     """Everything a call could have written (counts, counters, revocations, the audit trail)."""
     with services.sessions() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai)}
+                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai, Langganan,
+                            Pengiriman)}
         counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
         counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
         counts["status"] = sorted(session.scalars(select(Surat.status)))
@@ -200,6 +251,7 @@ def test_who_may_do_what(app, name, caller, expected):
     setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data)
     operation = OPERATIONS[name]
     _grant_callers(services, operation)
+    setting.langganan = _victim_subscription(services)
     client = bearer(app.test_client(), TOKENS.get(caller))
     before = _registry(services)
 
