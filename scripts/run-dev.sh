@@ -35,7 +35,9 @@ printf 'Authorization: Bearer %s\n' "$(cat "$KEYFILE")" > "$auth"
 
 .venv/bin/suratkerja serve --port "$PORT" &
 server=$!
-trap 'rm -f "$auth"; kill "$server" $double 2>/dev/null; wait "$server" $double 2>/dev/null' EXIT INT TERM
+.venv/bin/suratkerja worker &   # sends the webhooks' events
+worker=$!
+trap 'rm -f "$auth"; kill "$server" "$worker" $double 2>/dev/null; wait "$server" "$worker" $double 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 120); do
   curl -sf "$BASE/api/v1/openapi.json" >/dev/null 2>&1 && break

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import signal
-import subprocess
-import sys
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 from standardwebhooks.webhooks import Webhook
 
@@ -18,29 +11,10 @@ from service.webhooks import outbox
 from service.webhooks.delivery import deliver_due
 
 from .support import JENIS, PASSPHRASE, admin_client, bearer, grant_key, sample, sign
+from .live import worker
 from .webhook_receiver import receiving
 
-REPO = Path(__file__).resolve().parents[1]
 ALL = ["surat.dibuat", "surat.ditandatangani"]
-
-
-@contextmanager
-def worker(app, tmp_path, *extra: str):
-    """``suratkerja worker`` on the app's registry, as its own process."""
-    settings = app.extensions["suratkerja"].settings
-    config = tmp_path / "worker.toml"
-    config.write_text(f'instance_dir = "{settings.instance_dir}"\ndatabase_url = "{settings.database_url}"\n'
-                      f'pki_dir = "{settings.pki}"\n')
-    env = {**os.environ, "SURATKERJA_CONFIG": str(config), "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--interval", "0.1", *extra],
-                               env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        process.wait(20)
-        process.stderr.close()
 
 
 def subscribe(client, url, events=ALL) -> dict:
