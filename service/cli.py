@@ -11,6 +11,7 @@ service also does at start-up).
 ``suratkerja audit verify`` checks the audit trail's hash chain.
 ``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
 and exports a pemda's directory as CSV, on the registry of the settings.
+``suratkerja worker`` delivers the webhooks' events (a process beside ``serve``).
 """
 
 from __future__ import annotations
