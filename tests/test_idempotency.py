@@ -119,7 +119,6 @@ def test_a_second_request_still_waiting_when_the_first_runs_long_is_told_409(any
     from service.idempotency import store
 
     monkeypatch.setattr(store, "WAIT_SECONDS", 0.05)
-    monkeypatch.setattr(store.claim, "__defaults__", (0.05,))
     body, key = sample("hulu-sungai-selatan", JENIS), str(uuid.uuid4())
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(post, bearer(any_app.test_client(), HOST_ADMIN_TOKEN), body, key)
@@ -153,6 +152,17 @@ def test_an_answer_that_says_try_again_is_not_kept(app, converter):
     assert post(client, body, key).status_code == 503
     retried = post(client, body, key)
     assert retried.status_code == 201 and "Idempotency-Replayed" not in retried.headers and letters(app) == 1
+
+
+def test_an_uploaded_file_larger_than_a_json_body_is_still_read(app):
+    """The key's hook reads the body first: an upload keeps its own limit (20 MiB), not the JSON one (512 KiB)."""
+    client = admin_client(app)
+    created = post(client, sample("hulu-sungai-selatan", JENIS), str(uuid.uuid4())).get_json()
+    pdf, key = b"%PDF-1.7\n" + b"0" * 700_000, str(uuid.uuid4())
+    url = f"/api/v1/surat/{created['id']}/rekonsiliasi/berkas"
+    first = client.post(url, data=pdf, content_type="application/pdf", headers={"Idempotency-Key": key})
+    again = client.post(url, data=pdf, content_type="application/pdf", headers={"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 409 and again.headers["Idempotency-Replayed"] == "true"
 
 
 @pytest.mark.parametrize("header", ["", '""', "x" * 256, "kunci dengan spasi"])

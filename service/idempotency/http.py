@@ -23,7 +23,7 @@ _KEY = re.compile(r'"?([\x21\x23-\x7e]{1,255})"?')
 
 PARAMETER = {
     "name": HEADER, "in": "header", "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 257},
+    "schema": {"type": "string", "pattern": '^"?[!#-~]{1,255}"?$'},
     "description": (
         "Kunci unik dari klien (mis. UUID) agar permintaan aman diulang (draft-ietf-httpapi-idempotency-key-header). "
         "Permintaan yang diulang dengan kunci dan isi yang sama mendapat jawaban pertama lagi (surat dan nomor "
@@ -33,6 +33,7 @@ PARAMETER = {
     ),
 }
 _ERRORS = {
+    "400": "Idempotency-Key tidak sah (1–255 karakter ASCII yang terlihat), atau badan permintaan tidak dapat dibaca",
     "409": "Permintaan pertama dengan Idempotency-Key ini masih diproses (header Retry-After)",
     "422": "Melanggar aturan, atau Idempotency-Key sudah dipakai untuk permintaan dengan isi lain",
 }
@@ -86,9 +87,11 @@ def init_app(app: Flask) -> None:
         if not principal.authenticated:
             return None  # public operations change nothing
         key = _key()
+        services = current_app.extensions["suratkerja"]
+        if request.mimetype != "application/json":  # an uploaded file: the upload views' own limit
+            request.max_content_length = services.settings.max_upload_bytes
         sidik = store.fingerprint(request.method, request.full_path, request.get_data(cache=True))
-        sessions = current_app.extensions["suratkerja"].sessions
-        answer = store.claim(sessions, principal.actor, key, sidik)
+        answer = store.claim(services.sessions, principal.actor, key, sidik)
         if answer is not None:
             return _replay(answer)
         g.idempotency = (principal.actor, key)

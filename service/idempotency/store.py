@@ -58,14 +58,13 @@ def _forget(sessions: sessionmaker[Session], row: KunciIdempotensi) -> None:
             KunciIdempotensi.dibuat == row.dibuat))
 
 
-def claim(sessions: sessionmaker[Session], klien: str, kunci: str, sidik: str,
-          wait: float = WAIT_SECONDS) -> Answer | None:
+def claim(sessions: sessionmaker[Session], klien: str, kunci: str, sidik: str) -> Answer | None:
     """``None`` when this request is the first with ``kunci`` and must run; else the first one's answer.
 
     :raises IdempotencyKeyReused: the key was used for another request (422).
-    :raises IdempotencyKeyInProgress: the first request still runs after ``wait`` seconds (409).
+    :raises IdempotencyKeyInProgress: the first request still runs after :data:`WAIT_SECONDS` (409).
     """
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
             with sessions.begin() as session:
