@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pytest
+from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
 from service.webhooks import outbox
 from service.webhooks.delivery import deliver_due
+from service.webhooks.models import Peristiwa
 
 from .support import JENIS, PASSPHRASE, admin_client, bearer, grant_key, sample, sign
 from .live import worker
@@ -137,3 +139,14 @@ def test_a_bad_subscription_is_a_422_naming_the_field(app, body):
 def test_emitting_an_unknown_event_is_a_programming_error(app):
     with app.extensions["suratkerja"].sessions() as session, pytest.raises(ValueError):
         outbox.emit(session, "surat.dihapus", None)
+
+
+def test_the_event_is_written_with_the_letter_and_only_with_it(app, converter):
+    """In the letter's own transaction: a refused letter leaves no event; an issued one is in the outbox at once."""
+    client = admin_client(app)
+    converter.fail_next()
+    assert client.post(f"/api/v1/surat/{JENIS}", json=sample("hulu-sungai-selatan", JENIS)).status_code == 503
+    issued = client.post(f"/api/v1/surat/{JENIS}", json=sample("hulu-sungai-selatan", JENIS)).get_json()
+    with app.extensions["suratkerja"].sessions() as session:
+        events = session.scalars(select(Peristiwa)).all()
+    assert [(e.jenis, e.surat_id, e.data["status"]) for e in events] == [("surat.dibuat", issued["id"], "konsep")]

@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, g, request
 
 from ..access.request import current_principal
 from ..plumbing.errors import BadRequest
+from ..plumbing.timing import stage
 from . import store
 
 HEADER = "Idempotency-Key"
@@ -91,7 +92,8 @@ def init_app(app: Flask) -> None:
         if request.mimetype != "application/json":  # an uploaded file: the upload views' own limit
             request.max_content_length = services.settings.max_upload_bytes
         sidik = store.fingerprint(request.method, request.full_path, request.get_data(cache=True))
-        answer = store.claim(services.sessions, principal.actor, key, sidik)
+        with stage("idempotensi"):
+            answer = store.claim(services.sessions, principal.actor, key, sidik)
         if answer is not None:
             return _replay(answer)
         g.idempotency = (principal.actor, key)
