@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+
 import pytest
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
@@ -12,8 +13,8 @@ from service.webhooks import outbox
 from service.webhooks.delivery import deliver_due
 from service.webhooks.models import Peristiwa
 
-from .support import JENIS, PASSPHRASE, admin_client, bearer, grant_key, sample, sign
 from .live import worker
+from .support import JENIS, PASSPHRASE, admin_client, bearer, grant_key, sample, sign
 from .webhook_receiver import receiving
 
 ALL = ["surat.dibuat", "surat.ditandatangani"]
