@@ -19,6 +19,7 @@ from .plumbing import timing
 from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
 from .plumbing.models import create_schema
+from .accounts import models as _account_tables  # noqa: F401  (staff accounts join the registry's schema)
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles
@@ -85,7 +86,7 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
-    """Build the application: the services (:func:`build_services`), the API and the pages.
+    """Build the application: the services (:func:`build_services`), the API, the pages and staff sign-in.
 
     :param test_config: settings overriding the defaults and the config file.
     :param converter: see :func:`build_services`.
@@ -100,10 +101,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     app.extensions["suratkerja"] = services
 
     from .api import init_api
-    from .web import blp as web_blp
+    from .web import blp as web_blp, init_staff
 
     init_api(app)
     app.register_blueprint(web_blp)
+    init_staff(app, settings)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error
     timing.init_app(app)
     return app

@@ -1,0 +1,58 @@
+"""The staff pages' forms (Flask-WTF: each carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..accounts.models import PERAN_STAF
+
+REQUIRED = "Wajib diisi."
+
+
+class MasukForm(FlaskForm):
+    wilayah = SelectField("Pemda", validators=[DataRequired(REQUIRED)])
+    username = StringField("Nama pengguna", validators=[DataRequired(REQUIRED), Length(max=60)])
+    sandi = PasswordField("Kata sandi", validators=[DataRequired(REQUIRED), Length(max=1024)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profiles = current_app.extensions["suratkerja"].profiles
+        self.wilayah.choices = [(kode, p.nama) for kode, p in profiles.items()]
+
+
+class SandiForm(FlaskForm):
+    sandi_lama = PasswordField("Kata sandi saat ini", validators=[DataRequired(REQUIRED)])
+    sandi_baru = PasswordField("Kata sandi baru", validators=[DataRequired(REQUIRED)])
+    ulangi = PasswordField("Ulangi kata sandi baru", validators=[
+        DataRequired(REQUIRED), EqualTo("sandi_baru", "Kedua kata sandi baru tidak sama.")])
+
+
+class TandatanganForm(FlaskForm):
+    passphrase = PasswordField("Passphrase sertifikat elektronik", validators=[DataRequired(REQUIRED)])
+
+
+class TombolForm(FlaskForm):
+    """A form that is only a button (sign out, reset a password): the CSRF token is all it sends."""
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AkunForm(FlaskForm):
+    """An account as an administrator edits it; the username is set once, at creation."""
+
+    username = StringField("Nama pengguna", validators=[Length(max=60)])
+    nama = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=150)])
+    peran = _Checkboxes("Peran", choices=list(PERAN_STAF.items()))
+    unit = StringField("Kode unit (pisahkan dengan koma; kosong = semua unit)", validators=[Length(max=600)])
+    nip = StringField("NIP pejabat (wajib untuk penandatangan)", validators=[Length(max=30)])
+    aktif = BooleanField("Aktif", default=True)
+
+    def units(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in (self.unit.data or "").split(",") if u.strip())
