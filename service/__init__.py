@@ -85,6 +85,15 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     )
 
 
+def registry_services(settings: Settings) -> Services:
+    """The registry and the region profiles only: what commands need that start no converter and sign nothing."""
+    engine = _engine(settings)
+    create_schema(engine)
+    return Services(settings=settings, profiles=load_profiles(PROFILE_RULE_KEYS),
+                    sessions=sessionmaker(engine, expire_on_commit=False), store=FileStore(settings.files_dir),
+                    sequencer=None, converter=None)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
     """Build the application: the services (:func:`build_services`), the API, the pages and staff sign-in.
 

@@ -5,6 +5,7 @@ defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
 ``suratkerja sampel`` issues every request in ``samples/requests/`` on a
 fresh registry and writes the PDFs to ``samples/pdf/``.
 ``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
+``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
+from .accounts.commands import add_commands as add_account_commands
 from .devtools.samples import SAMPLES
 from .plumbing.config import ConfigError
 from .plumbing.errors import SuratError
@@ -102,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.set_defaults(func=sampel)
+    add_account_commands(sub)
     args = parser.parse_args(argv)
     try:
         args.func(args)
@@ -109,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(json.dumps(e.problem(), ensure_ascii=False, indent=2))
     except (ConfigError, ProfileError) as e:  # an operator's mistake: the cause, not a traceback
         sys.exit(f"suratkerja: {e}")
+    except FileExistsError as e:  # a secret is never written over an existing file
+        sys.exit(f"suratkerja: {e.filename} sudah ada; pilih berkas lain atau hapus dulu.")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -21,7 +21,7 @@ class MasukForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         profiles = current_app.extensions["suratkerja"].profiles
-        self.wilayah.choices = [(kode, p.nama) for kode, p in profiles.items()]
+        self.wilayah.choices = [SelectChoice(kode, p.nama) for kode, p in profiles.items()]
 
 
 class SandiForm(FlaskForm):
@@ -49,7 +49,7 @@ class AkunForm(FlaskForm):
 
     username = StringField("Nama pengguna", validators=[Length(max=60)])
     nama = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=150)])
-    peran = _Checkboxes("Peran", choices=list(PERAN_STAF.items()))
+    peran = _Checkboxes("Peran", choices=[SelectChoice(k, v) for k, v in PERAN_STAF.items()])
     unit = StringField("Kode unit (pisahkan dengan koma; kosong = semua unit)", validators=[Length(max=600)])
     nip = StringField("NIP pejabat (wajib untuk penandatangan)", validators=[Length(max=30)])
     aktif = BooleanField("Aktif", default=True)
