@@ -18,7 +18,8 @@ from .plumbing.config import Settings, load_settings
 from .plumbing import timing
 from .plumbing.errors import register_error_handlers
 from .chain import PROFILE_RULE_KEYS
-from .plumbing.models import create_schema
+from .plumbing import schema
+from .access.tenants import register_pemda
 from .accounts import models as _account_tables  # noqa: F401  (staff accounts join the registry's schema)
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
@@ -29,7 +30,8 @@ from .plumbing.storage import FileStore
 logger = logging.getLogger(__name__)
 
 
-def _engine(settings: Settings):
+def make_engine(settings: Settings):
+    """The registry's engine: SQLite in WAL mode with a patient busy timeout, or a PostgreSQL pool."""
     if settings.db_url.startswith("sqlite"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.db_url, connect_args={"timeout": 30})
@@ -60,6 +62,15 @@ def _converter(settings: Settings):
     return pool
 
 
+def _registry(settings: Settings, profiles) -> sessionmaker:
+    """Sessions on the registry, its schema at the newest revision and a pemda per region profile."""
+    engine = make_engine(settings)
+    schema.upgrade(engine, settings.lock_dir)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    register_pemda(sessions, profiles)
+    return sessions
+
+
 def build_services(settings: Settings, converter: Any = None) -> Services:
     """What the use cases need, from checked settings: profiles, signing, registry, files, numbering, converter.
 
@@ -72,14 +83,13 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    engine = _engine(settings)
-    create_schema(engine)
+    sessions = _registry(settings, profiles)
     return Services(
         settings=settings,
         profiles=profiles,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessions,
         store=FileStore(settings.files_dir),
-        sequencer=Sequencer(engine, settings.lock_dir),
+        sequencer=Sequencer(sessions.kw["bind"], settings.lock_dir),
         converter=converter or _converter(settings),
         signing=signing_setup,
     )
@@ -87,11 +97,9 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
 
 def registry_services(settings: Settings) -> Services:
     """The registry and the region profiles only: what commands need that start no converter and sign nothing."""
-    engine = _engine(settings)
-    create_schema(engine)
-    return Services(settings=settings, profiles=load_profiles(PROFILE_RULE_KEYS),
-                    sessions=sessionmaker(engine, expire_on_commit=False), store=FileStore(settings.files_dir),
-                    sequencer=None, converter=None)
+    profiles = load_profiles(PROFILE_RULE_KEYS)
+    return Services(settings=settings, profiles=profiles, sessions=_registry(settings, profiles),
+                    store=FileStore(settings.files_dir), sequencer=None, converter=None)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:

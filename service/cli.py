@@ -5,6 +5,8 @@ defaults (SQLite and files under ``instance/``, LibreOffice kept warm).
 ``suratkerja sampel`` issues every request in ``samples/requests/`` on a
 fresh registry and writes the PDFs to ``samples/pdf/``.
 ``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
+``suratkerja db upgrade`` brings the registry to the newest schema (the
+service also does at start-up).
 ``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
 """
 
@@ -85,6 +87,20 @@ def devpki(args: argparse.Namespace) -> None:
     ensure_devpki()
 
 
+def db_upgrade(args: argparse.Namespace) -> None:
+    from . import make_engine
+    from .plumbing import schema
+    from .plumbing.config import load_settings
+
+    settings = load_settings()
+    engine = make_engine(settings)
+    try:
+        outcome = schema.upgrade(engine, settings.lock_dir)
+    finally:
+        engine.dispose()
+    print(f"Register {outcome}: revisi {schema.head()}.")
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
@@ -105,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
     p.set_defaults(func=sampel)
     add_account_commands(sub)
+    p = sub.add_parser("db", help="skema register")
+    db = p.add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)
     args = parser.parse_args(argv)
     try:
         args.func(args)

@@ -290,23 +290,3 @@ def test_a_letter_re_saved_by_another_program_is_valid_but_not_the_issued_file(c
     report = verify(client, resaved).get_json()
     assert report["signatures"][0]["intact"] is True
     assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
-
-
-def test_a_registry_made_before_the_lookup_index_gains_it_at_start(tmp_path, converter, pki_dir):
-    """Verification finds a file's letter by index, also in a registry created by an older version."""
-    import sqlite3
-
-    from service import create_app
-
-    config = {"instance_dir": tmp_path, "pki_dir": pki_dir}
-    client = create_app(config, converter=converter).test_client()
-    created = issue(client)
-    database = tmp_path / "suratkerja.db"
-    with sqlite3.connect(database) as db:
-        db.execute("DROP INDEX ix_riwayat_sha256")
-    client = create_app(config, converter=converter).test_client()
-    with sqlite3.connect(database) as db:
-        plan = db.execute("EXPLAIN QUERY PLAN SELECT surat_id FROM riwayat WHERE sha256 = ?", ("0" * 64,)).fetchall()
-    assert any("ix_riwayat_sha256" in row[-1] for row in plan), plan
-    report = verify(client, client.get(created["tautan"]["pdf"]).data).get_json()
-    assert report["identik_dengan_terbitan"] and report["terbitan"]["nomor"] == created["nomor"]

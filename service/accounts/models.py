@@ -31,7 +31,7 @@ class Akun(Base):
     __table_args__ = (UniqueConstraint("wilayah", "username", name="uq_akun_username"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    wilayah: Mapped[str] = mapped_column(String(60), index=True)
+    wilayah: Mapped[str] = mapped_column(ForeignKey("instansi.kode"), index=True)
     """The pemda the account belongs to (its region code)."""
     username: Mapped[str] = mapped_column(String(60))
     nama: Mapped[str] = mapped_column(String(150))

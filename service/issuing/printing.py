@@ -85,7 +85,7 @@ def printed(services: Services, prepared: Prepared) -> Iterator[Printed]:
         surat = Surat(
             id=uuid.uuid4().hex, jenis=jenis, wilayah=profile.kode, unit_kode=key.unit_kode,
             unit_nama=data["pengirim"]["nama"], tahun=key.tahun, urut=urut, nomor=nomor,
-            hal=data["hal"], tanggal=tanggal, status=DRAFT,
+            hal=data["hal"], tanggal=tanggal, status=DRAFT, sifat=data["sifat"],
             permintaan=_as_json({**data, "tanggal": tanggal}),
         )
         yield Printed(surat, key, pdf)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from ..access.audience import audience
 from ..chain import record_links, taken
 from ..plumbing.errors import InvalidRequest
-from ..plumbing.models import Riwayat
+from ..plumbing.models import Riwayat, SuratAkses
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 from .numbering import Sequencer
@@ -22,7 +23,7 @@ def issuer(prepared: Prepared) -> str:
 
 
 def record(services: Services, prepared: Prepared, letter: Printed, history: list[Riwayat]) -> None:
-    """Move the unit's counter, add the letter, its ``history`` and its links, in one transaction.
+    """Move the unit's counter, add the letter, its ``history``, the units it concerns and its links, in one transaction.
 
     Call with the letter's files already stored (:meth:`FileStore.keeping`)
     and its sequence held (:func:`printed`). A link another letter took
@@ -40,6 +41,8 @@ def record(services: Services, prepared: Prepared, letter: Printed, history: lis
             for entry in history:
                 entry.surat_id = surat.id
             session.add_all(history)
+            session.add_all(SuratAkses(surat_id=surat.id, unit_kode=unit, peran=peran)
+                            for unit, peran in audience(surat.permintaan))
             record_links(session, surat, prepared.links, issuer(prepared))
     except IntegrityError as e:
         with services.sessions() as session:

@@ -98,6 +98,8 @@ class TembusanSchema(BaseSchema):
     jabatan = text(200)
     peran = Teks(validate=one_of(PERAN))
     instansi = Teks(validate=length(1, 200))
+    kode_unit = Teks(validate=_KODE_UNIT, metadata={
+        "description": "Kode unit penerima tembusan: unit itu dapat membaca surat setelah ditandatangani"})
 
 
 class JangkaWaktuSchema(BaseSchema):

@@ -3,6 +3,8 @@ from outside, the links of the chain between them, and each letter's history
 (SQLAlchemy 2).
 
 SQLite by default, PostgreSQL by URL; nothing here is dialect-specific.
+The schema changes only through the migrations of ``migrations/versions``
+(:mod:`.schema` runs them).
 """
 
 from __future__ import annotations
@@ -24,19 +26,6 @@ SIGNED = "ditandatangani"
 
 class Base(DeclarativeBase):
     pass
-
-
-def create_schema(engine) -> None:
-    """Create the tables, and any index added to a table since the registry was made.
-
-    ``create_all`` skips a table that exists, with its indexes; an index
-    added later (such as the one verification looks files up by) is
-    created here, so an existing registry does not stay slow.
-    """
-    Base.metadata.create_all(engine)
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
 
 
 def _now() -> dt.datetime:
@@ -63,6 +52,8 @@ class Surat(Base):
     hal: Mapped[str] = mapped_column(Text)
     tanggal: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    sifat: Mapped[str] = mapped_column(String(20), default="Biasa", server_default="Biasa")
+    """Biasa, Terbatas, Rahasia or Sangat Rahasia: the last two are read only by the units it concerns."""
     permintaan: Mapped[dict] = mapped_column(JSON)
     """The request body as validated (dates as ISO strings)."""
     pdf_sha256: Mapped[str] = mapped_column(String(64))
@@ -144,3 +135,30 @@ class Tautan(Base):
     hubungan: Mapped[str] = mapped_column(String(20))
     """``menjawab``, ``meneruskan``, ``dasar``."""
     kunci: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
+
+
+class Instansi(Base):
+    """A pemda this deployment serves: one per region profile, named by the profile's code.
+
+    Everything a pemda owns (letters, outside letters, directory, accounts,
+    keys, audit entries) names it in its ``wilayah`` column.
+    """
+
+    __tablename__ = "instansi"
+
+    kode: Mapped[str] = mapped_column(String(60), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+
+
+class SuratAkses(Base):
+    """A unit a letter concerns, and how: ``pengirim`` (issues or signs it),
+    ``tujuan`` (addressed, assigned, or countersigning) or ``tembusan``
+    (receives a copy once it is signed). Who may read a letter is decided
+    from these rows (:mod:`service.access.scope`)."""
+
+    __tablename__ = "surat_akses"
+
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), primary_key=True)
+    unit_kode: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+    peran: Mapped[str] = mapped_column(String(10), primary_key=True)
+

@@ -1,0 +1,1 @@
+"""The registry's Alembic migrations (``versions/``); run by :mod:`service.plumbing.schema`."""
