@@ -12,7 +12,7 @@ from service import create_app
 from service.accounts.models import Akun, SesiAkun
 
 from .staff import NEW_PASSWORD, WILAYAH, form_token, make_account, post_form, sign_in, signed_in
-from .support import PASSPHRASE, SIGNER_NIP, issue, sample
+from .support import PASSPHRASE, SIGNER_NIP, issue, sample, sign
 
 OTHER_NIP = "198103152006041003"
 
@@ -214,3 +214,16 @@ def test_the_verification_pages_stay_public(client):
     assert client.get("/verifikasi").status_code == 200
     assert client.get(f"/verifikasi/{created['id']}").status_code == 200
     assert form_token(client, "/verifikasi")
+
+
+def test_a_unit_receives_a_signed_letters_tembusan_in_surat_saya(app, client):
+    body = sample(WILAYAH, "permohonan-pelibatan")
+    body["tembusan"].append({"jabatan": "Inspektur Kabupaten Hulu Sungai Selatan", "kode_unit": "INSPEKTORAT"})
+    created = issue(client, body)
+    reader = app.test_client()
+    signed_in(reader, app, "inspektorat", "pembaca", unit=("INSPEKTORAT",))
+    assert reader.get(f"/surat/{created['id']}").status_code == 404  # a copy is received once signed
+    sign(client, created["id"])
+    copies = reader.get("/saya").get_data(as_text=True).split('id="tembusan"')[1]
+    assert created["nomor"] in copies
+    assert reader.get(f"/surat/{created['id']}").status_code == 200

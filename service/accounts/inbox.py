@@ -1,5 +1,6 @@
 """What waits for a staff member ("Surat saya"): drafts of their units, letters
-whose next signature is theirs, letters signed.
+whose next signature is theirs, letters signed, signed letters their units
+receive a copy of (tembusan).
 
 Paraf (initials before signing) arrives with the workflow issue; until then
 nothing waits for a verifikator.
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, SIGNED, Riwayat, Surat
+from ..access.audience import TEMBUSAN
+from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, SIGNED, Riwayat, Surat, SuratAkses
 from ..signatures.signature import signers_of
 from .models import Akun
 
@@ -25,6 +27,7 @@ class SuratSaya:
     konsep: list[Surat]
     tanda_tangan: list[Surat]
     ditandatangani: list[Surat]
+    tembusan: list[Surat]
 
 
 def _in_units(akun: Akun, query):
@@ -55,6 +58,12 @@ def _next_signer_is(session: Session, akun: Akun) -> list[Surat]:
     return waiting[:LIMIT]
 
 
+def _copied_to(akun: Akun):
+    """Letters whose tembusan names one of the account's units (any unit, for an account of every unit)."""
+    query = select(SuratAkses.surat_id).where(SuratAkses.peran == TEMBUSAN)
+    return query.where(SuratAkses.unit_kode.in_(akun.unit)) if akun.unit else query
+
+
 def surat_saya(session: Session, akun: Akun) -> SuratSaya:
     newest = (Surat.dibuat.desc(), Surat.id)
     drafts = session.scalars(_in_units(akun, select(Surat).where(
@@ -64,4 +73,6 @@ def surat_saya(session: Session, akun: Akun) -> SuratSaya:
         mine = mine | Surat.id.in_(_signed_by(akun.nip))
     signed = session.scalars(select(Surat).where(Surat.wilayah == akun.wilayah, Surat.status == SIGNED, mine)
                              .order_by(*newest).limit(LIMIT)).all()
-    return SuratSaya(list(drafts), _next_signer_is(session, akun) if akun.nip else [], list(signed))
+    copies = session.scalars(select(Surat).where(Surat.wilayah == akun.wilayah, Surat.status == SIGNED,
+                                                 Surat.id.in_(_copied_to(akun))).order_by(*newest).limit(LIMIT)).all()
+    return SuratSaya(list(drafts), _next_signer_is(session, akun) if akun.nip else [], list(signed), list(copies))

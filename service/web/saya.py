@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..access.audience import TEMBUSAN, audience
 from ..accounts.inbox import surat_saya
 from ..accounts.models import Akun
 from ..api.surat import download_name
@@ -32,19 +33,13 @@ def _services():
     return current_app.extensions["suratkerja"]
 
 
-def _units_of(letter: Mapping[str, Any]) -> set[str]:
-    """The units a letter concerns: who issues it and who it is addressed to."""
-    units = {(letter.get("pengirim") or {}).get("kode"), (letter.get("unit_tujuan") or {}).get("kode"),
-             ((letter.get("kepada") or {}).get("unit") or {}).get("kode")}
-    return {u for u in units if u}
-
-
-def visible(akun: Akun, wilayah: str, letter: Mapping[str, Any]) -> bool:
-    """Whether the account may see a letter: its pemda, and one of its units (or any, without units),
-    or the letter names the account's official among its signers."""
+def visible(akun: Akun, wilayah: str, letter: Mapping[str, Any], status: str) -> bool:
+    """Whether the account may see a letter: its pemda, and one of its units (or any, without units)
+    issues it, is addressed or, once signed, copied; or the letter names the account's official among its signers."""
     if wilayah != akun.wilayah:
         return False
-    if not akun.unit or _units_of(letter) & set(akun.unit):
+    units = {unit for unit, peran in audience(letter) if peran != TEMBUSAN or status == SIGNED}
+    if not akun.unit or units & set(akun.unit):
         return True
     return bool(akun.nip) and any(o.get("nip") == akun.nip for o in [letter.get("penandatangan") or {},
                                                                       *letter.get("mengetahui", [])])
@@ -54,7 +49,7 @@ def _letter(surat_id: str) -> Surat:
     """The letter if the signed-in account may see it; 404 alike for one that does not exist and one out of reach."""
     with _services().sessions() as session:
         surat = session.get(Surat, surat_id)
-    if surat is None or not visible(current_user.akun, surat.wilayah, surat.permintaan):
+    if surat is None or not visible(current_user.akun, surat.wilayah, surat.permintaan, surat.status):
         raise NotFound(f"Surat {surat_id} tidak ditemukan.")
     return surat
 
@@ -78,8 +73,8 @@ def _letter_page(surat: Surat, form: TandatanganForm, error: str | None = None, 
                  headers: Mapping[str, str] | None = None):
     with _services().sessions() as session:
         letters, links, history = chain_of(session, surat.id)
-    chain = [(k, not k.luar and visible(current_user.akun, k.wilayah, k.data)) for k in letters
-             if k.luar or visible(current_user.akun, k.wilayah, k.data)]
+    chain = [(k, not k.luar and visible(current_user.akun, k.wilayah, k.data, k.status)) for k in letters
+             if k.luar or visible(current_user.akun, k.wilayah, k.data, k.status)]
     done = sum(1 for r in history[surat.id] if r.aksi.startswith("ditandatangani"))
     return render_template("surat.html", surat=surat, riwayat=history[surat.id], chain=chain,
                            jenis=LETTER_TYPES, form=form if _my_turn(surat, done) else None,
