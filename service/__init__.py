@@ -117,10 +117,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
     app.json.ensure_ascii = False
     app.extensions["suratkerja"] = services
 
+    from .access import request as access_request
     from .api import init_api
     from .web import blp as web_blp, init_staff
 
     init_api(app)
+    access_request.init_app(app)
     app.register_blueprint(web_blp)
     init_staff(app, settings)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error

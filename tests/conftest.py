@@ -21,8 +21,8 @@ from service import build_services, create_app
 from service.plumbing.config import load_settings
 from service.plumbing.services import Services
 
-from .support import (PASSPHRASE, SIGNER_NIP, FakeConverter, all_samples, make_pki, nss_database, pdf_text,
-                      sample)
+from .support import (HOST_ADMIN_TOKEN, PASSPHRASE, SIGNER_NIP, FakeConverter, admin_client, all_samples,
+                      grant_key, make_pki, nss_database, pdf_text, sample)
 
 __all__ = ["PASSPHRASE", "all_samples", "pdf_text", "sample"]  # what the letter tests import from here
 
@@ -112,6 +112,7 @@ def app(app_shell, tmp_path, converter, pki_dir):
 
 def _with_services(app, config: dict, converter):
     services = app.extensions["suratkerja"] = build_services(load_settings(config), converter)
+    grant_key(services, HOST_ADMIN_TOKEN)
     try:
         yield app
     finally:
@@ -120,14 +121,15 @@ def _with_services(app, config: dict, converter):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client carrying a host administrator's key with every right (tests about access use their own keys)."""
+    return admin_client(app)
 
 
 @pytest.fixture(scope="module")
 def idle_client(tmp_path_factory, pki_dir):
     """A client of one app per module, for tests that issue nothing (refused or read-only requests)."""
     config = {"instance_dir": tmp_path_factory.mktemp("tanpa-terbitan"), "pki_dir": pki_dir}
-    return create_app(config, converter=FakeConverter()).test_client()
+    return admin_client(create_app(config, converter=FakeConverter()))
 
 
 @pytest.fixture(scope="session")
@@ -145,7 +147,7 @@ class PrintedSamples:
     """
 
     def __init__(self, app, converter, pki_dir: Path, root: Path):
-        self.app, self.client = app, app.test_client()
+        self.app, self.client = app, admin_client(app)
         self.converter, self.pki_dir, self.root = converter, pki_dir, root
         self._issued: dict[tuple[str, str], tuple[Services, dict, bytes]] = {}
 
@@ -155,6 +157,7 @@ class PrintedSamples:
         if key not in self._issued:
             config = {"instance_dir": self.root / f"{wilayah}-{jenis}", "pki_dir": self.pki_dir}
             self.app.extensions["suratkerja"] = build_services(load_settings(config), self.converter)
+            grant_key(self.app.extensions["suratkerja"], HOST_ADMIN_TOKEN)
             response = self.client.post(f"/api/v1/surat/{jenis}", json=sample(wilayah, jenis))
             assert response.status_code == 201, response.get_json()
             created = response.get_json()

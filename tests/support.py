@@ -19,6 +19,11 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
+from sqlalchemy import select
+
+from service.access.keys import digest
+from service.access.principal import RIGHTS
+from service.plumbing.models import KunciApi
 
 from service.issuing.convert import ConversionFailed
 from service.signatures.signature import STAMP_HEIGHT
@@ -200,3 +205,38 @@ def sign(client, surat_id: str, nip: str = SIGNER_NIP, passphrase: str = PASSPHR
 
 def verify(client, pdf: bytes):
     return client.post("/api/v1/verifikasi", data=pdf, content_type="application/pdf")
+
+
+# --- who calls --------------------------------------------------------------
+
+HOST_ADMIN_TOKEN = "sk_00000001_" + "H" * 43
+"""The key the default test clients carry: a host administrator's, with every right."""
+
+
+def grant_key(services, token: str, *, wilayah: str | None = None, rights=RIGHTS, units=None) -> str:
+    """Put the key ``token`` (``sk_<8 hex>_<43 characters>``) in ``services``' registry, once; returns ``token``.
+
+    Tests use fixed tokens so that a client can carry one across registries;
+    the service itself only ever makes random ones (:func:`service.access.keys.create_key`).
+    """
+    prefix = token[:11]
+    with services.sessions.begin() as session:
+        if session.scalar(select(KunciApi.id).where(KunciApi.prefiks == prefix)) is None:
+            session.add(KunciApi(prefiks=prefix, hash=digest(token), wilayah=wilayah, nama=f"uji {prefix}",
+                                 unit=sorted(units) if units else None, hak=sorted(rights)))
+    return token
+
+
+def bearer(client, token: str | None):
+    """``client`` calling with ``token`` from now on (none: without credentials)."""
+    if token is None:
+        client.environ_base.pop("HTTP_AUTHORIZATION", None)
+    else:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def admin_client(app):
+    """A test client of ``app`` carrying :data:`HOST_ADMIN_TOKEN`, granted in the app's current registry."""
+    grant_key(app.extensions["suratkerja"], HOST_ADMIN_TOKEN)
+    return bearer(app.test_client(), HOST_ADMIN_TOKEN)

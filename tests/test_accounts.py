@@ -227,3 +227,24 @@ def test_a_unit_receives_a_signed_letters_tembusan_in_surat_saya(app, client):
     copies = reader.get("/saya").get_data(as_text=True).split('id="tembusan"')[1]
     assert created["nomor"] in copies
     assert reader.get(f"/surat/{created['id']}").status_code == 200
+
+
+def test_sign_ins_failed_ones_too_and_browser_signatures_are_in_the_audit_trail(app, client):
+    from service.plumbing.models import JejakAudit
+
+    created = issue(client)
+    akun, password = make_account(app, "kepala2", "penandatangan", unit=("BAPPEDA",), nip=SIGNER_NIP)
+    staff = app.test_client()
+    sign_in(staff, "kepala2", "salah-salah-salah-salah")
+    sign_in(staff, "kepala2", password)
+    post_form(staff, f"/surat/{created['id']}/tandatangan", {"passphrase": PASSPHRASE}, page=f"/surat/{created['id']}")
+    post_form(staff, "/keluar", {}, page="/saya")
+    with _registry(app)() as session:
+        trail = [(e.pelaku, e.aksi, e.objek, e.alamat_ip) for e in session.scalars(
+            select(JejakAudit).where(JejakAudit.pelaku.like("akun:%")).order_by(JejakAudit.id))]
+        details = " ".join(str(e.rincian) for e in session.scalars(select(JejakAudit)))
+    assert [(who, what) for who, what, _, _ in trail] == [
+        ("akun:kepala2", "masuk_gagal"), ("akun:kepala2", "masuk"), ("akun:kepala2", "surat.tandatangan"),
+        ("akun:kepala2", "keluar")]
+    assert trail[2][2] == created["id"] and all(ip == "127.0.0.1" for *_, ip in trail)
+    assert password not in details and PASSPHRASE not in details and "salah-salah" not in details

@@ -13,7 +13,7 @@ from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
 from .staff import signed_in
-from .support import JENIS, issue, sample
+from .support import JENIS, admin_client, issue, sample
 
 URL = f"/api/v1/surat/{JENIS}"
 LETTER_TYPES = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
@@ -146,7 +146,7 @@ def test_a_sixth_region_file_is_loaded_listed_and_issues_letters(tmp_path, monke
     assert set(profiles) == set(load_profiles(PROFILE_RULE_KEYS)) | {"kota-contoh"}
     assert profiles["kota-contoh"].lambang == wilayah / "lambang" / "kota-contoh.png"
     monkeypatch.setattr(service, "load_profiles", functools.partial(load_profiles, directory=wilayah))
-    client = create_app({"instance_dir": tmp_path / "instance", "pki_dir": pki_dir}, converter=converter).test_client()
+    client = admin_client(create_app({"instance_dir": tmp_path / "instance", "pki_dir": pki_dir}, converter=converter))
     regions = {r["kode"]: r for r in client.get("/api/v1/wilayah").get_json()}
     assert "kota-contoh" in regions and set(regions["kota-contoh"]["jenis_surat"]) == LETTER_TYPES
     created = issue(client, sample("bantul", JENIS), wilayah="kota-contoh")
@@ -171,7 +171,7 @@ def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client
 
 def test_list_page_shows_letters_for_people(app, client):
     created = issue(client)
-    assert client.get("/surat").status_code == 302  # signed in only
+    assert client.get("/surat").status_code == 302  # signed-in staff only, not API keys
     signed_in(client, app, "arsip", "arsiparis")
     page = client.get("/surat")
     html = page.get_data(as_text=True)

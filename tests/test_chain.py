@@ -13,6 +13,7 @@ from service import create_app
 from service.devtools.replay import load_chains, replay
 
 from .conftest import PASSPHRASE, sample
+from .support import admin_client
 from .letters.chain_support import body, entries, post, run, spaced, with_people
 
 
@@ -24,7 +25,7 @@ def test_two_clients_answering_the_same_request_at_once_one_succeeds(request, re
     start, results = threading.Barrier(4), []
 
     def answer_it():
-        client = app.test_client()
+        client = admin_client(app)
         start.wait()
         results.append(post(client, "jawaban", answer))
 
@@ -38,9 +39,9 @@ def test_two_clients_answering_the_same_request_at_once_one_succeeds(request, re
         assert ("/rujukan", "sudah_dijawab") in [(p, c) for p, c, _ in entries(loser)]
     # The losers took no number: the unit's next letter follows the one answer.
     winner = next(r for r in results if r.status_code == 201).get_json()
-    listed = app.test_client().get("/api/v1/surat?unit=DISKOMINFO&wilayah=lubuk-linggau").get_json()
+    listed = admin_client(app).get("/api/v1/surat?unit=DISKOMINFO&wilayah=lubuk-linggau").get_json()
     assert [s["nomor"] for s in listed["items"]] == [winner["nomor"]]
-    chain = app.test_client().get(f"/api/v1/surat/{ids['permohonan']}/rantai").get_json()
+    chain = admin_client(app).get(f"/api/v1/surat/{ids['permohonan']}/rantai").get_json()
     assert [s["jenis"] for s in chain["surat"]] == ["permohonan-pelibatan", "jawaban"]
 
 

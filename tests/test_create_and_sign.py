@@ -9,6 +9,7 @@ import pytest
 from service import create_app
 
 from .conftest import PASSPHRASE, sample
+from .support import admin_client
 
 JENIS = "permohonan-pelibatan"
 URL = f"/api/v1/surat/{JENIS}/terbit-tandatangan"
@@ -49,7 +50,7 @@ def test_a_failed_signature_records_nothing_keeps_no_file_and_leaves_the_number_
     app = create_app(settings, converter=converter)
     if failure == "penanda tangan gagal":
         _token_removed(monkeypatch, app.extensions["suratkerja"].signing)
-    client = app.test_client()
+    client = admin_client(app)
     body = sample("hulu-sungai-selatan", JENIS)
 
     for _ in range(2):

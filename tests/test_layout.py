@@ -23,7 +23,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from service.letters.nip import format_nip
 from service.signatures.signature import MAIN_FIELD, countersign_field
 
-from .support import all_samples, sample, sign
+from .support import admin_client, all_samples, sample, sign
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 REACH = 120
@@ -190,7 +190,7 @@ VARIANTS = {
 @pytest.mark.parametrize("name", VARIANTS)
 def test_stress_variants_hold_together(libreoffice_app, name):
     jenis, body = VARIANTS[name]()
-    client = libreoffice_app.test_client()
+    client = admin_client(libreoffice_app)
     response = client.post(f"/api/v1/surat/{jenis}", json=body)
     assert response.status_code == 201, response.get_json()
     check_letter(body, signed_pdf(client, response.get_json(), body))

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import sample
+from .support import admin_client, sample
 
 JENIS = "permohonan-pelibatan"
 URL = f"/api/v1/surat/{JENIS}"
@@ -20,7 +20,7 @@ def urut(nomor: str) -> int:
 
 def issue_concurrently(app, bodies, workers=8):
     def post(body):
-        with app.test_client() as client:
+        with admin_client(app) as client:
             return client.post(URL, json=body)
 
     with ThreadPoolExecutor(workers) as pool:
@@ -58,7 +58,7 @@ def test_postgres_registry_numbers_concurrently_too(pg_app):
     created = issue_concurrently(pg_app, one + other)
     assert_consecutive(created[:50])
     assert_consecutive(created[50:])
-    with pg_app.test_client() as client:
+    with admin_client(pg_app) as client:
         assert client.get("/api/v1/surat?per_halaman=100").get_json()["total"] == 56
 
 

@@ -20,7 +20,7 @@ from service.signatures import setup
 
 from .conftest import sample
 from .softhsm import TOKEN_LABEL, TOKEN_PIN
-from .support import SIGNER_NIP
+from .support import SIGNER_NIP, admin_client
 
 TSA_URL = "http://tsa.pemda.invalid/tsr"
 """The penandatangan of the hulu-sungai-selatan samples, whose key goes on the token."""
@@ -91,7 +91,7 @@ def test_an_unknown_token_label_stops_the_start(tmp_path, pki_dir, token):
 def hsm_client(tmp_path, pki_dir, converter, token):
     app = create_app({"instance_dir": tmp_path, "pki_dir": pki_dir, "signer_backend": "pkcs11",
                       "pkcs11_module": token, "pkcs11_token_label": TOKEN_LABEL}, converter=converter)
-    return app.test_client()
+    return admin_client(app)
 
 
 @pytest.mark.softhsm

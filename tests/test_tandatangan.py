@@ -12,7 +12,7 @@ from service import create_app
 
 from .corpus import CORPUS, hostile_files
 from .staff import post_form
-from .support import JENIS, PASSPHRASE, SIGNER_NIP, all_samples, issue, pdfsig, sample, sign, verify
+from .support import JENIS, PASSPHRASE, SIGNER_NIP, admin_client, all_samples, issue, pdfsig, sample, sign, verify
 
 
 @pytest.mark.parametrize("tingkat", ["B-B", "B-T", "B-LT", "B-LTA"])
@@ -121,7 +121,7 @@ def test_tampered_files_are_not_passed(client):
 def signed_elsewhere(tmp_path, converter, pki_dir) -> bytes:
     """A letter issued and signed by another instance of the service, on its own registry and ``pki_dir``."""
     other = create_app({"instance_dir": tmp_path / "layanan-lain", "pki_dir": pki_dir}, converter=converter)
-    client = other.test_client()
+    client = admin_client(other)
     created = issue(client)
     assert sign(client, created["id"]).status_code == 200
     return client.get(created["tautan"]["pdf"]).data

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..access.audience import TEMBUSAN
+from ..access.principal import Principal
+from ..access.scope import visible_letters
 from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, SIGNED, Riwayat, Surat, SuratAkses
 from ..signatures.signature import signers_of
-from .models import Akun
 
 LIMIT = 50
 """Newest letters per section; the registry page finds the rest."""
@@ -30,8 +31,9 @@ class SuratSaya:
     tembusan: list[Surat]
 
 
-def _in_units(akun: Akun, query):
-    return query.where(Surat.unit_kode.in_(akun.unit)) if akun.unit else query
+def _in_units_clause(principal: Principal):
+    """Issued by one of the account's units (any, for an account of every unit)."""
+    return true() if principal.units is None else Surat.unit_kode.in_(principal.units)
 
 
 def _signed_by(nip: str):
@@ -39,11 +41,11 @@ def _signed_by(nip: str):
     return select(Riwayat.surat_id).where(Riwayat.aksi.like("ditandatangani%"), Riwayat.oleh.like(f"%(NIP {nip})"))
 
 
-def _next_signer_is(session: Session, akun: Akun) -> list[Surat]:
-    """Unsigned letters of the pemda whose turn to sign is the account's official."""
+def _next_signer_is(session: Session, principal: Principal) -> list[Surat]:
+    """Unsigned letters the account sees whose turn to sign is the account's official."""
     candidates = session.scalars(
-        select(Surat).where(Surat.wilayah == akun.wilayah, Surat.status.in_((DRAFT, AWAITING_COUNTERSIGN)),
-                            cast(Surat.permintaan, String).contains(akun.nip))
+        select(Surat).where(visible_letters(principal), Surat.status.in_((DRAFT, AWAITING_COUNTERSIGN)),
+                            cast(Surat.permintaan, String).contains(principal.nip))
         .order_by(Surat.dibuat.desc())).all()
     done = dict(session.execute(
         select(Riwayat.surat_id, func.count()).where(Riwayat.surat_id.in_([s.id for s in candidates]),
@@ -53,26 +55,31 @@ def _next_signer_is(session: Session, akun: Akun) -> list[Surat]:
     for surat in candidates:
         order = signers_of(surat)
         turn = done.get(surat.id, 0)
-        if turn < len(order) and order[turn]["nip"] == akun.nip:
+        if turn < len(order) and order[turn]["nip"] == principal.nip:
             waiting.append(surat)
     return waiting[:LIMIT]
 
 
-def _copied_to(akun: Akun):
+def _copied_to(principal: Principal):
     """Letters whose tembusan names one of the account's units (any unit, for an account of every unit)."""
     query = select(SuratAkses.surat_id).where(SuratAkses.peran == TEMBUSAN)
-    return query.where(SuratAkses.unit_kode.in_(akun.unit)) if akun.unit else query
+    return query if principal.units is None else query.where(SuratAkses.unit_kode.in_(principal.units))
 
 
-def surat_saya(session: Session, akun: Akun) -> SuratSaya:
+def surat_saya(session: Session, principal: Principal) -> SuratSaya:
+    """The sections of "Surat saya" for a signed-in account, each within what it may see."""
     newest = (Surat.dibuat.desc(), Surat.id)
-    drafts = session.scalars(_in_units(akun, select(Surat).where(
-        Surat.wilayah == akun.wilayah, Surat.status == DRAFT)).order_by(*newest).limit(LIMIT)).all()
-    mine = Surat.unit_kode.in_(akun.unit) if akun.unit else Surat.wilayah == akun.wilayah
-    if akun.nip:
-        mine = mine | Surat.id.in_(_signed_by(akun.nip))
-    signed = session.scalars(select(Surat).where(Surat.wilayah == akun.wilayah, Surat.status == SIGNED, mine)
-                             .order_by(*newest).limit(LIMIT)).all()
-    copies = session.scalars(select(Surat).where(Surat.wilayah == akun.wilayah, Surat.status == SIGNED,
-                                                 Surat.id.in_(_copied_to(akun))).order_by(*newest).limit(LIMIT)).all()
-    return SuratSaya(list(drafts), _next_signer_is(session, akun) if akun.nip else [], list(signed), list(copies))
+
+    def letters(*where) -> list[Surat]:
+        return list(session.scalars(select(Surat).where(visible_letters(principal), *where)
+                                    .order_by(*newest).limit(LIMIT)))
+
+    mine = _in_units_clause(principal)
+    if principal.nip:
+        mine = or_(mine, Surat.id.in_(_signed_by(principal.nip)))
+    return SuratSaya(
+        konsep=letters(Surat.status == DRAFT, _in_units_clause(principal)),
+        tanda_tangan=_next_signer_is(session, principal) if principal.nip else [],
+        ditandatangani=letters(Surat.status == SIGNED, mine),
+        tembusan=letters(Surat.status == SIGNED, Surat.id.in_(_copied_to(principal))),
+    )

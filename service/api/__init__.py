@@ -8,6 +8,7 @@ copy of its assets so it works without internet access.
 from __future__ import annotations
 
 import swagger_ui_bundle
+from apispec import BasePlugin
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import UnprocessableEntity
@@ -17,10 +18,32 @@ from ..letters.checks import findings_from_messages
 
 from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
-from . import rantai, surat, verifikasi, wilayah
+from ..access.request import PUBLIC_API
+from . import admin, rantai, surat, verifikasi, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
-api = Api()
+SECURITY_SCHEME = "kunciApi"
+_PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
+_ACCESS_ERRORS = {
+    "401": {"description": "Tanpa kunci API, atau kunci tidak dikenal/dicabut (header WWW-Authenticate: Bearer)",
+            **_PROBLEM},
+    "403": {"description": "Kunci tidak memiliki hak yang diperlukan", **_PROBLEM},
+}
+
+
+class KeySecurity(BasePlugin):
+    """Every operation but the public ones (:data:`PUBLIC_API`) needs an API key: say so on each, with its 401/403."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        public = any(path == p or path.startswith(p + "/") for p in PUBLIC_API)
+        for operation in (operations or {}).values():
+            operation["security"] = [] if public else [{SECURITY_SCHEME: []}]
+            if not public:
+                for status, response in _ACCESS_ERRORS.items():
+                    operation.setdefault("responses", {}).setdefault(status, response)
+
+
+api = Api(spec_kwargs={"extra_plugins": [KeySecurity()]})
 
 DOCS_ASSETS = "/api/v1/docs/aset/"
 API_DOC = "Dokumentasi API suratkerja (/api/v1/docs)"
@@ -49,6 +72,10 @@ def init_api(app: Flask) -> None:
     app.config.update(API_CONFIG)
     api.init_app(app)
     api.spec.components.schema("Problem", schema=ProblemSchema)
+    api.spec.components.security_scheme(SECURITY_SCHEME, {
+        "type": "http", "scheme": "bearer",
+        "description": "Kunci API dari administrator pemda (suratkerja kunci buat): Authorization: Bearer sk_…",
+    })
     api.spec.components.schema("SuratLuarIn", schema=SuratLuarInSchema)
     for jenis, kind in LETTER_TYPES.items():
         api.spec.components.schema(surat.schema_name(jenis), schema=kind.schema)
@@ -58,6 +85,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(rantai.blp)
     api.register_blueprint(wilayah.blp)
     api.register_blueprint(verifikasi.blp)
+    api.register_blueprint(admin.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

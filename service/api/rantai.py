@@ -7,6 +7,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..access import audit
+from ..access.principal import BACA, TERBIT
+from ..access.request import require
+from ..access.scope import check_known, check_pemda, outside_for, visible_ids
 from ..chain import Known, chain_of, draft
 from ..chain.outside import register_outside
 from ..plumbing.errors import NotFound
@@ -40,12 +44,18 @@ class Rantai(MethodView):
     @blp.response(200, RantaiSchema)
     @blp.doc(responses={"404": _NOT_FOUND})
     def get(self, surat_id):
-        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, dengan status dan riwayat tiap surat."""
+        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, dengan status dan riwayat tiap surat.
+
+        Hanya surat yang boleh dibaca pemanggil yang ditampilkan, dengan tautan di antaranya."""
+        principal = require(BACA)
         with services().sessions() as session:
+            check_known(session, principal, surat_id)
             letters, links, history = chain_of(session, surat_id)
+            shown = visible_ids(session, principal, letters)
         return {
-            "surat": [_letter_out(k, history) for k in letters],
-            "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links],
+            "surat": [_letter_out(k, history) for k in letters if k.id in shown],
+            "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links
+                       if t.surat_id in shown and t.rujukan_id in shown],
         }
 
 
@@ -57,7 +67,9 @@ class Konsep(MethodView):
         """Konsep surat berikutnya dalam rantai (jawaban, penerusan, penugasan, keputusan) dari surat ini."""
         if jenis not in LETTER_TYPES:
             raise NotFound(f"Jenis surat '{jenis}' tidak dikenal; yang tersedia: {', '.join(LETTER_TYPES)}.")
+        principal = require(BACA)
         with services().sessions() as session:
+            check_known(session, principal, surat_id)
             return draft(session, surat_id, jenis, services().profiles)
 
 
@@ -74,8 +86,12 @@ class SuratLuarList(MethodView):
     @blp.response(201, SuratLuarSchema)
     def post(self):
         """Daftarkan surat dari luar layanan (mis. permohonan atau persetujuan instansi lain) agar dapat dirujuk dengan id."""
+        principal = require(TERBIT)
+        body = json_body()
+        check_pemda(principal, body.get("wilayah") if isinstance(body, dict) else None)
         with services().sessions.begin() as session:
-            luar = register_outside(session, services().profiles, json_body())
+            luar = register_outside(session, services().profiles, body)
+        audit.record("surat_luar.daftar", wilayah=luar.wilayah, objek=luar.id, nomor=luar.nomor)
         return _luar_out(luar)
 
 
@@ -85,8 +101,6 @@ class SuratLuarItem(MethodView):
     @blp.doc(responses={"404": _NOT_FOUND})
     def get(self, luar_id):
         """Satu surat dari luar yang terdaftar."""
+        principal = require(BACA)
         with services().sessions() as session:
-            luar = session.get(SuratLuar, luar_id)
-        if luar is None:
-            raise NotFound(f"Surat luar {luar_id} tidak ditemukan.")
-        return _luar_out(luar)
+            return _luar_out(outside_for(session, principal, luar_id))

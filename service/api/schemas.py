@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of
+from ..access.principal import RIGHTS
+from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of, text
 
 
 class FindingSchema(BaseSchema):
@@ -161,3 +162,50 @@ class SuratLuarSchema(BaseSchema):
     hal = fields.String()
     isi = fields.Dict(metadata={"description": "Yang diketahui dari surat itu: pengirim, keputusan, pegawai, jangka_waktu"})
     dibuat = fields.DateTime()
+
+
+class KunciSchema(BaseSchema):
+    """An API key as its administrators see it: never its secret, never its hash."""
+
+    prefiks = fields.String(metadata={"description": "Bagian kunci yang boleh terlihat, mis. sk_1a2b3c4d"})
+    nama = fields.String()
+    wilayah = fields.String(allow_none=True, metadata={"description": "Pemda kunci; kosong = administrator hosting"})
+    unit = fields.List(fields.String(), allow_none=True, metadata={"description": "Kode unit; kosong = semua unit"})
+    hak = fields.List(fields.String())
+    dibuat = fields.DateTime()
+    dicabut = fields.DateTime(allow_none=True)
+    terakhir_dipakai = fields.DateTime(allow_none=True)
+
+
+class KunciBaruSchema(KunciSchema):
+    token = fields.String(metadata={"description": "Kunci lengkap: ditampilkan sekali ini saja, simpan baik-baik"})
+
+
+class KunciInSchema(BaseSchema):
+    nama = text(200, metadata={"description": "Untuk apa kunci ini, mis. nama sistem e-office"})
+    wilayah = Teks(metadata={"description": "Kosong = pemda administrator"})
+    unit = fields.List(Teks(validate=validate.Length(1, 30)), validate=validate.Length(max=100),
+                       metadata={"description": "Kode unit yang boleh diwakili kunci; kosong = semua unit"})
+    hak = fields.List(Teks(validate=one_of(RIGHTS)),
+                      required=True, validate=validate.Length(min=1))
+
+
+class JejakArgsSchema(BaseSchema):
+    halaman = Bilangan(load_default=1, validate=validate.Range(min=1, error=Msg("Minimal 1.", "halaman")))
+    per_halaman = Bilangan(
+        load_default=100,
+        validate=validate.Range(1, 1000, error=Msg("Antara 1 dan 1000.", "per_halaman")),
+    )
+
+
+class JejakSchema(BaseSchema):
+    id = fields.Integer()
+    waktu = fields.String(metadata={"description": "UTC, ISO 8601"})
+    wilayah = fields.String(allow_none=True)
+    pelaku = fields.String(metadata={"description": "kunci:<prefiks>, akun:<nama pengguna>, atau konsol"})
+    alamat_ip = fields.String(allow_none=True)
+    aksi = fields.String()
+    objek = fields.String(allow_none=True)
+    rincian = fields.Dict()
+    hash_sebelum = fields.String()
+    hash = fields.String()

@@ -12,6 +12,11 @@ from flask import current_app, send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..access import audit
+from ..access.audience import SECRET
+from ..access.principal import BACA, TANDATANGAN, TERBIT
+from ..access.request import require
+from ..access.scope import check_issuer, check_references, letter_for, visible_letters
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import Riwayat, Surat
@@ -67,8 +72,34 @@ def surat_out(surat: Surat) -> dict:
     }
 
 
-def issued_out(issued: Issued) -> dict:
-    return {**surat_out(issued.surat), "peringatan": [w.to_dict() for w in issued.warnings]}
+def issued_out(issued: Issued, aksi: str) -> dict:
+    """The 201 answer, once the audit trail records the new letter."""
+    surat = issued.surat
+    audit.record(aksi, wilayah=surat.wilayah, objek=surat.id, jenis=surat.jenis, nomor=surat.nomor,
+                 unit=surat.unit_kode)
+    return {**surat_out(surat), "peringatan": [w.to_dict() for w in issued.warnings]}
+
+
+def issuer_request(*rights: str):
+    """The body of a request to issue, from a caller with ``rights`` who may issue it.
+
+    :raises NotAuthenticated, MissingRight, NotFound: see :func:`require`, :func:`check_issuer`,
+        :func:`check_references`.
+    """
+    principal = require(*rights)
+    payload = json_body()
+    may_issue(principal, payload)
+    return payload
+
+
+def may_issue(principal, payload) -> None:
+    """The caller may issue ``payload``: its pemda, a unit it acts for, letters it may read.
+
+    :raises NotFound, MissingRight: see :func:`check_issuer`, :func:`check_references`.
+    """
+    check_issuer(principal, payload)
+    with services().sessions() as session:
+        check_references(session, principal, payload)
 
 
 def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
@@ -79,13 +110,15 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(**body, responses=_ERRORS)
         @blp.response(201, SuratTerbitSchema)
         def post(self):
-            return issued_out(issue(services(), jenis, json_body()))
+            payload = issuer_request(TERBIT)
+            return issued_out(issue(services(), jenis, payload), "surat.terbit")
 
     class Validate(MethodView):
         @blp.doc(**body, responses=_ERRORS)
         @blp.response(200, ValidasiSchema)
         def post(self):
-            valid = prepare(services(), jenis, json_body()).valid
+            payload = issuer_request(TERBIT)
+            valid = prepare(services(), jenis, payload).valid
             return {"valid": True, "peringatan": [w.to_dict() for w in valid.warnings]}
 
     class IssueAndSign(MethodView):
@@ -93,8 +126,9 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
+            may_issue(require(TERBIT, TANDATANGAN), args["surat"])
             return issued_out(issue_and_sign(services(), jenis, args["surat"], args["passphrase"],
-                                             args.get("tingkat")))
+                                             args.get("tingkat")), "surat.terbit_tandatangan")
 
     IssueAndSign.post.__doc__ = (
         f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan. "
@@ -130,18 +164,22 @@ class SuratList(MethodView):
     @blp.response(200, DaftarSuratSchema)
     def get(self, args):
         """Daftar surat, terbaru dahulu; saring per wilayah, unit, jenis, tanggal, dan teks hal."""
+        scope = visible_letters(require(BACA))
         page, size = args["halaman"], args["per_halaman"]
         with services().sessions() as session:
-            rows, total = find_letters(session, args, page=page, size=size)
+            rows, total = find_letters(session, args, scope=scope, page=page, size=size)
             return {"items": [surat_out(s) for s in rows], "total": total, "halaman": page, "per_halaman": size}
 
 
-def load_surat(surat_id: str) -> Surat:
+def load_surat(surat_id: str, *rights: str) -> Surat:
+    """The letter, for a caller with ``rights`` who may read it.
+
+    :raises NotAuthenticated, MissingRight: see :func:`require`.
+    :raises NotFound: no such letter, or outside the caller's scope.
+    """
+    principal = require(*rights)
     with services().sessions() as session:
-        surat = session.get(Surat, surat_id)
-    if surat is None:
-        raise NotFound(f"Surat {surat_id} tidak ditemukan.")
-    return surat
+        return letter_for(session, principal, surat_id)
 
 
 @blp.route("/<string:surat_id>")
@@ -150,7 +188,7 @@ class SuratItem(MethodView):
     @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
     def get(self, surat_id):
         """Data satu surat, dengan riwayatnya (siapa berbuat apa, kapan)."""
-        surat = load_surat(surat_id)
+        surat = load_surat(surat_id, BACA)
         with services().sessions() as session:
             riwayat = session.scalars(
                 select(Riwayat).where(Riwayat.surat_id == surat_id).order_by(Riwayat.id)).all()
@@ -165,7 +203,10 @@ class SuratTandatangan(MethodView):
     @blp.response(200, SuratOutSchema)
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
+        load_surat(surat_id, TANDATANGAN)
         surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"))
+        audit.record("surat.tandatangan", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
+                     nip=args["nip"], status=surat.status)
         return surat_out(surat)
 
 
@@ -182,7 +223,10 @@ class SuratPdf(MethodView):
     @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")
     def get(self, surat_id):
         """Unduh PDF surat."""
-        surat = load_surat(surat_id)
+        surat = load_surat(surat_id, BACA)
+        if surat.sifat in SECRET:
+            audit.record("surat.unduh_rahasia", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
+                         sifat=surat.sifat)
         pdf = io.BytesIO(services().store.get(surat.current_sha256))  # letters are small
         return send_file(pdf, mimetype="application/pdf", as_attachment=True,
                          download_name=download_name(surat), etag=surat.current_sha256)

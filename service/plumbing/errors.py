@@ -143,6 +143,23 @@ class ServiceUnavailable(SuratError):
     title = "Layanan sementara tidak tersedia"
 
 
+class NotAuthenticated(SuratError):
+    """No credential, or a key that is unknown, malformed or revoked."""
+
+    status = 401
+    code = "tidak_terautentikasi"
+    title = "Perlu kredensial yang sah"
+    headers = {"WWW-Authenticate": 'Bearer realm="suratkerja"'}
+
+
+class MissingRight(SuratError):
+    """The caller is known but lacks the right the operation needs."""
+
+    status = 403
+    code = "hak_tidak_cukup"
+    title = "Tidak berhak"
+
+
 def problem_response(problem: dict, status: int):
     response = jsonify(problem)
     response.status_code = status
@@ -196,3 +213,4 @@ _INDONESIAN_HTTP = {
     413: "Ukuran permintaan melebihi batas.",
     415: "Jenis konten tidak didukung.",
 }
+

@@ -162,3 +162,53 @@ class SuratAkses(Base):
     unit_kode: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
     peran: Mapped[str] = mapped_column(String(10), primary_key=True)
 
+
+class KunciApi(Base):
+    """An API key of an e-office system: the visible ``prefiks`` names it, the
+    secret is shown once when made and only its SHA-256 is kept.
+
+    A key belongs to one pemda (``wilayah``; none for a host administrator's
+    key), optionally to some of its units, and carries rights (``terbit``,
+    ``tandatangan``, ``baca``, ``verifikasi``, ``admin``).
+    """
+
+    __tablename__ = "kunci_api"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prefiks: Mapped[str] = mapped_column(String(16), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the whole key: the secret is 32 random bytes, so a fast hash is enough."""
+    wilayah: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    """What the key is for, e.g. the e-office system that holds it."""
+    unit: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    """Unit kode the key acts for; none = every unit of its pemda."""
+    hak: Mapped[list] = mapped_column(JSON)
+    dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    dicabut: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    terakhir_dipakai: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class JejakAudit(Base):
+    """One entry of the audit trail: who, from where, when, what.
+
+    Entries are only ever added. Each carries the hash of the one before
+    (``hash_sebelum``) and its own (``hash``, over its fields and
+    ``hash_sebelum``), so an edited or deleted entry breaks the chain
+    (:func:`service.access.audit.verify_chain`).
+    """
+
+    __tablename__ = "jejak_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    wilayah: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    pelaku: Mapped[str] = mapped_column(String(200))
+    """``kunci:<prefiks>``, ``akun:<username>`` or ``anonim``."""
+    alamat_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    aksi: Mapped[str] = mapped_column(String(80))
+    objek: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    rincian: Mapped[dict] = mapped_column(JSON, default=dict)
+    hash_sebelum: Mapped[str] = mapped_column(String(64), unique=True)
+    """Unique: two entries can never follow the same one, so the chain cannot fork."""
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

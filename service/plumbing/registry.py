@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from .models import Surat
 
 
-def find_letters(session: Session, filters: Mapping[str, Any], *, page: int, size: int) -> tuple[list[Surat], int]:
-    """Letters matching ``filters`` (wilayah, unit, jenis, dari, sampai, q), newest first.
+def find_letters(session: Session, filters: Mapping[str, Any], *, scope: ColumnElement[bool], page: int,
+                 size: int) -> tuple[list[Surat], int]:
+    """Letters matching ``filters`` (wilayah, unit, jenis, dari, sampai, q) within ``scope``, newest first.
 
+    :param scope: the letters the caller may read (:func:`service.access.scope.visible_letters`).
     :return: one page of letters and the total number matching.
     """
-    query = select(Surat)
+    query = select(Surat).where(scope)
     for column, key in ((Surat.wilayah, "wilayah"), (Surat.unit_kode, "unit"), (Surat.jenis, "jenis")):
         if filters.get(key):
             query = query.where(column == filters[key])

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import signing
 
+from ..access.audience import SECRET
 from ..plumbing.errors import InvalidRequest, Finding
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
@@ -51,10 +52,15 @@ def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
 
 
 def letter_summary(surat: Surat) -> dict:
-    return {
+    """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal."""
+    summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
+        "sifat": surat.sifat,
     }
+    if surat.sifat in SECRET:
+        del summary["hal"]
+    return summary
 
 
 def verify_upload(services: Services, pdf: bytes) -> dict:

@@ -16,7 +16,10 @@ from flask_login import current_user, login_required
 from ..accounts.manage import (Pemegang, account_of, create_account, list_accounts, reset_password,
                                update_account)
 from ..accounts.models import PERAN_STAF, Akun
-from ..plumbing.errors import Forbidden, InvalidRequest
+from ..access import audit
+from ..access.principal import ADMIN
+from ..access.request import require
+from ..plumbing.errors import InvalidRequest
 from . import blp
 from .forms import AkunForm, TombolForm
 
@@ -26,12 +29,11 @@ def _services():
 
 
 def admin_only(view):
-    """Signed in, and administrator of the pemda."""
+    """Signed in, with the administrator's right (403 otherwise)."""
     @wraps(view)
     @login_required
     def guarded(*args, **kwargs):
-        if not current_user.has("admin"):
-            raise Forbidden("Halaman ini hanya untuk administrator pemda.")
+        require(ADMIN)
         return view(*args, **kwargs)
     return guarded
 
@@ -59,6 +61,7 @@ def admin_akun():
         except InvalidRequest as e:
             errors = e.findings
         else:
+            audit.record("akun.buat", wilayah=wilayah, objek=akun.username, peran=akun.peran, unit=akun.unit)
             return _password_once(akun, password, "Akun dibuat")
     elif form.is_submitted():
         errors = [f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items()]
@@ -82,6 +85,8 @@ def admin_akun_ubah(akun_id):
         except InvalidRequest as e:
             errors = e.findings
         else:
+            audit.record("akun.ubah", wilayah=wilayah, objek=akun.username, peran=akun.peran, unit=akun.unit,
+                         aktif=akun.aktif)
             errors = None
     return render_template("akun_ubah.html", form=form, akun=akun, errors=errors, reset=TombolForm(),
                            peran=PERAN_STAF), 422 if errors else 200
@@ -92,4 +97,5 @@ def admin_akun_ubah(akun_id):
 def admin_akun_reset(akun_id):
     """A new generated password, shown once; the owner must change it at the next sign-in."""
     akun, password = reset_password(_services(), current_user.akun.wilayah, akun_id)
+    audit.record("akun.reset_sandi", wilayah=akun.wilayah, objek=akun.username)
     return _password_once(akun, password, "Kata sandi diatur ulang")

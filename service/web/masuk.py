@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..access import audit
 from ..accounts.manage import change_password
 from ..accounts.signin import sign_in, sign_out, token_hash
 from ..plumbing.errors import InvalidRequest, WrongPassword
@@ -44,7 +45,9 @@ def masuk():
         try:
             akun, token = sign_in(_services(), form.wilayah.data, form.username.data, form.sandi.data)
         except WrongPassword as e:
+            audit.record_sign_in(form.username.data.strip().lower(), wilayah=form.wilayah.data, berhasil=False)
             return render_template("masuk.html", form=form, error=e.title + "."), 401
+        audit.record_sign_in(akun.username, wilayah=akun.wilayah, berhasil=True)
         session.clear()  # nothing from before the sign-in (a planted session) carries over
         login_user(Staf(akun, token))
         return redirect(_local(request.args.get("next")))
@@ -57,6 +60,7 @@ def masuk():
 @login_required
 def keluar():
     """Sign out: the session row goes, so this cookie signs no one in again."""
+    audit.record("keluar", wilayah=current_user.akun.wilayah)
     sign_out(_services(), current_user.token)
     logout_user()
     session.clear()
@@ -78,6 +82,7 @@ def sandi():
         except InvalidRequest as e:
             error = " ".join(f.message for f in e.findings)
         else:
+            audit.record("akun.ganti_sandi", wilayah=current_user.akun.wilayah, objek=current_user.akun.username)
             flash("Kata sandi telah diganti.", "info")
             return redirect(url_for("web.saya"))
     return render_template("sandi.html", form=form, error=error,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
+
+from ..access.principal import BACA
+from ..access.request import require
+from ..access.scope import visible_letters
 
 from ..letters import LETTER_TYPES
 from ..plumbing.errors import SuratError
@@ -33,11 +37,11 @@ def index():
 @blp.route("/surat")
 @login_required
 def daftar():
-    """The registry as a page: filter by unit, type, date and subject, within the account's pemda."""
+    """The registry as a page, the letters the account may read: filter by unit, type, date and subject."""
     services = current_app.extensions["suratkerja"]
     args = request.args
     filters = {
-        "wilayah": current_user.akun.wilayah,
+        "wilayah": None,  # the account's own pemda: the scope says so
         "unit": args.get("unit") or None,
         "jenis": args.get("jenis") or None,
         "dari": _date(args.get("dari")),
@@ -45,8 +49,9 @@ def daftar():
         "q": (args.get("q") or "")[:200] or None,
     }
     page = max(1, args.get("halaman", 1, type=int) or 1)
+    scope = visible_letters(require(BACA))
     with services.sessions() as session:
-        rows, total = find_letters(session, filters, page=page, size=PAGE_SIZE)
+        rows, total = find_letters(session, filters, scope=scope, page=page, size=PAGE_SIZE)
     return render_template(
         "daftar.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
         filters=args, query=args.to_dict(), profiles=services.profiles, jenis=LETTER_TYPES,

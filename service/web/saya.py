@@ -10,18 +10,21 @@ official whose NIP it is linked to.
 from __future__ import annotations
 
 import io
-from typing import Any, Mapping
+from typing import Mapping
 
 from flask import current_app, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from ..access.audience import TEMBUSAN, audience
+from ..access import audit
+from ..access.audience import SECRET
+from ..access.principal import BACA, TANDATANGAN
+from ..access.request import current_principal, require
+from ..access.scope import letter_for, visible_ids
 from ..accounts.inbox import surat_saya
-from ..accounts.models import Akun
 from ..api.surat import download_name
 from ..chain import chain_of
 from ..letters import LETTER_TYPES
-from ..plumbing.errors import NotFound, SuratError
+from ..plumbing.errors import SuratError
 from ..plumbing.models import SIGNED, Surat
 from ..signatures.sign_letter import sign_letter
 from ..signatures.signature import signers_of
@@ -33,31 +36,18 @@ def _services():
     return current_app.extensions["suratkerja"]
 
 
-def visible(akun: Akun, wilayah: str, letter: Mapping[str, Any], status: str) -> bool:
-    """Whether the account may see a letter: its pemda, and one of its units (or any, without units)
-    issues it, is addressed or, once signed, copied; or the letter names the account's official among its signers."""
-    if wilayah != akun.wilayah:
-        return False
-    units = {unit for unit, peran in audience(letter) if peran != TEMBUSAN or status == SIGNED}
-    if not akun.unit or units & set(akun.unit):
-        return True
-    return bool(akun.nip) and any(o.get("nip") == akun.nip for o in [letter.get("penandatangan") or {},
-                                                                      *letter.get("mengetahui", [])])
-
-
-def _letter(surat_id: str) -> Surat:
-    """The letter if the signed-in account may see it; 404 alike for one that does not exist and one out of reach."""
+def _letter(surat_id: str, *rights: str) -> Surat:
+    """The letter if the signed-in account (with ``rights``) may see it; 404 alike for one that does not
+    exist and one out of reach."""
+    principal = require(*rights)
     with _services().sessions() as session:
-        surat = session.get(Surat, surat_id)
-    if surat is None or not visible(current_user.akun, surat.wilayah, surat.permintaan, surat.status):
-        raise NotFound(f"Surat {surat_id} tidak ditemukan.")
-    return surat
+        return letter_for(session, principal, surat_id)
 
 
 def _my_turn(surat: Surat, done: int) -> bool:
-    order = signers_of(surat)
-    return (current_user.has("penandatangan") and surat.status != SIGNED and done < len(order)
-            and order[done]["nip"] == current_user.akun.nip)
+    principal, order = current_principal(), signers_of(surat)
+    return (TANDATANGAN in principal.rights and surat.status != SIGNED and done < len(order)
+            and order[done]["nip"] == principal.nip)
 
 
 @blp.route("/saya")
@@ -65,7 +55,7 @@ def _my_turn(surat: Surat, done: int) -> bool:
 def saya():
     """What waits for the signed-in staff member, section by section."""
     with _services().sessions() as session:
-        sections = surat_saya(session, current_user.akun)
+        sections = surat_saya(session, current_principal())
     return render_template("saya.html", s=sections, jenis=LETTER_TYPES)
 
 
@@ -73,8 +63,8 @@ def _letter_page(surat: Surat, form: TandatanganForm, error: str | None = None, 
                  headers: Mapping[str, str] | None = None):
     with _services().sessions() as session:
         letters, links, history = chain_of(session, surat.id)
-    chain = [(k, not k.luar and visible(current_user.akun, k.wilayah, k.data, k.status)) for k in letters
-             if k.luar or visible(current_user.akun, k.wilayah, k.data, k.status)]
+        seen = visible_ids(session, current_principal(), letters)
+    chain = [(k, not k.luar) for k in letters if k.id in seen]
     done = sum(1 for r in history[surat.id] if r.aksi.startswith("ditandatangani"))
     return render_template("surat.html", surat=surat, riwayat=history[surat.id], chain=chain,
                            jenis=LETTER_TYPES, form=form if _my_turn(surat, done) else None,
@@ -85,14 +75,17 @@ def _letter_page(surat: Surat, form: TandatanganForm, error: str | None = None, 
 @login_required
 def surat(surat_id):
     """A letter's page: data, the PDF in the page, its history and its chain; the signing form when it is my turn."""
-    return _letter_page(_letter(surat_id), TandatanganForm())
+    return _letter_page(_letter(surat_id, BACA), TandatanganForm())
 
 
 @blp.route("/surat/<string:surat_id>/pdf")
 @login_required
 def surat_pdf(surat_id):
     """The letter's current PDF, shown in the page (the API's download is for clients with a key)."""
-    letter = _letter(surat_id)
+    letter = _letter(surat_id, BACA)
+    if letter.sifat in SECRET:
+        audit.record("surat.unduh_rahasia", wilayah=letter.wilayah, objek=letter.id, nomor=letter.nomor,
+                     sifat=letter.sifat)
     return send_file(io.BytesIO(_services().store.get(letter.current_sha256)), mimetype="application/pdf",
                      download_name=download_name(letter), etag=letter.current_sha256)
 
@@ -101,15 +94,18 @@ def surat_pdf(surat_id):
 @login_required
 def tandatangan(surat_id):
     """Sign as the account's own official; a refusal (wrong passphrase, lock-out, not my turn) shows on the page."""
-    letter = _letter(surat_id)
+    letter = _letter(surat_id, BACA)
     form = TandatanganForm()
-    if not current_user.has("penandatangan"):
+    principal = current_principal()
+    if TANDATANGAN not in principal.rights or not principal.nip:
         return _letter_page(letter, form, "Akun Anda tidak berperan sebagai penandatangan.", 403)
     if not form.validate_on_submit():
         return _letter_page(letter, form, "Isi passphrase sertifikat elektronik Anda.", 422)
     try:
-        sign_letter(_services(), letter.id, current_user.akun.nip, form.passphrase.data)
+        signed = sign_letter(_services(), letter.id, principal.nip, form.passphrase.data)
     except SuratError as e:
         return _letter_page(letter, form, e.detail, e.status, e.headers)
+    audit.record("surat.tandatangan", wilayah=signed.wilayah, objek=signed.id, nomor=signed.nomor,
+                 nip=principal.nip, status=signed.status)
     flash("Surat telah ditandatangani.", "info")
     return redirect(url_for("web.surat", surat_id=letter.id))

@@ -21,12 +21,17 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter, RequestLimit
-from flask_login import LoginManager, UserMixin
+from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from ..access import audit
+from ..access.principal import Principal
+from ..access.request import SOURCES
 from ..accounts.models import Akun
+from ..accounts.principal import principal_of_account
 from ..accounts.signin import session_account
 from ..plumbing.config import Settings
+from ..plumbing.services import Services
 
 SIGN_IN_ENDPOINT = "web.masuk"
 API_PREFIX = "/api/"
@@ -44,6 +49,16 @@ class Staf(UserMixin):
 
     def has(self, *peran: str) -> bool:
         return any(p in self.akun.peran for p in peran)
+
+
+def staff_session(services: Services) -> Principal | None:
+    """The signed-in account as the request's caller, on the pages only: the API never takes the cookie."""
+    if request.path.startswith(API_PREFIX) or not current_user.is_authenticated:
+        return None
+    return principal_of_account(current_user.akun)
+
+
+SOURCES.insert(0, staff_session)  # on a page the signed-in account is the caller, whatever header comes along
 
 
 def _secret_key(path: Path) -> bytes:
@@ -91,6 +106,8 @@ def _locked_out(limit: RequestLimit):
     from .forms import MasukForm
 
     wait = max(1, math.ceil(limit.reset_at - time.time()))
+    audit.record_sign_in(request.form.get("username", "").strip().lower()[:60], wilayah=request.form.get("wilayah"),
+                         berhasil=False, alasan="terkunci")
     page = render_template("masuk.html", form=MasukForm(),
                            error=f"Terlalu banyak kata sandi salah untuk akun ini; coba lagi dalam {wait} detik.")
     return current_app.response_class(page, status=429, headers={"Retry-After": str(wait)})

@@ -1,14 +1,14 @@
 """Staff accounts and their sign-in sessions.
 
 Revision ID: 0005_akun
-Revises: 0002_instansi
+Revises: 0003_kunci_audit (0002_instansi in the plan; linearised after the merge of tenants, which brought 0003)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_akun"
-down_revision = "0002_instansi"
+down_revision = "0003_kunci_audit"
 branch_labels = None
 depends_on = None
 
