@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from dataclasses import replace
 from typing import Any, Mapping
 
 from flask import Flask
@@ -62,13 +63,17 @@ def _converter(settings: Settings):
     return pool
 
 
-def _registry(settings: Settings, profiles) -> sessionmaker:
-    """Sessions on the registry, its schema at the newest revision and a pemda per region profile."""
+def registry_services(settings: Settings, profiles: Mapping[str, Any]) -> Services:
+    """The registry, migrated to the newest schema, with its files and numbering: no converter, no signing.
+
+    What the command line's key and audit commands need; :func:`build_services` adds the rest.
+    """
     engine = make_engine(settings)
     schema.upgrade(engine, settings.lock_dir)
     sessions = sessionmaker(engine, expire_on_commit=False)
     register_pemda(sessions, profiles)
-    return sessions
+    return Services(settings=settings, profiles=profiles, sessions=sessions, store=FileStore(settings.files_dir),
+                    sequencer=Sequencer(engine, settings.lock_dir), converter=None)
 
 
 def build_services(settings: Settings, converter: Any = None) -> Services:
@@ -83,23 +88,9 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     # checked before anything is started or created: a refusal leaves nothing behind
     profiles = load_profiles(PROFILE_RULE_KEYS)
     signing_setup = build_signing(settings)
-    sessions = _registry(settings, profiles)
-    return Services(
-        settings=settings,
-        profiles=profiles,
-        sessions=sessions,
-        store=FileStore(settings.files_dir),
-        sequencer=Sequencer(sessions.kw["bind"], settings.lock_dir),
-        converter=converter or _converter(settings),
-        signing=signing_setup,
-    )
+    services = registry_services(settings, profiles)
+    return replace(services, converter=converter or _converter(settings), signing=signing_setup)
 
-
-def registry_services(settings: Settings) -> Services:
-    """The registry and the region profiles only: what commands need that start no converter and sign nothing."""
-    profiles = load_profiles(PROFILE_RULE_KEYS)
-    return Services(settings=settings, profiles=profiles, sessions=_registry(settings, profiles),
-                    store=FileStore(settings.files_dir), sequencer=None, converter=None)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:

@@ -7,6 +7,8 @@ fresh registry and writes the PDFs to ``samples/pdf/``.
 ``suratkerja rantai`` replays the sample chains in ``samples/rantai/``.
 ``suratkerja db upgrade`` brings the registry to the newest schema (the
 service also does at start-up).
+``suratkerja kunci buat|daftar|cabut|putar`` manages API keys;
+``suratkerja audit verify`` checks the audit trail's hash chain.
 ``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
 """
 
@@ -17,6 +19,7 @@ import ctypes
 import gc
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -101,6 +104,81 @@ def db_upgrade(args: argparse.Namespace) -> None:
     print(f"Register {outcome}: revisi {schema.head()}.")
 
 
+CONSOLE = "konsol"
+"""Who the audit trail names for what is done on the command line (the operator of the host)."""
+
+
+def _registry():
+    from . import registry_services
+    from .chain import PROFILE_RULE_KEYS
+    from .plumbing.config import load_settings
+    from .wilayah import load_profiles
+
+    return registry_services(load_settings(), load_profiles(PROFILE_RULE_KEYS))
+
+
+def _hand_over(new, berkas: str | None) -> None:
+    """The new key's token: into a 0600 file, or printed once; never both, never logged."""
+    if berkas:
+        path = Path(berkas)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(new.token + "\n")
+        print(f"Kunci {new.kunci.prefiks} dibuat; kunci lengkap ditulis ke {path} (0600).")
+    else:
+        print(f"Kunci {new.kunci.prefiks} dibuat. Kunci lengkap (ditampilkan sekali ini saja):")
+        print(new.token)
+
+
+def kunci(args: argparse.Namespace) -> None:
+    from .access import audit, keys
+    from .access.principal import ADMIN, KUNCI, Principal
+
+    services = _registry()
+    host = Principal(KUNCI, None, rights=frozenset({ADMIN}), label=CONSOLE)
+    with services.sessions.begin() as session:
+        if args.kunci_command == "daftar":
+            for key in keys.list_keys(session, host):
+                state = f"dicabut {key.dicabut:%Y-%m-%d %H:%M}" if key.dicabut else "aktif"
+                used = f"{key.terakhir_dipakai:%Y-%m-%d %H:%M}" if key.terakhir_dipakai else "-"
+                print(f"{key.prefiks}  {key.wilayah or '(hosting)'}  unit={','.join(key.unit or ['semua'])}  "
+                      f"hak={','.join(key.hak)}  {state}  terakhir dipakai {used}  {key.nama}")
+            return
+        if args.kunci_command == "buat":
+            new = keys.create_key(session, services.profiles, wilayah=args.wilayah, nama=args.nama,
+                                  rights=args.hak.split(","), units=args.unit.split(",") if args.unit else None)
+            key, aksi = new.kunci, "kunci.buat"
+        else:
+            key = keys.find_key(session, host, args.prefiks)
+            if args.kunci_command == "cabut":
+                keys.revoke(key)
+                new, aksi = None, "kunci.cabut"
+            else:
+                new = keys.rotate(session, services.profiles, key)
+                key, aksi = new.kunci, "kunci.putar"
+    audit.append(services, pelaku=CONSOLE, aksi=aksi, wilayah=key.wilayah, objek=key.prefiks,
+                 rincian={"hak": key.hak, "unit": key.unit})
+    if new is None:
+        print(f"Kunci {key.prefiks} dicabut.")
+    else:
+        _hand_over(new, args.berkas)
+
+
+def audit_verify(args: argparse.Namespace) -> None:
+    from .access.audit import verify_chain
+
+    with _registry().sessions() as session:
+        count, last, breaks = verify_chain(session)
+    for b in breaks:
+        print(f"entri {b.id}: {b.reason}")
+    print(f"{count} entri, hash terakhir {last}.")
+    if breaks:
+        sys.exit(f"Jejak audit RUSAK di {len(breaks)} tempat.")
+    print("Jejak audit utuh.")
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
@@ -124,6 +202,25 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("db", help="skema register")
     db = p.add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)
+    p = sub.add_parser("kunci", help="kunci API")
+    k = p.add_subparsers(dest="kunci_command", required=True)
+    k.add_parser("daftar", help="daftar kunci (tanpa rahasianya)").set_defaults(func=kunci)
+    q = k.add_parser("buat", help="buat kunci; kunci lengkap ditampilkan sekali")
+    q.add_argument("--nama", required=True, help="untuk apa kunci ini, mis. nama sistem e-office")
+    q.add_argument("--wilayah", help="pemda kunci (kode wilayah); tanpa = administrator hosting")
+    q.add_argument("--unit", help="kode unit, dipisah koma; tanpa = semua unit pemda")
+    q.add_argument("--hak", required=True, help="terbit,tandatangan,baca,verifikasi,admin (dipisah koma)")
+    q.add_argument("--berkas", help="tulis kunci lengkap ke berkas ini (0600) alih-alih menampilkannya")
+    q.set_defaults(func=kunci)
+    for name, text in (("cabut", "cabut kunci"), ("putar", "ganti kunci dengan yang baru; yang lama dicabut")):
+        q = k.add_parser(name, help=text)
+        q.add_argument("prefiks", help="mis. sk_1a2b3c4d")
+        if name == "putar":
+            q.add_argument("--berkas", help="tulis kunci baru ke berkas ini (0600)")
+        q.set_defaults(func=kunci)
+    p = sub.add_parser("audit", help="jejak audit")
+    a = p.add_subparsers(dest="audit_command", required=True)
+    a.add_parser("verify", help="periksa rantai hash jejak audit").set_defaults(func=audit_verify)
     args = parser.parse_args(argv)
     try:
         args.func(args)

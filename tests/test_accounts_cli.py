@@ -37,9 +37,10 @@ def test_an_account_made_and_reset_on_the_command_line_signs_in_with_its_file(in
     assert sign_in(client, "tu.dinkes", password, wilayah="bantul").status_code == 302
     with pytest.raises(SystemExit, match="sudah ada"):  # a secret never overwrites a file
         main(["akun", "reset-sandi", "--wilayah", "bantul", "--username", "tu.dinkes", "--sandi-ke", str(secret)])
-    main(["akun", "reset-sandi", "--wilayah", "bantul", "--username", "tu.dinkes", "--sandi-ke", str(tmp_path / "baru")])
+    assert sign_in(client, "tu.dinkes", password, wilayah="bantul").status_code == 302  # the refused reset changed nothing
+    main(["akun", "reset-sandi", "--wilayah", "bantul", "--username", "tu.dinkes", "--sandi-ke", str(tmp_path / "baru2")])
     assert client.get("/saya").status_code == 302  # the reset ended the session
-    fresh = (tmp_path / "baru").read_text().strip()
+    fresh = (tmp_path / "baru2").read_text().strip()
     assert fresh not in capsys.readouterr().out
     assert sign_in(client, "tu.dinkes", fresh, wilayah="bantul").status_code == 302
     main(["akun", "nonaktifkan", "--wilayah", "bantul", "--username", "tu.dinkes"])
@@ -67,3 +68,17 @@ def test_the_development_administrator_is_made_once_and_printed_once(instance, p
     client = _app(instance, pki_dir).test_client()
     assert sign_in(client, "admin", password).status_code == 302
     assert client.get("/admin/akun").status_code == 200
+
+
+def test_what_the_operator_does_to_accounts_is_in_the_audit_trail(instance, pki_dir, tmp_path):
+    from sqlalchemy import select
+
+    from service.plumbing.models import JejakAudit
+
+    main(["akun", "buat", "--wilayah", "bantul", "--username", "baca", "--nama", "Pembaca",
+          "--peran", "pembaca", "--sandi-ke", str(tmp_path / "sandi")])
+    main(["akun", "reset-sandi", "--wilayah", "bantul", "--username", "baca", "--sandi-ke", str(tmp_path / "lagi")])
+    app = _app(instance, pki_dir)
+    with app.extensions["suratkerja"].sessions() as session:
+        trail = [(e.pelaku, e.aksi, e.objek, e.wilayah) for e in session.scalars(select(JejakAudit))]
+    assert trail == [("konsol", "akun.buat", "baca", "bantul"), ("konsol", "akun.reset_sandi", "baca", "bantul")]

@@ -15,7 +15,7 @@ from flask import Flask, current_app, g, request
 from ..plumbing.errors import MissingRight, NotAuthenticated
 from ..plumbing.services import Services
 from .keys import authenticate, principal_of
-from .principal import ANONYMOUS, Principal
+from .principal import ADMIN, ANONYMOUS, Principal
 
 PUBLIC_API = ("/api/v1/verifikasi", "/api/v1/openapi.json", "/api/v1/docs")
 """API paths anyone may call: verifying a PDF, and the API's own description."""
@@ -65,6 +65,17 @@ def require(*rights: str) -> Principal:
     missing = [right for right in rights if right not in principal.rights]
     if missing:
         raise MissingRight(f"Kredensial ini tidak memiliki hak {', '.join(missing)}.")
+    return principal
+
+
+def require_admin() -> Principal:
+    """A pemda (or host) administrator: right ``admin`` for the whole pemda, not for some units only.
+
+    :raises NotAuthenticated, MissingRight: see :func:`require`.
+    """
+    principal = require(ADMIN)
+    if principal.units is not None:
+        raise MissingRight("Administrasi pemda perlu kredensial untuk seluruh pemda, bukan untuk sebagian unit.")
     return principal
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..plumbing.config import load_settings
 from ..plumbing.services import Services
 from .manage import Pemegang, create_account, find_account, list_accounts, reset_password, update_account
-from .models import PERAN_STAF
+from .models import PERAN_STAF, Akun
 
 DEV_WILAYAH, DEV_USERNAME = "hulu-sungai-selatan", "admin"
 """The development pemda administrator: the pemda of the README's sample letter."""
@@ -24,8 +24,19 @@ DEV_PASSWORD_FILE = "akun-dev.txt"
 
 def _services() -> Services:
     from .. import registry_services
+    from ..chain import PROFILE_RULE_KEYS
+    from ..wilayah import load_profiles
 
-    return registry_services(load_settings())
+    return registry_services(load_settings(), load_profiles(PROFILE_RULE_KEYS))
+
+
+def _audit(services: Services, aksi: str, akun: Akun) -> None:
+    """What the operator did, in the audit trail under the console's name (never a password)."""
+    from ..access import audit
+    from ..cli import CONSOLE
+
+    audit.append(services, pelaku=CONSOLE, aksi=aksi, wilayah=akun.wilayah, objek=akun.username,
+                 rincian={"peran": akun.peran, "unit": akun.unit, "aktif": akun.aktif})
 
 
 def write_secret(path: Path, secret: str) -> None:
@@ -36,20 +47,30 @@ def write_secret(path: Path, secret: str) -> None:
         out.write(secret + "\n")
 
 
+def _unused(path: str) -> Path:
+    """The file a new password will go to, refused before anything changes if it already exists."""
+    if Path(path).exists():
+        raise FileExistsError(17, "File exists", path)
+    return Path(path)
+
+
 def _holder(args: argparse.Namespace) -> Pemegang:
     return Pemegang(args.nama, tuple(args.peran), tuple(args.unit), args.nip)
 
 
 def buat(args: argparse.Namespace) -> None:
-    akun, password = create_account(_services(), args.wilayah, args.username, _holder(args))
-    write_secret(Path(args.sandi_ke), password)
+    target, services = _unused(args.sandi_ke), _services()
+    akun, password = create_account(services, args.wilayah, args.username, _holder(args))
+    _audit(services, "akun.buat", akun)
+    write_secret(target, password)
     print(f"Akun {akun.username} ({akun.wilayah}) dibuat; kata sandi sementara di {args.sandi_ke} (0600).")
 
 
 def reset_sandi(args: argparse.Namespace) -> None:
-    services = _services()
+    target, services = _unused(args.sandi_ke), _services()
     akun, password = reset_password(services, args.wilayah, find_account(services, args.wilayah, args.username).id)
-    write_secret(Path(args.sandi_ke), password)
+    _audit(services, "akun.reset_sandi", akun)
+    write_secret(target, password)
     print(f"Kata sandi {akun.username} diatur ulang; yang baru di {args.sandi_ke} (0600). Sesi lamanya berakhir.")
 
 
@@ -57,7 +78,8 @@ def nonaktifkan(args: argparse.Namespace) -> None:
     services = _services()
     akun = find_account(services, args.wilayah, args.username)
     holder = Pemegang(akun.nama, tuple(akun.peran), tuple(akun.unit), akun.nip)
-    update_account(services, args.wilayah, akun.id, holder, aktif=False)
+    akun = update_account(services, args.wilayah, akun.id, holder, aktif=False)
+    _audit(services, "akun.ubah", akun)
     print(f"Akun {akun.username} dinonaktifkan; sesinya berakhir.")
 
 
@@ -79,6 +101,7 @@ def dev(args: argparse.Namespace) -> None:
         return
     holder = Pemegang("Administrator Pengembangan", ("admin",))
     akun, password = create_account(services, DEV_WILAYAH, DEV_USERNAME, holder, must_change=False)
+    _audit(services, "akun.buat", akun)
     write_secret(secret, password)
     print(f"Administrator pemda pengembangan dibuat. Masuk di {base}/masuk — pemda {DEV_WILAYAH}, "
           f"nama pengguna {akun.username}, kata sandi {password} (ditampilkan sekali ini; tersimpan di {secret}, 0600).")

@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from ..access import audit
 from ..access.keys import NewKey, create_key, find_key, list_keys, revoke, rotate
-from ..access.principal import ADMIN
-from ..access.request import require
+from ..access.request import require_admin
 from ..access.scope import check_pemda
 from ..plumbing.models import JejakAudit, KunciApi
 from .schemas import JejakArgsSchema, JejakSchema, KunciBaruSchema, KunciInSchema, KunciSchema
@@ -44,7 +43,7 @@ class KunciList(MethodView):
     @blp.response(200, KunciSchema(many=True))
     def get(self):
         """Kunci API pemda (tanpa rahasianya), termasuk yang sudah dicabut."""
-        principal = require(ADMIN)
+        principal = require_admin()
         with services().sessions() as session:
             return [_key_out(k) for k in list_keys(session, principal)]
 
@@ -52,7 +51,7 @@ class KunciList(MethodView):
     @blp.response(201, KunciBaruSchema)
     def post(self, args):
         """Buat kunci API; kunci lengkap (token) hanya ditampilkan di jawaban ini."""
-        principal = require(ADMIN)
+        principal = require_admin()
         wilayah = args.get("wilayah", principal.wilayah)
         check_pemda(principal, wilayah)
         with services().sessions.begin() as session:
@@ -67,7 +66,7 @@ class KunciCabut(MethodView):
     @blp.doc(responses=_NOT_FOUND)
     def post(self, prefiks):
         """Cabut kunci: permintaan berikutnya dengan kunci itu ditolak (401)."""
-        principal = require(ADMIN)
+        principal = require_admin()
         with services().sessions.begin() as session:
             key = find_key(session, principal, prefiks)
             revoke(key)
@@ -81,7 +80,7 @@ class KunciPutar(MethodView):
     @blp.doc(responses=_NOT_FOUND)
     def post(self, prefiks):
         """Ganti kunci dengan yang baru (pemda, unit dan hak sama); yang lama dicabut."""
-        principal = require(ADMIN)
+        principal = require_admin()
         with services().sessions.begin() as session:
             new = rotate(session, services().profiles, find_key(session, principal, prefiks))
         return _new_key_out(new, "kunci.putar")
@@ -100,7 +99,7 @@ class Jejak(MethodView):
     @blp.response(200, JejakSchema(many=True))
     def get(self, args):
         """Jejak audit pemda, terbaru dahulu: siapa, dari mana, kapan, berbuat apa."""
-        query = _entries(require(ADMIN))
+        query = _entries(require_admin())
         page, size = args["halaman"], args["per_halaman"]
         with services().sessions() as session:
             rows = session.scalars(query.order_by(JejakAudit.id.desc()).offset((page - 1) * size).limit(size))
@@ -113,7 +112,7 @@ class JejakCsv(MethodView):
                   content_type="text/csv")
     def get(self):
         """Ekspor jejak audit pemda (CSV), untuk diperiksa atau diarsipkan di luar layanan."""
-        query = _entries(require(ADMIN))
+        query = _entries(require_admin())
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=audit.FIELDS)
         writer.writeheader()

@@ -1,0 +1,201 @@
+"""Who may do what over the API: every operation × every kind of caller.
+
+Each cell is the status the caller gets. ``"200 kosong"`` is a 200 that
+shows nothing of the letter (or key, or audit entry) under test: a list
+filtered to the caller's scope. For every cell that is not the right
+caller's, the answer must not contain the row's marker (the letter's hal,
+the outside letter's hal, the other key's name), and a refused call must
+leave the registry exactly as it was: 0 reads and 0 writes outside scope.
+
+Callers (columns; the staff-role columns are added beside these):
+
+- ``tanpa_kredensial``: no ``Authorization`` header;
+- ``pemda_lain``: a key of another pemda (Bantul) with every right;
+- ``unit_lain``: a key of this pemda (Hulu Sungai Selatan) for unit DISDIK
+  only (not concerned by the letter), with every right;
+- ``tanpa_hak``: a key of this pemda for every unit, with every right but the
+  one the operation needs;
+- ``berhak``: the right caller: a key for the issuing unit BAPPEDA with
+  every right (administration: a key for the whole pemda with ``admin``).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from service.access.principal import RIGHTS
+from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
+
+from .support import PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample
+
+HSS, BANTUL = "hulu-sungai-selatan", "bantul"
+JENIS = "permohonan-pelibatan"
+CALLERS = ("tanpa_kredensial", "pemda_lain", "unit_lain", "tanpa_hak", "berhak")
+KOSONG = "200 kosong"
+
+# fmt: off
+MATRIX = {
+    # operasi                  tanpa_kredensial  pemda_lain  unit_lain  tanpa_hak  berhak
+    "terbitkan":               (401,             404,        403,       403,       201),
+    "validasi":                (401,             404,        403,       403,       200),
+    "terbit_tandatangan":      (401,             404,        403,       403,       201),
+    "daftar_surat":            (401,             KOSONG,     KOSONG,    403,       200),
+    "baca_surat":              (401,             404,        404,       403,       200),
+    "unduh_pdf":               (401,             404,        404,       403,       200),
+    "rantai":                  (401,             404,        404,       403,       200),
+    "konsep_jawaban":          (401,             404,        404,       403,       200),
+    "tandatangani":            (401,             404,        404,       403,       200),
+    "daftarkan_surat_luar":    (401,             404,        201,       403,       201),
+    "baca_surat_luar":         (401,             404,        200,       403,       200),
+    "wilayah":                 (401,             KOSONG,     200,       200,       200),
+    "verifikasi":              (200,             200,        200,       200,       200),
+    "daftar_kunci":            (401,             KOSONG,     403,       403,       200),
+    "buat_kunci":              (401,             404,        403,       403,       201),
+    "cabut_kunci":             (401,             404,        403,       403,       200),
+    "putar_kunci":             (401,             404,        403,       403,       201),
+    "jejak_audit":             (401,             KOSONG,     403,       403,       200),
+    "ekspor_audit":            (401,             KOSONG,     403,       403,       200),
+}
+# fmt: on
+
+TOKENS = {
+    "pemda_lain": "sk_0000000b_" + "B" * 43,
+    "unit_lain": "sk_0000000d_" + "D" * 43,
+    "tanpa_hak": "sk_0000000e_" + "E" * 43,
+    "berhak": "sk_0000000f_" + "F" * 43,
+}
+VICTIM = "sk_0000000c_" + "C" * 43
+"""Another key of Hulu Sungai Selatan, the one the key operations act on."""
+VICTIM_NAME = "sistem e-office dinas kesehatan"
+
+
+@dataclass
+class Setting:
+    """What every cell starts from: one draft letter of BAPPEDA to DINKES, one outside letter, two keys."""
+
+    surat: dict
+    luar: dict
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class Operation:
+    call: Callable
+    rights: tuple[str, ...] = ()
+    """What the right caller needs; ``tanpa_hak`` holds every other right."""
+    marker: Callable[[Setting], str | None] = lambda s: s.surat["hal"]
+    """What the right caller's answer shows and no one else's may (none: a write whose answer shows something new)."""
+    admin: bool = False
+    """Administration: the right caller holds a key for the whole pemda."""
+
+
+def _luar_body(**extra) -> dict:
+    return {"wilayah": HSS, "jenis": "permohonan-pelibatan", "nomor": "000.8/12/SETDA/2026", "tanggal": "2026-02-05",
+            "hal": "Permohonan dari Pemerintah Provinsi Kalimantan Selatan", **extra}
+
+
+def _letter(c, s): return c.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS))
+
+
+OPERATIONS = {
+    "terbitkan": Operation(_letter, ("terbit",)),
+    "validasi": Operation(lambda c, s: c.post(f"/api/v1/surat/{JENIS}/validasi", json=sample(HSS, JENIS)), ("terbit",),
+                          marker=lambda s: None),
+    "terbit_tandatangan": Operation(lambda c, s: c.post(f"/api/v1/surat/{JENIS}/terbit-tandatangan", json={
+        "surat": sample(HSS, JENIS), "passphrase": PASSPHRASE}), ("terbit", "tandatangan")),
+    "daftar_surat": Operation(lambda c, s: c.get("/api/v1/surat"), ("baca",)),
+    "baca_surat": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}"), ("baca",)),
+    "unduh_pdf": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/pdf"), ("baca",),
+                           marker=lambda s: "%PDF"),
+    "rantai": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/rantai"), ("baca",)),
+    "konsep_jawaban": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/konsep/jawaban"), ("baca",),
+                                marker=lambda s: s.surat["nomor"]),
+    "tandatangani": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/tandatangan", json={
+        "nip": SIGNER_NIP, "passphrase": PASSPHRASE}), ("tandatangan",)),
+    "daftarkan_surat_luar": Operation(lambda c, s: c.post("/api/v1/surat-luar", json=_luar_body(
+        nomor="000.8/13/SETDA/2026")), ("terbit",), marker=lambda s: None),
+    "baca_surat_luar": Operation(lambda c, s: c.get(f"/api/v1/surat-luar/{s.luar['id']}"), ("baca",),
+                                 marker=lambda s: s.luar["hal"]),
+    "wilayah": Operation(lambda c, s: c.get("/api/v1/wilayah"), marker=lambda s: "Hulu Sungai Selatan"),
+    "verifikasi": Operation(lambda c, s: c.post("/api/v1/verifikasi", data=s.pdf, content_type="application/pdf"),
+                            marker=lambda s: None),
+    "daftar_kunci": Operation(lambda c, s: c.get("/api/v1/kunci"), ("admin",), lambda s: VICTIM_NAME, True),
+    "buat_kunci": Operation(lambda c, s: c.post("/api/v1/kunci", json={
+        "nama": "sistem baru", "wilayah": HSS, "hak": ["baca"]}), ("admin",), lambda s: None, True),
+    "cabut_kunci": Operation(lambda c, s: c.post(f"/api/v1/kunci/{VICTIM[:11]}/cabut"), ("admin",),
+                             lambda s: VICTIM_NAME, True),
+    "putar_kunci": Operation(lambda c, s: c.post(f"/api/v1/kunci/{VICTIM[:11]}/putar"), ("admin",),
+                             lambda s: VICTIM_NAME, True),
+    "jejak_audit": Operation(lambda c, s: c.get("/api/v1/audit"), ("admin",), lambda s: s.surat["id"], True),
+    "ekspor_audit": Operation(lambda c, s: c.get("/api/v1/audit/csv"), ("admin",), lambda s: s.surat["id"], True),
+}
+
+
+def _registry(services) -> dict:
+    """Everything a call could have written (counts, counters, revocations, the audit trail)."""
+    with services.sessions() as session:
+        counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
+                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit)}
+        counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
+        counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
+        counts["status"] = sorted(session.scalars(select(Surat.status)))
+    return counts
+
+
+def _grant_callers(services, operation: Operation) -> None:
+    everything = set(RIGHTS)
+    grant_key(services, TOKENS["pemda_lain"], wilayah=BANTUL, rights=everything)
+    grant_key(services, TOKENS["unit_lain"], wilayah=HSS, units={"DISDIK"}, rights=everything)
+    grant_key(services, TOKENS["tanpa_hak"], wilayah=HSS, rights=(everything - set(operation.rights)) or {"baca"})
+    grant_key(services, TOKENS["berhak"], wilayah=HSS, units=None if operation.admin else {"BAPPEDA"},
+              rights=everything)
+    grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})
+    with services.sessions.begin() as session:
+        session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11])).nama = VICTIM_NAME
+
+
+def _cells():
+    for name, row in MATRIX.items():
+        for caller, expected in zip(CALLERS, row):
+            yield pytest.param(name, caller, expected, id=f"{name}-{caller}")
+
+
+def test_the_matrix_names_every_operation_of_the_api(app):
+    """A new operation must get a row: the OpenAPI document and the table list the same number."""
+    spec = admin_client(app).get("/api/v1/openapi.json").get_json()
+    operations = [(m, p) for p, ops in spec["paths"].items() for m in ops if m in ("get", "post", "put", "delete")]
+    per_letter_type = 3  # terbitkan, validasi, terbit-tandatangan: one row each, the same for every jenis
+    from service.letters import LETTER_TYPES
+    assert len(operations) == len(MATRIX) + (len(LETTER_TYPES) - 1) * per_letter_type
+
+
+@pytest.mark.parametrize(("name", "caller", "expected"), list(_cells()))
+def test_who_may_do_what(app, name, caller, expected):
+    admin = admin_client(app)
+    services = app.extensions["suratkerja"]
+    surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
+    luar = admin.post("/api/v1/surat-luar", json=_luar_body()).get_json()
+    setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data)
+    operation = OPERATIONS[name]
+    _grant_callers(services, operation)
+    client = bearer(app.test_client(), TOKENS.get(caller))
+    before = _registry(services)
+
+    response = operation.call(client, setting)
+
+    status = 200 if expected == KOSONG else expected
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    if status >= 400:
+        assert response.mimetype == "application/problem+json"
+        assert _registry(services) == before, "a refused call changed the registry"
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    marker = operation.marker(setting)
+    if marker is not None:
+        shown = marker.encode() in response.data
+        assert shown == (caller == "berhak" or expected not in (KOSONG, 401, 403, 404)), "shown outside scope, or hidden"
