@@ -20,7 +20,7 @@ def make_account(app, username: str, *peran: str, wilayah: str = WILAYAH, unit: 
 
 def form_token(client, path: str) -> str:
     """The CSRF token in the form of the page at ``path`` (as a browser would have it)."""
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
