@@ -33,7 +33,7 @@ def sign_in(client, username: str, password: str, wilayah: str = WILAYAH, **foll
 def signed_in(client, app, username: str, *peran: str, **account) -> Akun:
     """``client`` signed in as a new account with ``peran``."""
     akun, password = make_account(app, username, *peran, **account)
-    assert sign_in(client, username, password).status_code == 302
+    assert sign_in(client, username, password, wilayah=akun.wilayah).status_code == 302
     return akun
 
 

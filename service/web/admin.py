@@ -76,9 +76,9 @@ def admin_akun_ubah(akun_id):
     wilayah = current_user.akun.wilayah
     with _services().sessions() as session:
         akun = account_of(session, wilayah, akun_id)
-    form, errors = AkunForm(obj=akun), []
+    form, errors = AkunForm(), []
     if not form.is_submitted():
-        form.unit.data = ", ".join(akun.unit)
+        form.fill(akun)
     elif form.validate():
         try:
             akun = update_account(_services(), wilayah, akun_id, _holder(form), bool(form.aktif.data))

@@ -54,5 +54,10 @@ class AkunForm(FlaskForm):
     nip = StringField("NIP pejabat (wajib untuk penandatangan)", validators=[Length(max=30)])
     aktif = BooleanField("Aktif", default=True)
 
+    def fill(self, akun) -> None:
+        """The form as the account stands (a page to edit it)."""
+        self.nama.data, self.peran.data, self.nip.data = akun.nama, list(akun.peran), akun.nip or ""
+        self.unit.data, self.aktif.data = ", ".join(akun.unit), akun.aktif
+
     def units(self) -> tuple[str, ...]:
         return tuple(u.strip() for u in (self.unit.data or "").split(",") if u.strip())
