@@ -240,3 +240,15 @@ def admin_client(app):
     """A test client of ``app`` carrying :data:`HOST_ADMIN_TOKEN`, granted in the app's current registry."""
     grant_key(app.extensions["suratkerja"], HOST_ADMIN_TOKEN)
     return bearer(app.test_client(), HOST_ADMIN_TOKEN)
+
+
+def signers(body: dict) -> list[dict]:
+    return [body["penandatangan"], *body.get("mengetahui", [])]
+
+
+def signed_pdf(client, created: dict, body: dict) -> bytes:
+    """A shared printed sample once everyone has signed it (another test may have signed it already)."""
+    for official in signers(body):
+        sign(client, created["id"], nip="".join(official["nip"].split()))
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
+    return client.get(created["tautan"]["pdf"]).data

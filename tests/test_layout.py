@@ -23,7 +23,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from service.letters.nip import format_nip
 from service.signatures.signature import MAIN_FIELD, countersign_field
 
-from .support import admin_client, all_samples, sample, sign
+from .support import admin_client, all_samples, sample, signed_pdf
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 REACH = 120
@@ -107,18 +107,6 @@ def check_letter(body: dict, pdf: bytes) -> None:
     for index, official in enumerate(body.get("mengetahui", []), 1):
         check_signer(official, countersign_field(index), pdf, lines, heights)
     check_tembusan(body, lines)
-
-
-def signers(body: dict) -> list[dict]:
-    return [body["penandatangan"], *body.get("mengetahui", [])]
-
-
-def signed_pdf(client, created: dict, body: dict) -> bytes:
-    """The letter once everyone has signed (some other test may already have signed it)."""
-    for official in signers(body):
-        sign(client, created["id"], nip="".join(official["nip"].split()))
-    assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
-    return client.get(created["tautan"]["pdf"]).data
 
 
 @pytest.mark.parametrize("wilayah, jenis", all_samples())
