@@ -82,8 +82,8 @@ def run(send: Send, items: list, clients: int) -> tuple[list[Result], float]:
 
 
 def post_json(base_url: str) -> Send:
-    """Items are ``(path, body)`` pairs."""
-    return lambda http, item: http.post(base_url + item[0], json=item[1], timeout=TIMEOUT)
+    """Items are ``(path, body, headers)``: the headers carry the client's API key."""
+    return lambda http, item: http.post(base_url + item[0], json=item[1], headers=item[2], timeout=TIMEOUT)
 
 
 def post_pdf(url: str) -> Send:

@@ -9,7 +9,11 @@
    sample letters (all five types, every region, in turn) through
    ``POST /api/v1/surat/<jenis>/terbit-tandatangan`` with C concurrent
    clients for each C: latency percentiles, throughput, and the time per
-   stage from the ``Server-Timing`` header.
+   stage from the ``Server-Timing`` header. Each request carries the API
+   key of its region's pemda, as an e-office client would (one key per
+   pemda, made with ``suratkerja kunci buat``); the stages ``auth`` (the key
+   checked), ``authz`` (the request's pemda, unit and references checked)
+   and ``audit`` (its audit entry) say what access costs.
 2. Uploads a signed one-page letter to ``POST /api/v1/verifikasi``.
 3. Memory: RSS of the service and of each LibreOffice process after each
    phase, and at every thousandth letter as far as ``--memory-letters``
@@ -102,9 +106,10 @@ class Sender:
         self.sent = 0
         self.send = clients.post_json(svc.url)
 
-    def requests(self, batch: list[Letter]) -> list[tuple[str, dict]]:
+    def requests(self, batch: list[Letter]) -> list[tuple[str, dict, dict]]:
         return [(f"/api/v1/surat/{letter.jenis}/terbit-tandatangan",
-                 {"surat": letter.request, "passphrase": passphrase(self.svc.pki, letter.nip)})
+                 {"surat": letter.request, "passphrase": passphrase(self.svc.pki, letter.nip)},
+                 self.svc.auth(letter.wilayah))
                 for letter in batch]
 
     def issue(self, count: int, concurrency: int) -> tuple[list[Letter], list[clients.Result], float]:
@@ -136,8 +141,10 @@ def one_page_letter(sender: Sender, batch: list[Letter], results: list[clients.R
     import requests
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    surat_id = next(r.answer["id"] for letter, r in zip(batch, results) if letter.jenis == VERIFY_JENIS)
-    pdf = requests.get(f"{sender.svc.url}/api/v1/surat/{surat_id}/pdf", timeout=30).content
+    letter, surat_id = next((letter, r.answer["id"]) for letter, r in zip(batch, results)
+                            if letter.jenis == VERIFY_JENIS)
+    pdf = requests.get(f"{sender.svc.url}/api/v1/surat/{surat_id}/pdf", timeout=30,
+                       headers=sender.svc.auth(letter.wilayah)).content
     pages = int(PdfFileReader(BytesIO(pdf)).root["/Pages"]["/Count"])
     if pages != 1:
         raise RuntimeError(f"the {VERIFY_JENIS} letter has {pages} pages, not one")
@@ -261,6 +268,11 @@ def converter_peak(result: dict) -> float | None:
     return max((c["peak_rss_mib"] for s in samples for c in s["converters"]), default=None)
 
 
+def access_ms(run: dict) -> float:
+    """Median time the service spent on who calls and whether they may (stages ``auth`` and ``authz``)."""
+    return round(sum(run["stages"].get(name, {}).get("median_ms", 0.0) for name in ("auth", "authz")), 1)
+
+
 def targets(result: dict) -> list[dict]:
     """The issue's targets against this run's figures (those the run measured)."""
     runs = {r["clients"]: r for r in result["suratkerja"]["runs"]}
@@ -271,6 +283,8 @@ def targets(result: dict) -> list[dict]:
 
     if 1 in runs:
         check("p50 create-and-sign, 1 client (ms)", runs[1]["p50_ms"], 150, runs[1]["p50_ms"] <= 150)
+        access = access_ms(runs[1])
+        check("authentication + authorization per request, 1 client, median (ms)", access, 2, access < 2)
         check("p95 create-and-sign, 1 client (ms)", runs[1]["p95_ms"], 250, runs[1]["p95_ms"] <= 250)
     if 4 in runs:
         check("letters/s, 4 clients", runs[4]["per_s"], 12, runs[4]["per_s"] >= 12)

@@ -9,12 +9,24 @@ BASE="http://127.0.0.1:${PORT}"
 bash scripts/setup.sh
 .venv/bin/suratkerja devpki   # development CA, TSA and a certificate per sample official, once
 
+# A development API key for the demo's requests, made once: written to a 0600
+# file and printed this once; the requests read it from a 0600 header file,
+# so it never appears in a command line.
+KEYFILE=instance/kunci-api-demo.txt
+if [ ! -s "$KEYFILE" ]; then
+  .venv/bin/suratkerja kunci buat --nama "demo pengembangan" --wilayah hulu-sungai-selatan \
+    --hak terbit,tandatangan,baca,verifikasi --berkas "$KEYFILE"
+  echo "Kunci API pengembangan (ditampilkan sekali ini saja; tersimpan di $KEYFILE): $(cat "$KEYFILE")"
+fi
+auth=$(mktemp); chmod 600 "$auth"
+printf 'Authorization: Bearer %s\n' "$(cat "$KEYFILE")" > "$auth"
+
 .venv/bin/suratkerja serve --port "$PORT" &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
+trap 'rm -f "$auth"; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 120); do
-  curl -sf "$BASE/api/v1/wilayah" >/dev/null 2>&1 && break
+  curl -sf "$BASE/api/v1/openapi.json" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { echo "the service did not start" >&2; exit 1; }
   sleep 0.5
 done
@@ -33,11 +45,11 @@ letter = json.loads(Path(sys.argv[1]).read_text())
 passphrase = dev_passphrase(Path("instance/pki"), normalise_nip(letter["penandatangan"]["nip"]))
 Path(sys.argv[2]).write_text(json.dumps({"surat": letter, "passphrase": passphrase}))
 PY
-curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$body" \
+curl -sf -X POST -H @"$auth" -H 'Content-Type: application/json' --data-binary @"$body" \
   "$BASE/api/v1/surat/permohonan-pelibatan/terbit-tandatangan" > instance/contoh.json
 rm -f "$body"
 id=$(.venv/bin/python -c 'import json; print(json.load(open("instance/contoh.json"))["id"])')
-curl -sf -o instance/contoh.pdf "$BASE/api/v1/surat/$id/pdf"
+curl -sf -H @"$auth" -o instance/contoh.pdf "$BASE/api/v1/surat/$id/pdf"
 
 echo
 echo "Surat terbit: $(.venv/bin/python -c 'import json; d=json.load(open("instance/contoh.json")); print(d["nomor"], "-", d["hal"])')"
@@ -50,5 +62,5 @@ echo "Verifikasi: $BASE/verifikasi/$id"
 # The development pemda administrator: made once, its generated password
 # printed only then and kept in instance/akun-dev.txt (0600).
 .venv/bin/suratkerja akun dev --url "$BASE"
-echo "Layanan berjalan di $BASE/masuk (API: $BASE/api/v1/docs). Ctrl+C untuk berhenti."
+echo "Layanan berjalan di $BASE/masuk (API: $BASE/api/v1/docs, kunci API di $KEYFILE). Ctrl+C untuk berhenti."
 wait "$server"

@@ -104,10 +104,6 @@ def db_upgrade(args: argparse.Namespace) -> None:
     print(f"Register {outcome}: revisi {schema.head()}.")
 
 
-CONSOLE = "konsol"
-"""Who the audit trail names for what is done on the command line (the operator of the host)."""
-
-
 def _registry():
     from . import registry_services
     from .chain import PROFILE_RULE_KEYS
@@ -137,7 +133,7 @@ def kunci(args: argparse.Namespace) -> None:
     from .access.principal import ADMIN, KUNCI, Principal
 
     services = _registry()
-    host = Principal(KUNCI, None, rights=frozenset({ADMIN}), label=CONSOLE)
+    host = Principal(KUNCI, None, rights=frozenset({ADMIN}), label=audit.CONSOLE.pelaku)
     with services.sessions.begin() as session:
         if args.kunci_command == "daftar":
             for key in keys.list_keys(session, host):
@@ -158,7 +154,7 @@ def kunci(args: argparse.Namespace) -> None:
             else:
                 new = keys.rotate(session, services.profiles, key)
                 key, aksi = new.kunci, "kunci.putar"
-    audit.append(services, pelaku=CONSOLE, aksi=aksi, wilayah=key.wilayah, objek=key.prefiks,
+    audit.append(services, audit.CONSOLE, aksi, wilayah=key.wilayah, objek=key.prefiks,
                  rincian={"hak": key.hak, "unit": key.unit})
     if new is None:
         print(f"Kunci {key.prefiks} dicabut.")

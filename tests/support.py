@@ -203,6 +203,18 @@ def sign(client, surat_id: str, nip: str = SIGNER_NIP, passphrase: str = PASSPHR
     return client.post(f"/api/v1/surat/{surat_id}/tandatangan", json={"nip": nip, "passphrase": passphrase, **extra})
 
 
+def signers(body: dict) -> list[dict]:
+    return [body["penandatangan"], *body.get("mengetahui", [])]
+
+
+def signed_pdf(client, created: dict, body: dict) -> bytes:
+    """A shared sample letter once everyone has signed (another test may already have signed it)."""
+    for official in signers(body):
+        sign(client, created["id"], nip="".join(official["nip"].split()))
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
+    return client.get(created["tautan"]["pdf"]).data
+
+
 def verify(client, pdf: bytes):
     return client.post("/api/v1/verifikasi", data=pdf, content_type="application/pdf")
 
@@ -240,15 +252,3 @@ def admin_client(app):
     """A test client of ``app`` carrying :data:`HOST_ADMIN_TOKEN`, granted in the app's current registry."""
     grant_key(app.extensions["suratkerja"], HOST_ADMIN_TOKEN)
     return bearer(app.test_client(), HOST_ADMIN_TOKEN)
-
-
-def signers(body: dict) -> list[dict]:
-    return [body["penandatangan"], *body.get("mengetahui", [])]
-
-
-def signed_pdf(client, created: dict, body: dict) -> bytes:
-    """A shared printed sample once everyone has signed it (another test may have signed it already)."""
-    for official in signers(body):
-        sign(client, created["id"], nip="".join(official["nip"].split()))
-    assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
-    return client.get(created["tautan"]["pdf"]).data

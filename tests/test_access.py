@@ -7,17 +7,22 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import re
+import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, select, text
 
-from service import build_services
+from service import registry_services
+from service.chain import PROFILE_RULE_KEYS
 from service.access import audit
 from service.cli import main
 from service.plumbing.config import load_settings
+from service.plumbing.models import JejakAudit
+from service.wilayah import load_profiles
 
-from .support import (HOST_ADMIN_TOKEN, PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample, sign,
-                      verify)
+from .conftest import PG_URL
+
+from .support import HOST_ADMIN_TOKEN, admin_client, bearer, grant_key, sample, sign, verify
 
 HSS, JENIS = "hulu-sungai-selatan", "permohonan-pelibatan"
 EVERY = {"terbit", "tandatangan", "baca", "verifikasi", "admin"}
@@ -92,6 +97,11 @@ def test_a_unit_key_issues_only_in_its_units_name_and_cannot_copy_from_letters_i
     answer["pengirim"]["kode"] = answer["penandatangan"]["unit"]["kode"] = "DISDIK"
     copied = disdik.post("/api/v1/surat/jawaban/validasi", json=answer)
     assert copied.status_code == 404 and other["hal"] not in copied.get_data(as_text=True)
+    # the unit must be named: left out, it would be filled from the letter answered
+    del answer["pengirim"]
+    unnamed = disdik.post("/api/v1/surat/jawaban/validasi", json=answer)
+    assert unnamed.status_code == 422
+    assert [e["pointer"] for e in unnamed.get_json()["errors"]] == ["/pengirim/kode"]
     assert admin.get("/api/v1/surat").get_json()["total"] == 1
 
 
@@ -162,26 +172,53 @@ def test_the_audit_trail_records_writes_and_detects_an_edited_and_a_deleted_entr
         assert [(b.id, "dihapus" in b.reason) for b in audit.verify_chain(session)[2]] == [(ids[2], True)]
 
 
+def _registry(config: dict):
+    return registry_services(load_settings(config), load_profiles(PROFILE_RULE_KEYS))
+
+
 def _append_many(config: dict, who: str, count: int) -> None:
-    services = build_services(load_settings(config), converter=object())
+    services = _registry(config)
     for i in range(count):
-        audit.append(services, pelaku=who, aksi="uji", wilayah=HSS, objek=str(i))
+        audit.append(services, audit.Actor(who), "uji", wilayah=HSS, objek=str(i))
+    services.sessions.kw["bind"].dispose()
 
 
-def test_two_processes_appending_at_once_keep_one_chain(tmp_path, pki_dir):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def registry_config(request, tmp_path, pki_dir):
+    """Settings of a fresh registry on SQLite, or on a fresh PostgreSQL schema."""
     config = {"instance_dir": tmp_path, "pki_dir": pki_dir}
-    build_services(load_settings(config), converter=object())
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_append_many, args=(config, f"proses-{n}", 40)) for n in range(2)]
+    if request.param == "sqlite":
+        yield config
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield {**config, "database_url": f"{PG_URL}?options=-csearch_path%3D{schema}"}
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def test_two_processes_appending_at_once_keep_one_chain(registry_config):
+    services = _registry(registry_config)
+    context = multiprocessing.get_context("fork")  # two real processes; forked, they start at once
+    workers = [context.Process(target=_append_many, args=(registry_config, f"proses-{n}", 40)) for n in range(2)]
     for w in workers:
         w.start()
     for w in workers:
         w.join(120)
         assert w.exitcode == 0
-    services = build_services(load_settings(config), converter=object())
-    with services.sessions() as session:
-        count, _, breaks = audit.verify_chain(session)
+    try:
+        with services.sessions() as session:
+            count, _, breaks = audit.verify_chain(session)
+            writers = [e.pelaku for e in session.scalars(select(JejakAudit).order_by(JejakAudit.id))]
+    finally:
+        services.sessions.kw["bind"].dispose()
     assert (count, breaks) == (80, [])
+    assert writers.count("proses-0") == writers.count("proses-1") == 40
 
 
 def test_key_and_audit_commands(tmp_path, monkeypatch, capsys):
@@ -208,3 +245,14 @@ def test_key_and_audit_commands(tmp_path, monkeypatch, capsys):
     assert "3 entri" in out and "Jejak audit utuh." in out
     with pytest.raises(SystemExit, match="unknown|wilayah|hak"):
         main(["kunci", "buat", "--nama", "x", "--wilayah", HSS, "--hak", "semua"])
+
+
+def test_sign_ins_are_recorded_failed_ones_too(app):
+    """What the staff login calls: who tried, from where, and whether it worked; never a password."""
+    with app.test_request_context("/masuk", method="POST", environ_base={"REMOTE_ADDR": "10.1.2.3"}):
+        audit.record_sign_in("budi", wilayah=HSS, berhasil=False, alasan="kata sandi salah")
+        audit.record_sign_in("budi", wilayah=HSS, berhasil=True)
+    entries = admin_client(app).get("/api/v1/audit").get_json()
+    assert [(e["pelaku"], e["aksi"], e["alamat_ip"]) for e in reversed(entries)] == [
+        ("akun:budi", "masuk_gagal", "10.1.2.3"), ("akun:budi", "masuk", "10.1.2.3")]
+    assert entries[1]["rincian"] == {"alasan": "kata sandi salah"}

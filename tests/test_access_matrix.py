@@ -21,7 +21,6 @@ Callers (columns; the staff roles have their own table below, over the pages):
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Callable
 

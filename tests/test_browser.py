@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.access.audit import CONSOLE
 from service.issuing.issue import issue
 from service.signatures.sign_letter import sign_letter
 
@@ -105,7 +106,7 @@ def test_a_penandatangan_signs_in_finds_opens_signs_a_letter_and_signs_out(page,
     services = app.extensions["suratkerja"]
     body = sample(WILAYAH, "permohonan-pelibatan")
     body["hal"] = "Permohonan Pelibatan Analis Kebijakan untuk Uji Peramban"
-    letter = issue(services, "permohonan-pelibatan", body).surat
+    letter = issue(services, "permohonan-pelibatan", body, CONSOLE).surat
     akun, password = make_account(app, "kepala.bappeda", "penandatangan", unit=("BAPPEDA",), nip=SIGNER_NIP)
 
     sign_in(driver, base, "kepala.bappeda", password)
@@ -134,8 +135,8 @@ def test_a_penandatangan_signs_in_finds_opens_signs_a_letter_and_signs_out(page,
 def test_a_verifier_uploads_a_pdf_without_signing_in(page, server, tmp_path):
     driver, base = page
     services = server[0].extensions["suratkerja"]
-    letter = issue(services, "permohonan-pelibatan", sample(WILAYAH, "permohonan-pelibatan")).surat
-    signed = sign_letter(services, letter.id, SIGNER_NIP, PASSPHRASE)
+    letter = issue(services, "permohonan-pelibatan", sample(WILAYAH, "permohonan-pelibatan"), CONSOLE).surat
+    signed = sign_letter(services, letter.id, SIGNER_NIP, PASSPHRASE, None, CONSOLE)
     pdf = tmp_path / "surat.pdf"
     pdf.write_bytes(services.store.get(signed.current_sha256))
 

@@ -12,8 +12,8 @@ from service import create_app
 
 from .corpus import CORPUS, hostile_files
 from .staff import post_form
-from .support import (JENIS, PASSPHRASE, SIGNER_NIP, admin_client, all_samples, issue, pdfsig, sample, sign, signed_pdf,
-                      signers, verify)
+from .support import (JENIS, PASSPHRASE, SIGNER_NIP, admin_client, all_samples, issue, pdfsig, sample, sign,
+                      signed_pdf, signers, verify)
 
 
 @pytest.mark.parametrize("tingkat", ["B-B", "B-T", "B-LT", "B-LTA"])
@@ -230,7 +230,7 @@ def test_every_sample_signed_by_all_its_signers_is_valid_everywhere(printed_samp
     body = sample(wilayah, jenis)
     created, _ = printed_samples.issue(wilayah, jenis)
     client = printed_samples.client
-    pdf = signed_pdf(client, created, body)  # the layout test shares these letters and may have signed them
+    pdf = signed_pdf(client, created, body)
     count = len(signers(body))
     out = pdfsig(pdf, nssdb, tmp_path)
     assert out.count("Signature is Valid.") == count, out

@@ -6,9 +6,13 @@ entry edited or deleted after the fact breaks the chain where it stood, and
 serialised (a PostgreSQL advisory lock held by the transaction, or a file
 lock beside the SQLite numbering locks) so that processes appending at once
 never fork the chain; the unique ``hash_sebelum`` makes a fork impossible
-even so. (Removing the newest entries leaves a shorter chain that still
-verifies: keep the count and last hash ``audit verify`` prints somewhere
-else to detect that too.)
+even so. A use case that writes (issuing, signing) adds its entry inside
+its own transaction (:func:`transaction`, :func:`add`): the letter and its
+entry are committed together or not at all, for one commit instead of two.
+
+Removing the newest entries leaves a shorter chain that still verifies:
+keep the count and last hash ``audit verify`` prints somewhere else to
+detect that too.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..plumbing.models import JejakAudit
 from ..plumbing.services import Services
+from ..plumbing.timing import stage
 from .request import current_principal
 
 GENESIS = "0" * 64
@@ -62,19 +67,51 @@ def _file_lock(services: Services) -> Iterator[None]:
         yield
 
 
-def append(services: Services, *, pelaku: str, aksi: str, wilayah: str | None, alamat_ip: str | None = None,
-           objek: str | None = None, rincian: dict[str, Any] | None = None) -> JejakAudit:
-    """Add one entry at the end of the chain."""
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and from where: what every entry of one request shares."""
+
+    pelaku: str
+    """``kunci:<prefiks>``, ``akun:<username>``, ``konsol`` or ``anonim``."""
+    alamat_ip: str | None = None
+
+
+CONSOLE = Actor("konsol")
+"""The host's operator, on the command line (keys, samples)."""
+
+
+def request_actor() -> Actor:
+    """The caller of the current request."""
+    return Actor(current_principal().actor, request.remote_addr)
+
+
+@contextmanager
+def transaction(services: Services) -> Iterator[Session]:
+    """A transaction that alone may add to the chain (:func:`add`) until it is committed."""
     with _file_lock(services), services.sessions.begin() as session:  # committed before the lock is let go
         if services.sequencer.postgres:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-        before = session.scalar(select(JejakAudit.hash).order_by(JejakAudit.id.desc()).limit(1)) or GENESIS
-        entry = JejakAudit(waktu=dt.datetime.now(dt.timezone.utc), wilayah=wilayah, pelaku=pelaku,
-                           alamat_ip=alamat_ip, aksi=aksi, objek=objek, rincian=rincian or {},
-                           hash_sebelum=before)
-        entry.hash = entry_hash(entry)
-        session.add(entry)
+        yield session
+
+
+def add(session: Session, actor: Actor, aksi: str, *, wilayah: str | None, objek: str | None = None,
+        rincian: dict[str, Any] | None = None) -> JejakAudit:
+    """Add one entry at the end of the chain, inside a :func:`transaction`."""
+    before = session.scalar(select(JejakAudit.hash).order_by(JejakAudit.id.desc()).limit(1)) or GENESIS
+    entry = JejakAudit(waktu=dt.datetime.now(dt.timezone.utc), wilayah=wilayah, pelaku=actor.pelaku,
+                       alamat_ip=actor.alamat_ip, aksi=aksi, objek=objek, rincian=rincian or {},
+                       hash_sebelum=before)
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
     return entry
+
+
+def append(services: Services, actor: Actor, aksi: str, *, wilayah: str | None, objek: str | None = None,
+           rincian: dict[str, Any] | None = None) -> JejakAudit:
+    """Add one entry at the end of the chain, in a transaction of its own."""
+    with transaction(services) as session:
+        return add(session, actor, aksi, wilayah=wilayah, objek=objek, rincian=rincian)
 
 
 @dataclass(frozen=True)
@@ -96,7 +133,8 @@ def verify_chain(session: Session) -> tuple[int, str, list[Break]]:
     for entry in session.scalars(select(JejakAudit).order_by(JejakAudit.id).execution_options(yield_per=1000)):
         count += 1
         if entry.hash_sebelum != before:
-            breaks.append(Break(entry.id, "tidak menyambung ke entri sebelumnya: ada entri yang dihapus atau disisipkan"))
+            breaks.append(Break(entry.id, "tidak menyambung ke entri sebelumnya: "
+                                          "ada entri yang dihapus atau disisipkan"))
         if entry_hash(entry) != entry.hash:
             breaks.append(Break(entry.id, "isinya tidak cocok dengan hash-nya: entri ini diubah"))
         before = entry.hash
@@ -110,12 +148,13 @@ def as_row(entry: JejakAudit) -> dict[str, Any]:
 
 
 def record(aksi: str, *, wilayah: str | None, objek: str | None = None, **rincian: Any) -> None:
-    """Record what the caller of the current request did (who and from where come from the request)."""
-    append(current_app.extensions["suratkerja"], pelaku=current_principal().actor, aksi=aksi, wilayah=wilayah,
-           alamat_ip=request.remote_addr, objek=objek, rincian=rincian)
+    """Record what the caller of the current request did, in a transaction of its own."""
+    with stage("audit"):
+        append(current_app.extensions["suratkerja"], request_actor(), aksi, wilayah=wilayah, objek=objek,
+               rincian=rincian)
 
 
 def record_sign_in(username: str, *, wilayah: str | None, berhasil: bool, alasan: str | None = None) -> None:
     """Record a sign-in attempt, failed ones too (for the staff login page; never pass the password)."""
-    append(current_app.extensions["suratkerja"], pelaku=f"akun:{username}", aksi="masuk" if berhasil else "masuk_gagal",
-           wilayah=wilayah, alamat_ip=request.remote_addr, rincian={"alasan": alasan} if alasan else {})
+    append(current_app.extensions["suratkerja"], Actor(f"akun:{username}", request.remote_addr),
+           "masuk" if berhasil else "masuk_gagal", wilayah=wilayah, rincian={"alasan": alasan} if alasan else {})

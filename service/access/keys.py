@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from ..plumbing.errors import Conflict, Finding, InvalidRequest, NotFound
 from ..plumbing.models import KunciApi
 from .principal import ADMIN, KUNCI, RIGHTS, Principal
+from .scope import ACCESS_RULE
 
 _TOKEN = re.compile(r"^sk_([0-9a-f]{8})_[A-Za-z0-9_-]{43}$")
 TOUCH_EVERY = dt.timedelta(minutes=1)
 """How stale ``terakhir_dipakai`` may get: a key used every request writes at most once a minute."""
-_RULE = "Ketentuan kunci API suratkerja (README, Akses)"
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,13 @@ def _checked(wilayah: str | None, rights: Iterable[str], units: Iterable[str] | 
     findings = []
     if not rights or set(rights) - set(RIGHTS):
         findings.append(Finding("/hak", "hak_tidak_dikenal", f"Hak kunci: satu atau lebih dari {', '.join(RIGHTS)}.",
-                                _RULE))
+                                ACCESS_RULE))
     if wilayah is None and (ADMIN not in rights or units):
-        findings.append(Finding("/wilayah", "wilayah_wajib",
-                                "Kunci tanpa wilayah hanya untuk administrator hosting (hak admin, tanpa unit).", _RULE))
+        findings.append(Finding("/wilayah", "wilayah_wajib", "Kunci tanpa wilayah hanya untuk administrator "
+                                "hosting (hak admin, tanpa unit).", ACCESS_RULE))
     if wilayah is not None and wilayah not in profiles:
-        findings.append(Finding("/wilayah", "wilayah_tidak_dikenal", f"Wilayah '{wilayah}' tidak dikenal.", _RULE))
+        findings.append(Finding("/wilayah", "wilayah_tidak_dikenal", f"Wilayah '{wilayah}' tidak dikenal.",
+                                ACCESS_RULE))
     if findings:
         raise InvalidRequest(findings)
     return rights, units

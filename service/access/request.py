@@ -14,6 +14,7 @@ from flask import Flask, current_app, g, request
 
 from ..plumbing.errors import MissingRight, NotAuthenticated
 from ..plumbing.services import Services
+from ..plumbing.timing import stage
 from .keys import authenticate, principal_of
 from .principal import ADMIN, ANONYMOUS, Principal
 
@@ -49,7 +50,8 @@ def current_principal() -> Principal:
     """
     if "principal" not in g:
         services = current_app.extensions["suratkerja"]
-        g.principal = next((p for p in (source(services) for source in SOURCES) if p is not None), ANONYMOUS)
+        with stage("auth"):
+            g.principal = next((p for p in (source(services) for source in SOURCES) if p is not None), ANONYMOUS)
     return g.principal
 
 

@@ -16,10 +16,12 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from ..plumbing.errors import MissingRight, NotFound
+from ..plumbing.errors import Finding, InvalidRequest, MissingRight, NotFound
 from ..plumbing.models import SIGNED, Surat, SuratAkses, SuratLuar
 from .audience import PENGIRIM, SECRET, TEMBUSAN, TUJUAN
 from .principal import Principal
+
+ACCESS_RULE = "Ketentuan akses suratkerja (README, Akses)"
 
 
 def _concerns(principal: Principal, roles: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -81,12 +83,17 @@ def check_issuer(principal: Principal, payload: Any) -> None:
 
     :raises NotFound: another pemda.
     :raises MissingRight: a unit the caller does not act for.
+    :raises InvalidRequest: a caller for some units only, not naming the issuing unit.
     """
     if not isinstance(payload, dict):
         return  # the validation answers what is wrong with it
     check_pemda(principal, payload.get("wilayah"))
     pengirim = payload.get("pengirim")
     kode = pengirim.get("kode") if isinstance(pengirim, dict) else None
+    if kode is None and principal.units is not None:
+        # left out, it would be filled from the letter answered: perhaps another unit's name
+        raise InvalidRequest([Finding("/pengirim/kode", "pengirim_wajib",
+                                      "Kredensial untuk sebagian unit wajib menyebut unit pengirimnya.", ACCESS_RULE)])
     if isinstance(kode, str) and not principal.covers(kode):
         raise MissingRight(f"Kredensial ini tidak boleh menerbitkan surat atas nama unit {kode}; "
                            f"unitnya: {', '.join(sorted(principal.units or ()))}.")

@@ -12,6 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ..access import audit
 from ..plumbing.config import load_settings
 from ..plumbing.services import Services
 from .manage import Pemegang, create_account, find_account, list_accounts, reset_password, update_account
@@ -32,10 +33,7 @@ def _services() -> Services:
 
 def _audit(services: Services, aksi: str, akun: Akun) -> None:
     """What the operator did, in the audit trail under the console's name (never a password)."""
-    from ..access import audit
-    from ..cli import CONSOLE
-
-    audit.append(services, pelaku=CONSOLE, aksi=aksi, wilayah=akun.wilayah, objek=akun.username,
+    audit.append(services, audit.CONSOLE, aksi, wilayah=akun.wilayah, objek=akun.username,
                  rincian={"peran": akun.peran, "unit": akun.unit, "aktif": akun.aktif})
 
 

@@ -23,6 +23,7 @@ from ..plumbing.models import Riwayat, Surat
 from ..issuing.issue import Issued, issue, issue_and_sign
 from ..issuing.prepare import prepare
 from ..plumbing.services import Services
+from ..plumbing.timing import stage
 from ..signatures.sign_letter import sign_letter
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
@@ -72,12 +73,8 @@ def surat_out(surat: Surat) -> dict:
     }
 
 
-def issued_out(issued: Issued, aksi: str) -> dict:
-    """The 201 answer, once the audit trail records the new letter."""
-    surat = issued.surat
-    audit.record(aksi, wilayah=surat.wilayah, objek=surat.id, jenis=surat.jenis, nomor=surat.nomor,
-                 unit=surat.unit_kode)
-    return {**surat_out(surat), "peringatan": [w.to_dict() for w in issued.warnings]}
+def issued_out(issued: Issued) -> dict:
+    return {**surat_out(issued.surat), "peringatan": [w.to_dict() for w in issued.warnings]}
 
 
 def issuer_request(*rights: str):
@@ -97,8 +94,8 @@ def may_issue(principal, payload) -> None:
 
     :raises NotFound, MissingRight: see :func:`check_issuer`, :func:`check_references`.
     """
-    check_issuer(principal, payload)
-    with services().sessions() as session:
+    with stage("authz"), services().sessions() as session:
+        check_issuer(principal, payload)
         check_references(session, principal, payload)
 
 
@@ -111,7 +108,7 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.response(201, SuratTerbitSchema)
         def post(self):
             payload = issuer_request(TERBIT)
-            return issued_out(issue(services(), jenis, payload), "surat.terbit")
+            return issued_out(issue(services(), jenis, payload, audit.request_actor()))
 
     class Validate(MethodView):
         @blp.doc(**body, responses=_ERRORS)
@@ -128,7 +125,7 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         def post(self, args):
             may_issue(require(TERBIT, TANDATANGAN), args["surat"])
             return issued_out(issue_and_sign(services(), jenis, args["surat"], args["passphrase"],
-                                             args.get("tingkat")), "surat.terbit_tandatangan")
+                                             args.get("tingkat"), audit.request_actor()))
 
     IssueAndSign.post.__doc__ = (
         f"Terbitkan dan tandatangani {LETTER_TYPES[jenis].judul.lower()} dalam satu panggilan. "
@@ -178,7 +175,7 @@ def load_surat(surat_id: str, *rights: str) -> Surat:
     :raises NotFound: no such letter, or outside the caller's scope.
     """
     principal = require(*rights)
-    with services().sessions() as session:
+    with stage("authz"), services().sessions() as session:
         return letter_for(session, principal, surat_id)
 
 
@@ -204,9 +201,8 @@ class SuratTandatangan(MethodView):
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
         load_surat(surat_id, TANDATANGAN)
-        surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"))
-        audit.record("surat.tandatangan", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
-                     nip=args["nip"], status=surat.status)
+        surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"),
+                            audit.request_actor())
         return surat_out(surat)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..access.audit import CONSOLE
 from ..chain.known import Known
 from ..chain.outside import register_outside
 from ..plumbing.config import REPO_ROOT
@@ -68,8 +69,9 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
                 with services.sessions.begin() as session:
                     letter = Known.of_luar(register_outside(session, services.profiles, body))
             else:
-                letter = issue(services, step.jenis, body).surat
+                letter = issue(services, step.jenis, body, CONSOLE).surat
                 for official in signers_of(letter):
-                    letter = sign_letter(services, letter.id, official["nip"], passphrase(official["nip"]))
+                    letter = sign_letter(services, letter.id, official["nip"], passphrase(official["nip"]), None,
+                                         CONSOLE)
             ids[step.nama] = letter.id
             yield step, letter

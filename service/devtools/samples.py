@@ -30,6 +30,7 @@ def write_samples(out: Path) -> None:
     passphrase files; every signer of the letter signs in order.
     """
     from .. import create_app
+    from ..access.audit import CONSOLE
     from ..issuing.issue import issue
     from ..signatures.sign_letter import sign_letter
     from ..signatures.signature import signers_of
@@ -45,9 +46,10 @@ def write_samples(out: Path) -> None:
         try:
             for path in requests:
                 jenis, wilayah = path.stem, path.parent.name
-                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8"))).surat
+                surat = issue(services, jenis, json.loads(path.read_text(encoding="utf-8")), CONSOLE).surat
                 for official in signers_of(surat):
-                    surat = sign_letter(services, surat.id, official["nip"], dev_passphrase(pki, official["nip"]))
+                    surat = sign_letter(services, surat.id, official["nip"], dev_passphrase(pki, official["nip"]), None,
+                                        CONSOLE)
                 target = out / wilayah / f"{jenis}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(services.store.get(surat.current_sha256))

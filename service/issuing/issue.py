@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from ..access import audit
 from ..plumbing.errors import Finding, ServiceUnavailable
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
@@ -31,22 +32,23 @@ class Issued:
     """Findings that do not block the letter, answered with it."""
 
 
-def issue(services: Services, jenis: str, payload: Any) -> Issued:
-    """Issue a letter as a draft (konsep): numbered, its PDF/A preview kept, unsigned.
+def issue(services: Services, jenis: str, payload: Any, actor: audit.Actor) -> Issued:
+    """Issue a letter as a draft (konsep): numbered, its PDF/A preview kept, unsigned; ``actor`` in the audit trail.
 
     :raises NotFound, InvalidRequest: the request; :raises ServiceUnavailable: the conversion.
     """
     prepared = prepare(services, jenis, payload)
     with printed(services, prepared) as letter, services.store.keeping(letter.pdf) as (sha256,):
         letter.surat.pdf_sha256 = sha256
-        record(services, prepared, letter, [Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared))])
+        record(services, prepared, letter, [Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared))],
+               actor, "surat.terbit")
     logger.info("issued %s %s (%s)", jenis, letter.surat.nomor, letter.surat.id)
     return Issued(letter.surat, prepared.valid.warnings)
 
 
-def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str,
-                   level: str | None = None) -> Issued:
-    """Issue a letter and sign it as its penandatangan, recorded only once signed.
+def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str, level: str | None,
+                   actor: audit.Actor) -> Issued:
+    """Issue a letter and sign it as its penandatangan, recorded only once signed (``actor`` in the audit trail).
 
     The key is opened beside the numbering, rendering and conversion (its
     key derivation releases the GIL); a lock-out (429) or a missing key
@@ -68,7 +70,7 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
                 record(services, prepared, letter, [
                     Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
                     signature.history_entry(signature.signers_of(surat)[0], 1, final),
-                ])
+                ], actor, "surat.terbit_tandatangan")
     except ServiceUnavailable:
         unlocking.result()  # a wrong passphrase is the answer before a failed conversion
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from ..access import audit
 from ..access.audience import audience
 from ..chain import record_links, taken
 from ..plumbing.errors import InvalidRequest
@@ -22,8 +23,10 @@ def issuer(prepared: Prepared) -> str:
     return f"{signer['nama']} ({signer['jabatan']}, {data['pengirim']['nama']})"
 
 
-def record(services: Services, prepared: Prepared, letter: Printed, history: list[Riwayat]) -> None:
-    """Move the unit's counter, add the letter, its ``history``, the units it concerns and its links, in one transaction.
+def record(services: Services, prepared: Prepared, letter: Printed, history: list[Riwayat], actor: audit.Actor,
+           aksi: str) -> None:
+    """Move the unit's counter, add the letter, its ``history``, the units it concerns, its links and the
+    audit entry of ``actor`` doing ``aksi``, in one transaction.
 
     Call with the letter's files already stored (:meth:`FileStore.keeping`)
     and its sequence held (:func:`printed`). A link another letter took
@@ -34,7 +37,7 @@ def record(services: Services, prepared: Prepared, letter: Printed, history: lis
     """
     surat = letter.surat
     try:
-        with stage("store"), services.sessions.begin() as session:
+        with stage("store"), audit.transaction(services) as session:
             Sequencer.consume(session, letter.key, surat.urut)
             session.add(surat)
             session.flush()
@@ -44,6 +47,8 @@ def record(services: Services, prepared: Prepared, letter: Printed, history: lis
             session.add_all(SuratAkses(surat_id=surat.id, unit_kode=unit, peran=peran)
                             for unit, peran in audience(surat.permintaan))
             record_links(session, surat, prepared.links, issuer(prepared))
+            audit.add(session, actor, aksi, wilayah=surat.wilayah, objek=surat.id,
+                      rincian={"jenis": surat.jenis, "nomor": surat.nomor, "unit": surat.unit_kode})
     except IntegrityError as e:
         with services.sessions() as session:
             conflicts = taken(session, surat.wilayah, prepared.links)

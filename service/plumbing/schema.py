@@ -50,8 +50,8 @@ def _scripts() -> ScriptDirectory:
 
 
 def head() -> str:
-    """The newest revision the code knows."""
-    return _scripts().get_current_head()
+    """The newest revision the code knows (several, comma-separated, while branches wait to be merged)."""
+    return ",".join(sorted(_scripts().get_heads()))
 
 
 def upgrade(engine: Engine, lock_dir: Path) -> str:
@@ -64,7 +64,7 @@ def upgrade(engine: Engine, lock_dir: Path) -> str:
     with _serialised(engine, lock_dir) as conn:
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" in tables:
-            if MigrationContext.configure(conn).get_current_revision() == head():
+            if set(MigrationContext.configure(conn).get_current_heads()) == set(_scripts().get_heads()):
                 return CURRENT
             outcome = UPGRADED
         elif "surat" in tables:
@@ -72,10 +72,10 @@ def upgrade(engine: Engine, lock_dir: Path) -> str:
             outcome = ADOPTED
         else:
             Base.metadata.create_all(conn)
-            MigrationContext.configure(conn).stamp(_scripts(), "head")
+            MigrationContext.configure(conn).stamp(_scripts(), "heads")
             conn.commit()
             return CREATED
-        _run(conn, command.upgrade, "head")
+        _run(conn, command.upgrade, "heads")
         return outcome
 
 

@@ -1,7 +1,8 @@
 """How long each step of a request took, in the W3C ``Server-Timing`` header.
 
 The issuing pipeline marks its stages (unlock, validate, number, render,
-convert, sign, store); a client or the benchmark reads them per request
+convert, sign, store), access its own (auth: who calls; authz: whether the
+letter is theirs to read or issue; audit: the audit entry); a client or the benchmark reads them per request
 without profiling the server.
 """
 

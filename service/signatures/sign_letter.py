@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from ..plumbing.errors import Conflict, NotFound
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
+from ..access import audit
 from . import signature
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,9 @@ def _signatures_done(services: Services, surat_id: str) -> tuple[Surat, int]:
     return surat, done
 
 
-def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, level: str | None = None) -> Surat:
-    """Sign letter ``surat_id`` as the official with ``nip``, whose turn it must be.
+def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, level: str | None,
+                actor: audit.Actor) -> Surat:
+    """Sign letter ``surat_id`` as the official with ``nip``, whose turn it must be (``actor`` in the audit trail).
 
     :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable:
         the letter stays as it was.
@@ -45,15 +47,15 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, le
     signed = signature.sign(services, surat, services.store.get(surat.current_sha256), signer, done, level)
     with services.store.keeping(signed) as (sha256,):
         _record(services, surat, signature.history_entry(official, done + 1, sha256),
-                signature.status_after(surat, done + 1))
+                signature.status_after(surat, done + 1), actor)
     logger.info("signed %s (%s) by NIP %s", surat.nomor, surat.id, nip)
     with services.sessions() as session:
         return session.get(Surat, surat.id)
 
 
-def _record(services: Services, surat: Surat, entry: Riwayat, status: str) -> None:
-    """Point the letter at its signed file, unless another request signed it first."""
-    with services.sessions.begin() as session:
+def _record(services: Services, surat: Surat, entry: Riwayat, status: str, actor: audit.Actor) -> None:
+    """Point the letter at its signed file, unless another request signed it first; the audit entry with it."""
+    with audit.transaction(services) as session:
         moved = session.execute(
             update(Surat)
             .where(Surat.id == surat.id, Surat.pdf_sha256 == surat.pdf_sha256,
@@ -65,3 +67,5 @@ def _record(services: Services, surat: Surat, entry: Riwayat, status: str) -> No
             raise Conflict("Surat ini baru saja ditandatangani oleh permintaan lain.")
         entry.surat_id = surat.id
         session.add(entry)
+        audit.add(session, actor, "surat.tandatangan", wilayah=surat.wilayah, objek=surat.id,
+                  rincian={"nomor": surat.nomor, "oleh": entry.oleh, "status": status})

@@ -102,10 +102,8 @@ def tandatangan(surat_id):
     if not form.validate_on_submit():
         return _letter_page(letter, form, "Isi passphrase sertifikat elektronik Anda.", 422)
     try:
-        signed = sign_letter(_services(), letter.id, principal.nip, form.passphrase.data)
+        sign_letter(_services(), letter.id, principal.nip, form.passphrase.data, None, audit.request_actor())
     except SuratError as e:
         return _letter_page(letter, form, e.detail, e.status, e.headers)
-    audit.record("surat.tandatangan", wilayah=signed.wilayah, objek=signed.id, nomor=signed.nomor,
-                 nip=principal.nip, status=signed.status)
     flash("Surat telah ditandatangani.", "info")
     return redirect(url_for("web.surat", surat_id=letter.id))

@@ -95,9 +95,10 @@ def test_across_instansi_the_answer_waits_for_the_forwarding(client, app):
                tembusan=[{"jabatan": "PPK Bappeda", "peran": "ppk"}])
     services = app.extensions["suratkerja"]
     request = post(client, P, own).get_json()
+    from service.access.audit import CONSOLE
     from service.signatures.sign_letter import sign_letter
 
-    sign_letter(services, request["id"], own["penandatangan"]["nip"], PASSPHRASE)
+    sign_letter(services, request["id"], own["penandatangan"]["nip"], PASSPHRASE, None, CONSOLE)
 
     answer = body("tanah-laut-lintas-instansi", "usulan-ppk", {"permohonan-provinsi": request["id"]})
     assert_rule(post(client, "jawaban", answer), "/rujukan/id", "belum_diteruskan", "tanah-laut", "Pasal 15 huruf b")

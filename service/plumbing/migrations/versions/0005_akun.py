@@ -1,14 +1,14 @@
 """Staff accounts and their sign-in sessions.
 
 Revision ID: 0005_akun
-Revises: 0003_kunci_audit (0002_instansi in the plan; linearised after the merge of tenants, which brought 0003)
+Revises: 0002_instansi
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_akun"
-down_revision = "0003_kunci_audit"
+down_revision = "0002_instansi"
 branch_labels = None
 depends_on = None
 
