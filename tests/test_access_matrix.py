@@ -21,6 +21,7 @@ Callers (columns; the staff roles have their own table below, over the pages):
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,9 +29,8 @@ import pytest
 from sqlalchemy import func, select
 
 from service.access.principal import RIGHTS
-from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
-
 from service.accounts.models import Akun
+from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
 
 from .staff import make_account, post_form, signed_in
 from .support import PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample
