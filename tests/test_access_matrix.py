@@ -216,7 +216,7 @@ def test_a_staff_session_is_no_credential_on_the_api(app, name):
     luar = admin.post("/api/v1/surat-luar", json=_luar_body()).get_json()
     setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data)
     client = app.test_client()
-    signed_in(client, app, "semua.peran", *STAFF_ROLES, unit=("BAPPEDA",), nip=SIGNER_NIP)
+    signed_in(client, app, "semua.peran", *STAFF_ROLES, nip=SIGNER_NIP)
     before = _registry(app.extensions["suratkerja"])
 
     response = OPERATIONS[name].call(client, setting)
@@ -227,15 +227,16 @@ def test_a_staff_session_is_no_credential_on_the_api(app, name):
 
 
 # What each staff role may do through the pages, over one draft letter of
-# BAPPEDA to DINKES (its penandatangan is SIGNER_NIP) and one other account of
-# the pemda (``korban``, the one the administration rows act on). Columns:
+# BAPPEDA to DINKES (its penandatangan is SIGNER_NIP), one other account and
+# one API key of the pemda (what the administration rows act on). Columns:
 #
 # - ``tanpa_sesi``: not signed in (the pages send people to /masuk: 302);
 # - ``pemda_lain``: an account of Bantul holding every role;
 # - ``unit_lain``: an account of this pemda for unit DISDIK (not concerned by
-#   the letter), holding every role but admin;
+#   the letter), holding every role but admin (an administrator is the
+#   whole pemda's);
 # - one column per staff role, an account of BAPPEDA holding only that role
-#   (the penandatangan linked to SIGNER_NIP).
+#   (the penandatangan linked to SIGNER_NIP; the administrator of every unit).
 #
 # ``"200 kosong"``: the page answers but shows nothing of the letter or of
 # the other account. A refused call leaves the registry as it was.
@@ -256,6 +257,12 @@ STAFF_MATRIX = {
     "buat_akun":        (302,       200,       403,      200,    403,      403,      403,        403,          403),
     "ubah_akun":        (302,       404,       403,      200,    403,      403,      403,        403,          403),
     "reset_sandi_akun": (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "daftar_kunci":     (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "buat_kunci":       (302,       200,       403,      200,    403,      403,      403,        403,          403),
+    "cabut_kunci":      (302,       404,       403,      302,    403,      403,      403,        403,          403),
+    "putar_kunci":      (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "jejak_audit":      (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "ekspor_audit":     (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
 }
 # fmt: on
 
@@ -289,6 +296,15 @@ PAGES = {
                                                                      "aktif": "y"}), marker=lambda s, v: VICTIM_ACCOUNT),
     "reset_sandi_akun": Page(lambda c, s, v: _form(c, f"/admin/akun/{v}/reset-sandi", {}),
                              marker=lambda s, v: VICTIM_ACCOUNT),
+    "daftar_kunci": Page(lambda c, s, v: c.get("/admin/kunci"), marker=lambda s, v: VICTIM_NAME),
+    "buat_kunci": Page(lambda c, s, v: _form(c, "/admin/kunci", {"nama": "sistem baru", "hak": ["baca"]}),
+                       marker=lambda s, v: None),
+    "cabut_kunci": Page(lambda c, s, v: _form(c, f"/admin/kunci/{VICTIM[:11]}/cabut", {}),
+                        marker=lambda s, v: VICTIM_NAME),
+    "putar_kunci": Page(lambda c, s, v: _form(c, f"/admin/kunci/{VICTIM[:11]}/putar", {}),
+                        marker=lambda s, v: VICTIM_NAME),
+    "jejak_audit": Page(lambda c, s, v: c.get("/admin/audit"), marker=lambda s, v: s.surat["id"]),
+    "ekspor_audit": Page(lambda c, s, v: c.get("/admin/audit.csv"), marker=lambda s, v: s.surat["id"]),
 }
 
 
@@ -301,11 +317,11 @@ def _staff_registry(services) -> dict:
 
 def _staff_caller(client, app, caller: str) -> None:
     if caller == "pemda_lain":
-        signed_in(client, app, "asing", *STAFF_ROLES, wilayah=BANTUL, nip=SIGNER_NIP)
+        signed_in(client, app, "asing", *STAFF_ROLES, wilayah=BANTUL, nip=SIGNER_NIP)  # every unit of Bantul
     elif caller == "unit_lain":
         signed_in(client, app, "disdik", *STAFF_ROLES[1:], unit=("DISDIK",), nip=SIGNER_NIP)
-    elif caller != "tanpa_sesi":
-        signed_in(client, app, f"staf.{caller}", caller, unit=("BAPPEDA",),
+    elif caller != "tanpa_sesi":  # an administrator is the whole pemda's
+        signed_in(client, app, f"staf.{caller}", caller, unit=() if caller == "admin" else ("BAPPEDA",),
                   nip=SIGNER_NIP if caller == "penandatangan" else None)
 
 
@@ -322,6 +338,9 @@ def test_which_staff_role_may_do_what_in_the_pages(app, name, caller, expected):
     surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
     setting = Setting(surat, {}, admin.get(surat["tautan"]["pdf"]).data)
     victim, _ = make_account(app, VICTIM_ACCOUNT, "pembaca", unit=("DINKES",))
+    grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})
+    with services.sessions.begin() as session:
+        session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11])).nama = VICTIM_NAME
     client = app.test_client()
     _staff_caller(client, app, caller)
     before = _staff_registry(services)

@@ -248,3 +248,39 @@ def test_sign_ins_failed_ones_too_and_browser_signatures_are_in_the_audit_trail(
         ("akun:kepala2", "keluar")]
     assert trail[2][2] == created["id"] and all(ip == "127.0.0.1" for *_, ip in trail)
     assert password not in details and PASSPHRASE not in details and "salah-salah" not in details
+
+
+def test_an_administrator_makes_and_revokes_an_api_key_in_the_pages(app, client):
+    admin = app.test_client()
+    signed_in(admin, app, "admin.kunci", "admin")
+    made = post_form(admin, "/admin/kunci", {"nama": "e-office Bappeda", "hak": ["baca"], "unit": "BAPPEDA"})
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    token = made.get_data(as_text=True).split('id="kunci-lengkap"')[1].split(">")[1].split("<")[0]
+    assert token not in admin.get("/admin/kunci").get_data(as_text=True)
+    system = app.test_client()
+    system.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert system.get("/api/v1/surat").status_code == 200
+    assert system.post("/api/v1/surat/permohonan-pelibatan", json=sample(WILAYAH, "permohonan-pelibatan")
+                       ).status_code == 403  # baca only
+    revoked = post_form(admin, f"/admin/kunci/{token[:11]}/cabut", {}, page="/admin/kunci")
+    assert revoked.headers["Location"] == "/admin/kunci"
+    assert system.get("/api/v1/surat").status_code == 401  # the next request
+    assert "dicabut" in admin.get("/admin/kunci").get_data(as_text=True)
+
+
+def test_the_audit_trail_page_and_its_csv_show_the_pemdas_entries(app, client):
+    admin = app.test_client()
+    signed_in(admin, app, "admin.audit", "admin")
+    sign_in(app.test_client(), "admin.audit", "salah-salah-salah-salah")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "akun:admin.audit" in page and "masuk_gagal" in page
+    export = admin.get("/admin/audit.csv")
+    assert export.mimetype == "text/csv" and export.get_data(as_text=True).startswith("id,waktu,wilayah,pelaku")
+    assert "masuk_gagal" in export.get_data(as_text=True)
+
+
+def test_an_administrator_is_the_whole_pemdas(app, client):
+    signed_in(client, app, "admin.utama", "admin")
+    refused = post_form(client, "/admin/akun", {"username": "admin.unit", "nama": "Admin Unit", "peran": ["admin"],
+                                                "unit": "BAPPEDA"})
+    assert refused.status_code == 422 and "seluruh unit" in refused.get_data(as_text=True)

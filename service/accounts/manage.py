@@ -51,6 +51,9 @@ def _check_holder(holder: Pemegang) -> list[Finding]:
     if not holder.peran or unknown:
         findings.append(_finding("/peran", "peran_tidak_dikenal",
                                  f"Pilih sedikitnya satu peran dari: {', '.join(PERAN_STAF)}."))
+    if "admin" in holder.peran and holder.unit:
+        findings.append(_finding("/unit", "admin_seluruh_unit",
+                                 "Administrator pemda berlaku untuk seluruh unit: kosongkan kode unit."))
     if any(not _UNIT.fullmatch(u) for u in holder.unit):
         findings.append(_finding("/unit", "unit_tidak_valid", "Kode unit: huruf, angka, titik, garis bawah atau tanda hubung."))
     if "penandatangan" in holder.peran and not (holder.nip and re.fullmatch(r"\d{18}", holder.nip)):

@@ -17,8 +17,7 @@ from ..accounts.manage import (Pemegang, account_of, create_account, list_accoun
                                update_account)
 from ..accounts.models import PERAN_STAF, Akun
 from ..access import audit
-from ..access.principal import ADMIN
-from ..access.request import require
+from ..access.request import require_admin
 from ..plumbing.errors import InvalidRequest
 from . import blp
 from .forms import AkunForm, TombolForm
@@ -29,11 +28,11 @@ def _services():
 
 
 def admin_only(view):
-    """Signed in, with the administrator's right (403 otherwise)."""
+    """Signed in, administrator of the whole pemda (403 otherwise)."""
     @wraps(view)
     @login_required
     def guarded(*args, **kwargs):
-        require(ADMIN)
+        require_admin()
         return view(*args, **kwargs)
     return guarded
 

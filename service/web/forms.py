@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, Sele
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..access.principal import RIGHTS
 from ..accounts.models import PERAN_STAF
 
 REQUIRED = "Wajib diisi."
@@ -39,6 +40,10 @@ class TombolForm(FlaskForm):
     """A form that is only a button (sign out, reset a password): the CSRF token is all it sends."""
 
 
+def _comma_list(text: str | None) -> tuple[str, ...]:
+    return tuple(u.strip() for u in (text or "").split(",") if u.strip())
+
+
 class _Checkboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -60,4 +65,15 @@ class AkunForm(FlaskForm):
         self.unit.data, self.aktif.data = ", ".join(akun.unit), akun.aktif
 
     def units(self) -> tuple[str, ...]:
-        return tuple(u.strip() for u in (self.unit.data or "").split(",") if u.strip())
+        return _comma_list(self.unit.data)
+
+
+class KunciForm(FlaskForm):
+    """A new API key for a system of the pemda (e-office)."""
+
+    nama = StringField("Nama sistem", validators=[DataRequired(REQUIRED), Length(max=200)])
+    hak = _Checkboxes("Hak", choices=[SelectChoice(r, r) for r in RIGHTS])
+    unit = StringField("Kode unit (pisahkan dengan koma; kosong = semua unit)", validators=[Length(max=600)])
+
+    def units(self) -> tuple[str, ...]:
+        return _comma_list(self.unit.data)
