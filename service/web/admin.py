@@ -63,7 +63,7 @@ def admin_akun():
             audit.record("akun.buat", wilayah=wilayah, objek=akun.username, peran=akun.peran, unit=akun.unit)
             return _password_once(akun, password, "Akun dibuat")
     elif form.is_submitted():
-        errors = [f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items()]
+        errors = form.messages()
     return render_template("akun_daftar.html", form=form, errors=errors, akun=list_accounts(_services(), wilayah),
                            peran=PERAN_STAF), 422 if errors else 200
 

@@ -47,7 +47,7 @@ def admin_kunci():
         else:
             return _token_once(new, "kunci.buat")
     elif form.is_submitted():
-        errors = [f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items()]
+        errors = form.messages()
     with _services().sessions() as session:
         keys = list_keys(session, principal)
     return render_template("kunci_daftar.html", keys=keys, form=form, errors=errors, tombol=TombolForm(),

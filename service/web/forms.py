@@ -14,6 +14,13 @@ from ..accounts.models import PERAN_STAF
 REQUIRED = "Wajib diisi."
 
 
+class Form(FlaskForm):
+    """A form of the pages; its field errors as one line each, for the top of the page."""
+
+    def messages(self) -> list[str]:
+        return [f"{self[name].label.text}: {' '.join(msgs)}" for name, msgs in self.errors.items()]
+
+
 class MasukForm(FlaskForm):
     wilayah = SelectField("Pemda", validators=[DataRequired(REQUIRED)])
     username = StringField("Nama pengguna", validators=[DataRequired(REQUIRED), Length(max=60)])
@@ -49,7 +56,7 @@ class _Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AkunForm(FlaskForm):
+class AkunForm(Form):
     """An account as an administrator edits it; the username is set once, at creation."""
 
     username = StringField("Nama pengguna", validators=[Length(max=60)])
@@ -68,7 +75,7 @@ class AkunForm(FlaskForm):
         return _comma_list(self.unit.data)
 
 
-class KunciForm(FlaskForm):
+class KunciForm(Form):
     """A new API key for a system of the pemda (e-office)."""
 
     nama = StringField("Nama sistem", validators=[DataRequired(REQUIRED), Length(max=200)])
