@@ -30,6 +30,7 @@ def test_sign_in_opens_surat_saya_and_a_wrong_password_is_refused_alike(app, cli
     for answer in (wrong, unknown):
         assert answer.status_code == 401
         assert "Nama pengguna atau kata sandi salah" in answer.get_data(as_text=True)
+        assert "bukan-sandinya" not in answer.get_data(as_text=True) and password not in answer.get_data(as_text=True)
     assert sign_in(client, "budi", password).headers["Location"] == "/saya"
     page = client.get("/saya").get_data(as_text=True)
     assert "Surat saya" in page and "Staf budi" in page and "Menunggu paraf saya" in page
@@ -284,3 +285,21 @@ def test_an_administrator_is_the_whole_pemdas(app, client):
     refused = post_form(client, "/admin/akun", {"username": "admin.unit", "nama": "Admin Unit", "peran": ["admin"],
                                                 "unit": "BAPPEDA"})
     assert refused.status_code == 422 and "seluruh unit" in refused.get_data(as_text=True)
+
+
+def test_a_rahasia_letter_opens_only_for_the_roles_cleared_for_it_and_its_download_is_audited(app, client):
+    from service.plumbing.models import JejakAudit
+
+    body = sample(WILAYAH, "permohonan-pelibatan")
+    body["sifat"] = "Rahasia"
+    created = issue(client, body)
+    reader, keeper = app.test_client(), app.test_client()
+    signed_in(reader, app, "pembaca.bappeda", "pembaca", unit=("BAPPEDA",))
+    signed_in(keeper, app, "tu.bappeda", "arsiparis", unit=("BAPPEDA",))
+    assert reader.get(f"/surat/{created['id']}").status_code == 404
+    assert created["hal"] not in reader.get("/surat").get_data(as_text=True)
+    assert keeper.get(f"/surat/{created['id']}").status_code == 200
+    assert keeper.get(f"/surat/{created['id']}/pdf").status_code == 200
+    with _registry(app)() as session:
+        downloads = session.scalars(select(JejakAudit.pelaku).where(JejakAudit.aksi == "surat.unduh_rahasia")).all()
+    assert downloads == ["akun:tu.bappeda"]
