@@ -2,12 +2,24 @@
 # Set up, start suratkerja on its embedded defaults (SQLite and files under
 # instance/, LibreOffice kept warm), issue one sample letter and show it.
 # The service keeps running until Ctrl+C.
+# ESIGN=v1 (or v2) signs through a local test double of BSrE's Esign Client
+# Service (signing/esign/double.py) instead of the officials' PKCS#12 files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 BASE="http://127.0.0.1:${PORT}"
 bash scripts/setup.sh
 .venv/bin/suratkerja devpki   # development CA, TSA and a certificate per sample official, once
+
+double=""
+if [[ -n "${ESIGN:-}" ]]; then
+  ESIGN_PORT="${ESIGN_PORT:-8319}"
+  export SURATKERJA_CONFIG
+  SURATKERJA_CONFIG=$(.venv/bin/python -m service.devtools.esign_dev instance "$ESIGN" "$ESIGN_PORT")
+  .venv/bin/python -m signing.esign.double --pki instance/pki --users instance/esign/users.json \
+    --credentials-file instance/esign/client --port "$ESIGN_PORT" &
+  double=$!
+fi
 
 # A development API key for the demo's requests, made once: written to a 0600
 # file and printed this once; the requests read it from a 0600 header file,
@@ -23,7 +35,7 @@ printf 'Authorization: Bearer %s\n' "$(cat "$KEYFILE")" > "$auth"
 
 .venv/bin/suratkerja serve --port "$PORT" &
 server=$!
-trap 'rm -f "$auth"; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
+trap 'rm -f "$auth"; kill "$server" $double 2>/dev/null; wait "$server" $double 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 120); do
   curl -sf "$BASE/api/v1/openapi.json" >/dev/null 2>&1 && break
@@ -40,10 +52,12 @@ body=$(mktemp); chmod 600 "$body"
 import json, sys
 from pathlib import Path
 from service.devtools.samples import dev_passphrase
+from service.devtools.esign_dev import dev_nik
 from service.letters.nip import normalise_nip
 letter = json.loads(Path(sys.argv[1]).read_text())
-passphrase = dev_passphrase(Path("instance/pki"), normalise_nip(letter["penandatangan"]["nip"]))
-Path(sys.argv[2]).write_text(json.dumps({"surat": letter, "passphrase": passphrase}))
+nip = normalise_nip(letter["penandatangan"]["nip"])
+Path(sys.argv[2]).write_text(json.dumps({"surat": letter, "passphrase": dev_passphrase(Path("instance/pki"), nip),
+                                         "nik": dev_nik(nip)}))
 PY
 curl -sf -X POST -H @"$auth" -H 'Content-Type: application/json' --data-binary @"$body" \
   "$BASE/api/v1/surat/permohonan-pelibatan/terbit-tandatangan" > instance/contoh.json

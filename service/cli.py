@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 from .accounts.commands import add_commands as add_account_commands
-from .devtools.samples import SAMPLES
-from .plumbing.config import ConfigError
+from .devtools.samples import SAMPLE_BASE_URL, SAMPLES
+from .plumbing.config import ConfigError, Settings, load_settings
 from .plumbing.errors import SuratError
 from .wilayah import ProfileError
 
@@ -56,13 +56,19 @@ def tune_malloc() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, 128 * 1024)) and bool(mallopt(_M_ARENA_MAX, 2))
 
 
+def serve_base_url(args: argparse.Namespace) -> str:
+    """The public address: ``--base-url``, else the configured ``base_url``, else where it listens."""
+    configured = load_settings().base_url
+    return args.base_url or (configured if configured != Settings.base_url else f"http://{args.host}:{args.port}")
+
+
 def serve(args: argparse.Namespace) -> None:
     from waitress import serve as waitress_serve
 
     from . import create_app
 
     tune_malloc()
-    app = create_app({"base_url": f"http://{args.host}:{args.port}"})
+    app = create_app({"base_url": serve_base_url(args)})
     # What start-up built lives as long as the process. Left to the garbage
     # collector, its 150,000 objects are walked at every full collection:
     # a 100 ms pause every few hundred letters or verifications.
@@ -75,13 +81,13 @@ def serve(args: argparse.Namespace) -> None:
 def sampel(args: argparse.Namespace) -> None:
     from .devtools.samples import write_samples
 
-    write_samples(Path(args.out))
+    write_samples(Path(args.out), args.base_url)
 
 
 def rantai(args: argparse.Namespace) -> None:
     from .devtools.samples import replay_chains
 
-    replay_chains(Path(args.out) if args.out else None)
+    replay_chains(Path(args.out) if args.out else None, args.base_url)
 
 
 def devpki(args: argparse.Namespace) -> None:
@@ -175,24 +181,26 @@ def audit_verify(args: argparse.Namespace) -> None:
     print("Jejak audit utuh.")
 
 
-def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    parser = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per use."""
+    command = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
+    sub = command.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="jalankan layanan")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--base-url", help="alamat publik untuk kode QR (bawaan: base_url konfigurasi, atau "
+                                      "http://HOST:PORT)")
     p.set_defaults(func=serve)
     p = sub.add_parser("devpki", help="buat PKI pengembangan (sekali) untuk pejabat di samples/")
     p.set_defaults(func=devpki)
     p = sub.add_parser("rantai", help="putar ulang rantai contoh dari samples/rantai pada register baru")
     p.add_argument("--out", help="tulis juga PDF bertanda tangan ke direktori ini")
+    p.add_argument("--base-url", default=SAMPLE_BASE_URL, help="alamat publik untuk kode QR")
     p.set_defaults(func=rantai)
     p = sub.add_parser("sampel", help="buat ulang PDF contoh dari samples/requests")
     p.add_argument("--out", default=str(SAMPLES / "pdf"))
+    p.add_argument("--base-url", default=SAMPLE_BASE_URL, help="alamat publik untuk kode QR")
     p.set_defaults(func=sampel)
     add_account_commands(sub)
     p = sub.add_parser("db", help="skema register")
@@ -217,7 +225,14 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("audit", help="jejak audit")
     a = p.add_subparsers(dest="audit_command", required=True)
     a.add_parser("verify", help="periksa rantai hash jejak audit").set_defaults(func=audit_verify)
-    args = parser.parse_args(argv)
+    return command
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # fontTools reports every table it subsets for an official's stamp font at INFO: a dozen lines a signer.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    args = parser().parse_args(argv)
     try:
         args.func(args)
     except SuratError as e:

@@ -22,7 +22,7 @@ from service.wilayah import load_profiles
 
 from .conftest import PG_URL
 
-from .support import HOST_ADMIN_TOKEN, admin_client, bearer, grant_key, sample, sign, verify
+from .support import HOST_ADMIN_TOKEN, PASSPHRASE, admin_client, bearer, grant_key, sample, sign, verify
 
 HSS, JENIS = "hulu-sungai-selatan", "permohonan-pelibatan"
 EVERY = {"terbit", "tandatangan", "baca", "verifikasi", "admin"}
@@ -47,7 +47,14 @@ def _listed(client) -> set[str]:
     return {s["id"] for s in client.get("/api/v1/surat").get_json()["items"]}
 
 
-def test_the_tembusan_unit_reads_a_letter_once_it_is_signed(app):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_app(request):
+    """The app on SQLite, and on PostgreSQL: the scope is one SQL condition, it must hold on both."""
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
+
+
+def test_the_tembusan_unit_reads_a_letter_once_it_is_signed(any_app):
+    app = any_app
     admin = admin_client(app)
     letter = _letter(admin)
     bappeda, dinkes, disdik, inspektorat = (_unit_client(app, u, i) for i, u in
@@ -62,7 +69,8 @@ def test_the_tembusan_unit_reads_a_letter_once_it_is_signed(app):
     assert inspektorat.get(f"/api/v1/surat/{letter['id']}/rantai").status_code == 404
 
 
-def test_a_rahasia_letter_is_read_only_by_the_units_it_is_between(app):
+def test_a_rahasia_letter_is_read_only_by_the_units_it_is_between(any_app):
+    app = any_app
     admin = admin_client(app)
     letter = _letter(admin, sifat="Rahasia")
     assert sign(admin, letter["id"]).status_code == 200
@@ -256,3 +264,23 @@ def test_sign_ins_are_recorded_failed_ones_too(app):
     assert [(e["pelaku"], e["aksi"], e["alamat_ip"]) for e in reversed(entries)] == [
         ("akun:budi", "masuk_gagal", "10.1.2.3"), ("akun:budi", "masuk", "10.1.2.3")]
     assert entries[1]["rincian"] == {"alasan": "kata sandi salah"}
+
+
+def test_the_chain_shows_a_unit_only_the_letters_it_may_read(app):
+    """The sample chain of Hulu Sungai Selatan, seen by each unit it passes: never more than that unit lists."""
+    from service.devtools.replay import load_chains, replay
+
+    services = app.extensions["suratkerja"]
+    chain = [c for c in load_chains() if c[0] == "hulu-sungai-selatan-pelibatan"]
+    letters = [letter for _, letter in replay(services, chain, lambda nip: PASSPHRASE)]
+    admin = admin_client(app)
+    whole = admin.get(f"/api/v1/surat/{letters[0].id}/rantai").get_json()
+    units = {s["unit"]["kode"] for s in admin.get("/api/v1/surat").get_json()["items"]}
+    shown_to = {}
+    for n, unit in enumerate(sorted(units)):
+        client = _unit_client(app, unit, n)
+        listed = _listed(client)
+        seen = {s["id"] for s in client.get(f"/api/v1/surat/{letters[0].id}/rantai").get_json().get("surat", [])}
+        assert seen <= listed | {s["id"] for s in whole["surat"] if s["luar"]}
+        shown_to[unit] = seen
+    assert any(seen and len(seen) < len(whole["surat"]) for seen in shown_to.values())

@@ -17,6 +17,8 @@ Callers (columns; the staff roles have their own table below, over the pages):
   one the operation needs;
 - ``berhak``: the right caller: a key for the issuing unit BAPPEDA with
   every right (administration: a key for the whole pemda with ``admin``).
+  Reconciliation is for a letter BSrE left ``belum_pasti``: for this draft
+  the right caller reaches the operation and gets its 409.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ MATRIX = {
     "rantai":                  (401,             404,        404,       403,       200),
     "konsep_jawaban":          (401,             404,        404,       403,       200),
     "tandatangani":            (401,             404,        404,       403,       200),
+    "rekonsiliasi":            (401,             404,        404,       403,       409),
+    "rekonsiliasi_berkas":     (401,             404,        404,       403,       409),
     "daftarkan_surat_luar":    (401,             404,        201,       403,       201),
     "baca_surat_luar":         (401,             404,        200,       403,       200),
     "wilayah":                 (401,             KOSONG,     200,       200,       200),
@@ -119,6 +123,11 @@ OPERATIONS = {
                                 marker=lambda s: s.surat["nomor"]),
     "tandatangani": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/tandatangan", json={
         "nip": SIGNER_NIP, "passphrase": PASSPHRASE}), ("tandatangan",)),
+    "rekonsiliasi": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi", json={
+        "hasil": "periksa"}), ("tandatangan",), marker=lambda s: None),
+    "rekonsiliasi_berkas": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi/berkas",
+                                                         data=s.pdf, content_type="application/pdf"),
+                                     ("tandatangan",), marker=lambda s: None),
     "daftarkan_surat_luar": Operation(lambda c, s: c.post("/api/v1/surat-luar", json=_luar_body(
         nomor="000.8/13/SETDA/2026")), ("terbit",), marker=lambda s: None),
     "baca_surat_luar": Operation(lambda c, s: c.get(f"/api/v1/surat-luar/{s.luar['id']}"), ("baca",),

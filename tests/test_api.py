@@ -12,6 +12,7 @@ from service import create_app
 from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
+from .conftest import _with_services
 from .staff import signed_in
 from .support import JENIS, admin_client, issue, sample
 
@@ -38,6 +39,17 @@ def test_issue_returns_number_status_links_and_the_pdf(client):
     assert pdf.data.startswith(b"%PDF")
     name = pdf.headers["Content-Disposition"]
     assert "permohonan-pelibatan_" in name and name.endswith(".pdf") and "/" not in name.split("filename=")[1]
+    assert created["tautan"]["verifikasi"] == f"http://127.0.0.1:8000/verifikasi/{created['id']}"  # the QR code's
+
+
+def test_letters_lead_to_the_configured_public_address(app_shell, tmp_path, converter, pki_dir):
+    config = {"instance_dir": tmp_path, "pki_dir": pki_dir, "base_url": "https://suratkerja.contoh.go.id"}
+    for app in _with_services(app_shell, config, converter):
+        client = admin_client(app)
+        created = issue(client)
+        assert created["tautan"]["verifikasi"] == f"https://suratkerja.contoh.go.id/verifikasi/{created['id']}"
+        chain = client.get(f"/api/v1/surat/{created['id']}/rantai").get_json()
+        assert chain["surat"][0]["tautan"]["verifikasi"] == created["tautan"]["verifikasi"]
 
 
 def test_invalid_letter_gets_422_with_one_entry_per_field(client):
@@ -161,6 +173,11 @@ def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client
         assert ref.split("/")[-1] in spec["components"]["schemas"]
         assert {"201", "422", "415", "413"} <= set(post["responses"])
     assert "application/pdf" in spec["paths"]["/api/v1/surat/{surat_id}/pdf"]["get"]["responses"]["200"]["content"]
+    assert {"laporan", "per"} <= set(spec["components"]["schemas"]["Rantai"]["properties"])
+    assert {"jatuh_tempo", "status", "terlambat", "kepada", "dibuat"} <= set(
+        spec["components"]["schemas"]["LaporanWajib"]["properties"])
+    rantai = spec["paths"]["/api/v1/surat/{surat_id}/rantai"]["get"]
+    assert "per" in [p["name"] for p in rantai["parameters"]]
     page = idle_client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -5,6 +5,7 @@ tested with that type (tests/letters/test_<jenis>.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -13,7 +14,7 @@ from service import create_app
 from service.devtools.replay import load_chains, replay
 
 from .conftest import PASSPHRASE, sample
-from .support import admin_client
+from .support import admin_client, sign
 from .letters.chain_support import body, entries, post, run, spaced, with_people
 
 
@@ -123,3 +124,76 @@ def test_replaying_the_sample_chains_gives_the_same_letters_and_numbers(tmp_path
     assert by_step["tanah-laut-pelibatan/keputusan"] == "800.1.11.2/2-BAPPEDA/2026"
     refusals = [name for name, *_ in first if name.endswith("/penolakan")]
     assert refusals == ["bantul-penolakan/penolakan", "tanah-laut-penolakan/penolakan"]
+
+
+# --- reports made and due ------------------------------------------------------------------------
+
+def _due(client, surat_id: str, per: str | None = None) -> list[dict]:
+    response = client.get(f"/api/v1/surat/{surat_id}/rantai" + (f"?per={per}" if per else ""))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["laporan"]
+
+
+def test_a_decree_asks_a_report_of_each_member_to_the_ketua_and_of_the_ketua_to_the_region_s_official(client, app):
+    ids = run(app, "hulu-sungai-selatan-pelibatan")
+    due = _due(client, ids["permohonan"], per="2026-06-01")  # the last day of the three months
+    assert {d["dasar"] for d in due} == {ids["keputusan"]}  # the team assignment reports through the decree
+    assert [(d["kedudukan"], d["status"], d["jatuh_tempo"]) for d in due] == [
+        ("ketua", "belum", "2026-06-01")] + [("anggota", "belum", "2026-06-01")] * 3
+    ketua, *members = due
+    assert ketua["pelapor"]["nama"] == "Ahmad Fauzi, S.T." and ketua["kepada"] == {"peran": ["ppk"], "unit": None}
+    assert ketua["pasal"] == "Perbup Hulu Sungai Selatan 45/2023 Pasal 21 ayat (3) huruf b"
+    assert [r["id"] for r in ketua["dibuat"]] == [ids["laporan"]]  # the March report, made but not final
+    assert all(m["kepada"] == {"nama": "Ahmad Fauzi, S.T.", "nip": "198201092006041008"} for m in members)
+    assert members[0]["pasal"] == "Perbup Hulu Sungai Selatan 45/2023 Pasal 21 ayat (3) huruf a"
+
+    late = _due(client, ids["laporan"], per="2026-06-02")
+    assert [(d["status"], d["terlambat"]) for d in late] == [("terlambat", True)] * 4
+
+
+def test_a_signed_report_to_the_end_of_the_period_closes_what_was_due(client, app):
+    ids = run(app, "hulu-sungai-selatan-pelibatan")
+    final = body("hulu-sungai-selatan-pelibatan", "laporan", ids)
+    final["periode"] = {"mulai": "2026-03-02", "selesai": "2026-06-01"}
+    created = post(client, "laporan-pelaksanaan-tugas", final)
+    assert created.status_code == 201, created.get_json()
+    draft = _due(client, ids["keputusan"], per="2026-06-10")[0]
+    assert draft["status"] == "terlambat" and len(draft["dibuat"]) == 2  # a draft closes nothing
+
+    assert sign(client, created.get_json()["id"], nip="198201092006041008").status_code == 200
+    ketua, *members = _due(client, ids["keputusan"], per="2026-06-10")
+    assert ketua["status"] == "selesai" and not ketua["terlambat"]
+    assert [m["status"] for m in members] == ["terlambat"] * 3
+
+
+def test_an_individual_assignment_asks_its_person_s_report_and_a_draft_asks_none(client, app):
+    ids = run(app, "lubuk-linggau-sukarela")
+    [due] = _due(client, ids["penugasan"], per="2026-04-01")
+    assert (due["kedudukan"], due["pelapor"]["nama"], due["status"]) == ("individu", "M. Iqbal Maulana, S.T.", "belum")
+    assert due["kepada"] == {"peran": ["pimpinan_unit"], "unit": None}
+    assert due["pasal"] == "Perwali Lubuk Linggau 32/2024 Pasal 14"
+
+    ids = run(app, "tanah-laut-lintas-instansi")  # a team assignment no decree has made a team: each reports
+    assert [d["kedudukan"] for d in _due(client, ids["penugasan"], per="2026-04-01")] == ["individu"] * 2
+
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="penugasan")  # nor has a decree not yet signed
+    draft = post(client, "keputusan-tim-kerja", body("hulu-sungai-selatan-pelibatan", "keputusan", ids))
+    assert draft.status_code == 201, draft.get_json()
+    owed = _due(client, ids["penugasan"], per="2026-04-01")
+    assert {d["dasar"] for d in owed} == {ids["penugasan"]} and {d["kedudukan"] for d in owed} == {"individu"}
+
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="jawaban")
+    draft = post(client, "penugasan", body("hulu-sungai-selatan-pelibatan", "penugasan", ids))
+    assert draft.status_code == 201, draft.get_json()
+    assert _due(client, draft.get_json()["id"]) == []
+
+
+def test_reports_are_judged_on_today_unless_asked_for_another_day(client, app):
+    from service.issuing.printing import today
+
+    ids = run(app, "lubuk-linggau-sukarela")
+    chain = client.get(f"/api/v1/surat/{ids['penugasan']}/rantai").get_json()
+    assert chain["per"] == today().isoformat()
+    assert chain["laporan"][0]["status"] == ("terlambat" if today() > dt.date(2026, 6, 1) else "belum")
+    bad = client.get(f"/api/v1/surat/{ids['penugasan']}/rantai?per=besok")
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"

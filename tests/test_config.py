@@ -31,7 +31,7 @@ def test_the_recycling_setting_is_read():
     ("converter_timeout", "30", "float", "str"),
     ("base_url", 8000, "str", "int"),
     ("pki_dir", 1, "Path or none", "int"),
-    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11'", "'hsm'"),
+    ("signer_backend", "hsm", "'pkcs12' or 'pkcs11' or 'esign-v1' or 'esign-v2'", "'hsm'"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_with_its_key_and_types(key, value, expected, got):
     with pytest.raises(ConfigError) as caught:
@@ -66,3 +66,24 @@ def test_values_of_the_right_type_are_kept_as_the_fields_hold_them(tmp_path, mon
 def test_a_pkcs11_back_end_without_its_module_or_token_is_refused(overrides, missing):
     with pytest.raises(ConfigError, match=missing):
         load_settings({"signer_backend": "pkcs11", **overrides})
+
+
+def test_the_public_address_is_a_web_address_kept_without_its_trailing_slash():
+    settings = load_settings({"base_url": "https://suratkerja.contoh.go.id/"})
+    assert settings.verification_url("abc") == "https://suratkerja.contoh.go.id/verifikasi/abc"
+    with pytest.raises(ConfigError, match="base_url"):
+        load_settings({"base_url": "suratkerja.contoh.go.id"})
+
+
+def test_the_sample_letters_lead_to_an_https_address_and_the_service_to_its_configured_one(tmp_path, monkeypatch):
+    from service.cli import parser, serve_base_url
+
+    for command in ("sampel", "rantai"):
+        assert parser().parse_args([command]).base_url == "https://suratkerja.contoh.go.id"
+    monkeypatch.delenv("SURATKERJA_CONFIG", raising=False)
+    assert serve_base_url(parser().parse_args(["serve", "--port", "8080"])) == "http://127.0.0.1:8080"
+    config = tmp_path / "suratkerja.toml"
+    config.write_text('base_url = "https://surat.pemda.go.id"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    assert serve_base_url(parser().parse_args(["serve"])) == "https://surat.pemda.go.id"
+    assert serve_base_url(parser().parse_args(["serve", "--base-url", "https://b.go.id"])) == "https://b.go.id"

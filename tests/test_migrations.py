@@ -30,12 +30,18 @@ TABLES = {
 }
 
 
+OLD_COLUMNS = {"surat": ["id", "jenis", "wilayah", "unit_kode", "unit_nama", "tahun", "urut", "nomor", "hal", "tanggal",
+                         "status", "permintaan", "pdf_sha256", "signed_sha256", "dibuat", "diubah"]}
+"""The columns of ``surat`` every old registry has (``esign_tertunda`` came later, ``sifat`` with 0002)."""
+
+
 def _contents(engine) -> dict[str, list]:
-    """Every row of the tables the old code made, in a stable order (only the columns it had)."""
+    """Every row of the tables the old code made, in a stable order (only the columns every old registry had)."""
     with engine.connect() as conn:
         columns = {t: [c["name"] for c in inspect(conn).get_columns(t)] for t in TABLES}
         return {t: [tuple(r) for r in conn.execute(text(
-                    f"SELECT {', '.join(c for c in columns[t] if c != 'sifat')} FROM {t} ORDER BY {order}"))]
+                    f"SELECT {', '.join(c for c in columns[t] if c in OLD_COLUMNS.get(t, columns[t]))} "
+                    f"FROM {t} ORDER BY {order}"))]
                 for t, order in TABLES.items()}
 
 
@@ -70,8 +76,9 @@ def _adopted_and_kept(settings, converter):
         engine.dispose()
 
 
-def test_a_sqlite_registry_made_before_migrations_is_upgraded_in_place(tmp_path, converter, pki_dir):
-    shutil.copy(OLD / "suratkerja.db", tmp_path / "suratkerja.db")
+@pytest.mark.parametrize("made_by", ["suratkerja.db", "sebelum-esign.db"])
+def test_a_sqlite_registry_made_before_migrations_is_upgraded_in_place(tmp_path, converter, pki_dir, made_by):
+    shutil.copy(OLD / made_by, tmp_path / "suratkerja.db")
     _adopted_and_kept(load_settings({"instance_dir": tmp_path, "pki_dir": pki_dir}), converter)
 
 

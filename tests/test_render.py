@@ -16,6 +16,7 @@ from docx import Document
 from service.plumbing.config import REPO_ROOT
 from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import load_profiles
+from service.letters.common import nama_jabatan
 from service.issuing.render import clean, render_letter, slim_template
 from service.issuing.validation import validate_letter
 
@@ -35,8 +36,8 @@ INJECTIONS = [
 ]
 
 
-def _render(body) -> bytes:
-    valid = validate_letter("permohonan-pelibatan", body, load_profiles(PROFILE_RULE_KEYS))
+def _render(body, jenis: str = "permohonan-pelibatan") -> bytes:
+    valid = validate_letter(jenis, body, load_profiles(PROFILE_RULE_KEYS))
     return render_letter(valid, nomor="800.1.11/1/BAPPEDA/2026", tanggal=dt.date(2026, 2, 10),
                          template_dir=REPO_ROOT / "letter_templates")
 
@@ -150,3 +151,24 @@ def test_the_emblem_goes_in_at_the_pixels_it_prints_with_and_a_new_drawing_shows
     Image.new("RGB", (400, 400), (200, 0, 0)).save(emblem)
     os.utime(emblem, ns=(emblem.stat().st_atime_ns, emblem.stat().st_mtime_ns + 1_000_000_000))
     assert printed().getpixel((129, 129)) == (200, 0, 0)
+
+
+@pytest.mark.parametrize("jabatan, bagian, printed", [
+    ("Sekretaris Daerah selaku Pejabat yang Berwenang pada Pemerintah Provinsi Jambi", ["Pemerintah Provinsi Jambi"],
+     "Sekretaris Daerah selaku Pejabat yang Berwenang pada Pemerintah Provinsi Jambi"),
+    ("Sekretaris Daerah Kabupaten Bungo selaku Pejabat yang Berwenang", ["Pemerintah Kabupaten Bungo"],
+     "Sekretaris Daerah Kabupaten Bungo selaku Pejabat yang Berwenang"),
+    ("Pejabat Penilai Kinerja", ["Dinas Kesehatan", "Pemerintah Kabupaten Bungo"],
+     "Pejabat Penilai Kinerja Dinas Kesehatan Pemerintah Kabupaten Bungo"),
+    ("Kepala  Dinas kesehatan", ["Dinas Kesehatan", None, ""], "Kepala  Dinas kesehatan"),
+])
+def test_an_official_names_unit_and_instansi_once(jabatan, bagian, printed):
+    assert nama_jabatan(jabatan, *bagian) == printed
+
+
+def test_a_tembusan_prints_its_instansi_once():
+    """Bungo's assignment copies the Jambi province's Pejabat yang Berwenang, whose jabatan names the province."""
+    text, _, _ = _text_and_breaks(_render(sample("bungo", "penugasan"), "penugasan"))
+    assert text.count("Pemerintah Provinsi Jambi") == 1
+    assert "Pejabat Penilai Kinerja pada Dinas Kesehatan Pemerintah Kabupaten Bungo;" in text
+    assert "Sekretaris Daerah Kabupaten Bungo selaku Pejabat yang Berwenang;" in text

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
-
 import subprocess
 
 import pytest
 
 from service.chain import PROFILE_RULE_KEYS
+from service.devtools.samples import sample_requests
 from service.letters.nip import format_nip
 from service.wilayah import CHAIN_SECTION, load_profiles
 
-from .support import all_samples, pdf_text, sample
+from .support import all_samples, pdf_text, sample, sign
 
 
 def required_texts(jenis: str, body: dict) -> list[str]:
@@ -73,3 +74,27 @@ def test_the_kop_prints_the_emblem_at_300_dpi(printed_samples):
     [image] = [line.split() for line in listing.decode().splitlines()[2:]]
     width, height, x_ppi, y_ppi = int(image[3]), int(image[4]), int(image[12]), int(image[13])
     assert (width, height) == (259, 259) and 295 <= x_ppi <= 301 and 295 <= y_ppi <= 301
+
+
+def _citations(body: dict) -> list[dict]:
+    """The letters a request cites by number (rujukan, dasar)."""
+    cited = [body.get("rujukan"), *body.get("dasar", [])]
+    return [c for c in cited if isinstance(c, dict) and "nomor" in c]
+
+
+def test_the_samples_cite_one_another_by_the_numbers_they_are_issued_with(client):
+    """Issued in the order ``suratkerja sampel`` issues them, every sample is accepted, and a sample
+    that cites another of its region (same date and hal) cites the number that one was given."""
+    issued: dict[tuple, str] = {}
+    for path in sample_requests():
+        wilayah, jenis = path.parent.name, path.stem
+        body = json.loads(path.read_text(encoding="utf-8"))
+        for cited in _citations(body):
+            key = (wilayah, cited["tanggal"], cited["hal"])
+            assert cited["nomor"] == issued.get(key, cited["nomor"]), f"{wilayah}/{jenis} cites {cited}"
+        created = client.post(f"/api/v1/surat/{jenis}", json=body)
+        assert created.status_code == 201, (wilayah, jenis, created.get_json())
+        for signer in [body["penandatangan"], *body.get("mengetahui", [])]:
+            signed = sign(client, created.get_json()["id"], nip=signer["nip"])
+            assert signed.status_code == 200, (wilayah, jenis, signed.get_json())
+        issued[(wilayah, body["tanggal"], body["hal"])] = created.get_json()["nomor"]

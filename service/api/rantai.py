@@ -11,13 +11,15 @@ from ..access import audit
 from ..access.principal import BACA, TERBIT
 from ..access.request import require
 from ..access.scope import check_known, check_pemda, outside_for, visible_ids
-from ..chain import Known, chain_of, draft
+from ..chain import Due, Known, chain_of, draft, reports_due
+from ..chain.due import LATE
 from ..chain.outside import register_outside
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import SuratLuar
 from .body import json_body
-from .schemas import RantaiSchema, SuratLuarSchema
+from ..issuing.printing import today
+from .schemas import RantaiArgsSchema, RantaiSchema, SuratLuarSchema
 from .surat import as_utc, services
 
 blp = Blueprint("rantai", __name__, url_prefix="/api/v1", description="Rantai surat dan surat dari luar")
@@ -29,6 +31,7 @@ def _letter_out(known: Known, history) -> dict:
     links = None if known.luar else {
         "self": url_for("surat.SuratItem", surat_id=known.id),
         "pdf": url_for("surat.SuratPdf", surat_id=known.id),
+        "verifikasi": services().settings.verification_url(known.id),
     }
     return {
         "id": known.id, "jenis": known.jenis, "keputusan": known.keputusan, "wilayah": known.wilayah,
@@ -39,23 +42,44 @@ def _letter_out(known: Known, history) -> dict:
     }
 
 
+def _due_out(due: Due, shown: set[str]) -> dict:
+    """A report due, with the reports made for it that the caller may read."""
+    return {
+        "dasar": due.dasar.id, "pelapor": due.pelapor, "kedudukan": due.kedudukan, "kepada": due.kepada,
+        "pasal": due.pasal, "jatuh_tempo": due.jatuh_tempo, "status": due.status,
+        "terlambat": due.status == LATE,
+        "dibuat": [{"id": r.id, "nomor": r.nomor, "tanggal": r.tanggal, "status": r.status,
+                    "periode": r.data.get("periode")} for r in due.dibuat if r.id in shown],
+    }
+
+
 @blp.route("/surat/<string:surat_id>/rantai")
 class Rantai(MethodView):
+    @blp.arguments(RantaiArgsSchema, location="query")
     @blp.response(200, RantaiSchema)
     @blp.doc(responses={"404": _NOT_FOUND})
-    def get(self, surat_id):
-        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, dengan status dan riwayat tiap surat.
+    def get(self, args, surat_id):
+        """Seluruh rantai surat: permohonan, jawaban, penugasan, keputusan, laporan, dengan status dan riwayat
+        tiap surat, serta laporan pelaksanaan tugas yang wajib dibuat dan yang terlambat.
 
         Hanya surat yang boleh dibaca pemanggil yang ditampilkan, dengan tautan di antaranya."""
         principal = require(BACA)
+        per = args.get("per") or today()
         with services().sessions() as session:
             check_known(session, principal, surat_id)
             letters, links, history = chain_of(session, surat_id)
             shown = visible_ids(session, principal, letters)
+        rests_on: dict[str, set[str]] = {}
+        for t in links:
+            if t.hubungan == "dasar":
+                rests_on.setdefault(t.surat_id, set()).add(t.rujukan_id)
         return {
             "surat": [_letter_out(k, history) for k in letters if k.id in shown],
             "tautan": [{"dari": t.surat_id, "ke": t.rujukan_id, "hubungan": t.hubungan} for t in links
                        if t.surat_id in shown and t.rujukan_id in shown],
+            "per": per,
+            "laporan": [_due_out(d, shown) for d in reports_due(letters, rests_on, services().profiles, per)
+                        if d.dasar.id in shown],
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..access.principal import RIGHTS
 from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of, text
@@ -33,6 +33,8 @@ class UnitSingkatSchema(BaseSchema):
 class TautanSchema(BaseSchema):
     self = fields.String()
     pdf = fields.String()
+    verifikasi = fields.String(metadata={
+        "description": "Alamat publik verifikasi surat (base_url), yang dituju kode QR tanda tangannya"})
 
 
 class SuratOutSchema(BaseSchema):
@@ -100,21 +102,46 @@ class WilayahSchema(BaseSchema):
 
 
 
-class TandatanganSchema(BaseSchema):
-    """Who signs and the passphrase of their key (never stored or logged)."""
+ESIGN_RULE = "Layanan Esign BSrE (NIK dan passphrase atau TOTP pemilik sertifikat)"
 
-    nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
-    passphrase = Teks(required=True, load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+
+class KredensialSchema(BaseSchema):
+    """The penandatangan's secret (never stored or logged) and, for BSrE's Esign service, their NIK."""
+
+    passphrase = Teks(load_only=True, metadata={"description": "Passphrase sertifikat elektronik"})
+    totp = Teks(load_only=True, metadata={
+        "description": "Kode TOTP dari aplikasi BSrE, pengganti passphrase (hanya layanan Esign versi 2)"})
+    nik = Teks(validate=validate.Regexp(r"^\d{16}$", error=Msg("NIK terdiri atas 16 angka.", "nik_tidak_valid",
+                                                               ESIGN_RULE)),
+               metadata={"description": "NIK penandatangan; wajib bila sertifikat dikelola BSrE (Esign)"})
     tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")),
                    metadata={"description": "Tingkat PAdES; kosong = bawaan layanan"})
 
+    @validates_schema
+    def _one_secret(self, data, **kwargs):
+        if bool(data.get("passphrase")) == bool(data.get("totp")):
+            raise ValidationError(Msg("Isi passphrase atau totp, salah satu saja.", "passphrase_atau_totp",
+                                      ESIGN_RULE), "passphrase")
 
-class TerbitTandatanganSchema(BaseSchema):
-    """Create-and-sign in one call: the letter, and the penandatangan's passphrase."""
+
+class TandatanganSchema(KredensialSchema):
+    """Who signs, with the secret of their certificate."""
+
+    nip = Teks(required=True, metadata={"description": "NIP penandatangan (18 angka)"})
+
+
+class TerbitTandatanganSchema(KredensialSchema):
+    """Create-and-sign in one call: the letter, and the penandatangan's secret."""
 
     surat = fields.Dict(required=True, metadata={"description": "Isi surat, sesuai skema jenisnya"})
-    passphrase = Teks(required=True, load_only=True)
-    tingkat = Teks(validate=one_of(("B-B", "B-T", "B-LT", "B-LTA")))
+
+
+class RekonsiliasiSchema(BaseSchema):
+    """How to settle a letter whose signature through the Esign service is not certain."""
+
+    hasil = Teks(load_default="periksa", validate=one_of(("periksa", "tidak_ditandatangani")), metadata={
+        "description": "periksa: ambil berkas dari layanan Esign menurut id dokumennya dan periksa; "
+                       "tidak_ditandatangani: nyatakan surat tidak ditandatangani (kembali menjadi konsep)"})
 
 
 class RiwayatSchema(BaseSchema):
@@ -148,9 +175,53 @@ class RantaiTautanSchema(BaseSchema):
     hubungan = fields.String(metadata={"description": "menjawab, meneruskan, atau dasar"})
 
 
+class RantaiArgsSchema(BaseSchema):
+    per = Tanggal(metadata={"description": "Tanggal penilaian keterlambatan laporan; kosong = hari ini (WIB)"})
+
+
+class PelaporSchema(BaseSchema):
+    nama = fields.String(allow_none=True)
+    nip = fields.String()
+
+
+class PenerimaLaporanSchema(BaseSchema):
+    nama = fields.String(metadata={"description": "Ketua tim, bagi laporan anggota"})
+    nip = fields.String(metadata={"description": "NIP ketua tim, bagi laporan anggota"})
+    peran = fields.List(fields.String(), metadata={"description": "Peran pejabat yang ditunjuk wilayah"})
+    unit = fields.Dict(allow_none=True, metadata={
+        "description": "Unit pejabat itu (pemilik kinerja atau unit asal pelapor) bila peraturan menyebutnya"})
+
+
+class LaporanDibuatSchema(BaseSchema):
+    id = fields.String()
+    nomor = fields.String()
+    tanggal = fields.Date()
+    status = fields.String()
+    periode = fields.Dict(metadata={"description": "Periode yang dilaporkan: mulai, selesai"})
+
+
+class LaporanWajibSchema(BaseSchema):
+    """One report an assignment or decree of the chain asks for."""
+
+    dasar = fields.String(metadata={"description": "Id surat penugasan atau keputusan tim kerja yang dilaporkan"})
+    pelapor = fields.Nested(PelaporSchema)
+    kedudukan = fields.String(metadata={"description": "individu, ketua, atau anggota"})
+    kepada = fields.Nested(PenerimaLaporanSchema)
+    pasal = fields.String()
+    jatuh_tempo = fields.Date(allow_none=True, metadata={"description": "Akhir jangka waktu penugasan"})
+    status = fields.String(metadata={
+        "description": "selesai (laporan bertanda tangan sampai akhir jangka waktu), belum, atau terlambat"})
+    terlambat = fields.Boolean()
+    dibuat = fields.List(fields.Nested(LaporanDibuatSchema), metadata={"description": "Laporan yang sudah dibuat"})
+
+
 class RantaiSchema(BaseSchema):
     surat = fields.List(fields.Nested(RantaiSuratSchema), metadata={"description": "Terlama dahulu"})
     tautan = fields.List(fields.Nested(RantaiTautanSchema))
+    per = fields.Date(metadata={"description": "Tanggal penilaian keterlambatan laporan"})
+    laporan = fields.List(fields.Nested(LaporanWajibSchema), metadata={
+        "description": "Laporan pelaksanaan tugas yang wajib dibuat atas penugasan dan keputusan tim kerja bertanda "
+                       "tangan dalam rantai, yang sudah dibuat dan yang terlambat"})
 
 
 class SuratLuarSchema(BaseSchema):

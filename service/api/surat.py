@@ -20,18 +20,21 @@ from ..access.scope import check_issuer, check_references, letter_for, visible_l
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
 from ..plumbing.models import Riwayat, Surat
-from ..issuing.issue import Issued, issue, issue_and_sign
+from ..issuing.issue import Issued, issue, issue_and_sign, issue_and_sign_remotely
 from ..issuing.prepare import prepare
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
-from ..signatures.sign_letter import sign_letter
+from ..signatures.esign import local_passphrase, remote_credentials
+from ..signatures.reconcile import reconcile
+from ..signatures.sign_as import sign_as
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
 from .body import json_body
 from .schemas import (
     DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
-    TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
+    RekonsiliasiSchema, TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
 )
+from .verifikasi import uploaded_pdf
 
 blp = Blueprint("surat", __name__, url_prefix="/api/v1/surat", description="Surat: terbitkan, cari, unduh")
 
@@ -41,6 +44,10 @@ _SIGN_ERRORS = {
     "403": {"description": "Bukan pejabat yang berhak menandatangani", **_PROBLEM},
     "409": {"description": "Surat sudah ditandatangani, atau sertifikat belum ada", **_PROBLEM},
     "429": {"description": "Terlalu banyak passphrase salah (header Retry-After)", **_PROBLEM},
+    "502": {"description": "Esign: berkas yang dikembalikan bukan surat yang dikirim dengan satu tanda tangan "
+                           "penandatangan; tidak disimpan", **_PROBLEM},
+    "504": {"description": "Esign tidak menjawab: surat berstatus belum_pasti (lihat isian surat), "
+                           "selesaikan dengan rekonsiliasi", **_PROBLEM},
 }
 _ERRORS = {
     "400": {"description": "Badan permintaan tidak dapat dibaca", **_PROBLEM},
@@ -69,6 +76,7 @@ def surat_out(surat: Surat) -> dict:
         "tautan": {
             "self": url_for("surat.SuratItem", surat_id=surat.id),
             "pdf": url_for("surat.SuratPdf", surat_id=surat.id),
+            "verifikasi": services().settings.verification_url(surat.id),
         },
     }
 
@@ -124,7 +132,11 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
             may_issue(require(TERBIT, TANDATANGAN), args["surat"])
-            return issued_out(issue_and_sign(services(), jenis, args["surat"], args["passphrase"],
+            if services().signing.esign is not None:
+                nik, secret = remote_credentials(services(), args)
+                return issued_out(issue_and_sign_remotely(services(), jenis, args["surat"], nik, secret,
+                                                          args.get("tingkat"), audit.request_actor()))
+            return issued_out(issue_and_sign(services(), jenis, args["surat"], local_passphrase(args),
                                              args.get("tingkat"), audit.request_actor()))
 
     IssueAndSign.post.__doc__ = (
@@ -201,9 +213,52 @@ class SuratTandatangan(MethodView):
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
         load_surat(surat_id, TANDATANGAN)
-        surat = sign_letter(services(), surat_id, args["nip"], args["passphrase"], args.get("tingkat"),
-                            audit.request_actor())
-        return surat_out(surat)
+        return surat_out(sign_as(services(), surat_id, args["nip"], args, args.get("tingkat"), audit.request_actor()))
+
+
+_RECONCILE_ERRORS = {
+    "404": {"description": "Tidak ditemukan", **_PROBLEM},
+    "409": {"description": "Surat tidak berstatus belum_pasti, atau layanan Esign belum memiliki dokumennya",
+            **_PROBLEM},
+    "502": _SIGN_ERRORS["502"],
+}
+
+
+def reconciled_out(surat: Surat) -> dict:
+    """The 200 answer of a settled letter, once the audit trail records how it was settled."""
+    audit.record("surat.rekonsiliasi", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor, status=surat.status)
+    return surat_out(surat)
+
+
+@blp.route("/<string:surat_id>/rekonsiliasi")
+class SuratRekonsiliasi(MethodView):
+    @blp.arguments(RekonsiliasiSchema)
+    @blp.doc(responses=_RECONCILE_ERRORS)
+    @blp.response(200, SuratOutSchema)
+    def post(self, args, surat_id):
+        """Selesaikan penandatanganan yang belum pasti: periksa ke layanan Esign, atau nyatakan tidak ditandatangani.
+
+        Tidak ada permintaan tanda tangan yang dikirim ulang; surat selesai sekali saja.
+        """
+        load_surat(surat_id, TANDATANGAN)
+        return reconciled_out(reconcile(services(), surat_id, unsigned=args["hasil"] == "tidak_ditandatangani"))
+
+
+@blp.route("/<string:surat_id>/rekonsiliasi/berkas")
+class SuratRekonsiliasiBerkas(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "berkas": {"type": "string", "format": "binary"}}}},
+    }}, responses=_RECONCILE_ERRORS)
+    @blp.response(200, SuratOutSchema)
+    def post(self, surat_id):
+        """Selesaikan penandatanganan yang belum pasti dengan berkas bertanda tangan yang diperoleh dari BSrE.
+
+        Diterima hanya bila berkas itu persis surat yang dikirim ditambah satu tanda tangan penandatangannya.
+        """
+        load_surat(surat_id, TANDATANGAN)
+        return reconciled_out(reconcile(services(), surat_id, pdf=uploaded_pdf()))
 
 
 def download_name(surat: Surat) -> str:

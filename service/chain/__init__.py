@@ -10,11 +10,13 @@ package holds what is the same for every type:
 - filling a new letter from the letters it names (:func:`prefill`, :func:`draft`),
 - checking the rules that span letters, each with its article (:func:`check_links`, :class:`ChainCheck`),
 - recording the links with the letter, in its transaction (:func:`record_links`, :func:`taken`),
-- and walking the chain of any letter for ``GET /surat/<id>/rantai`` (:func:`chain_of`).
+- walking the chain of any letter for ``GET /surat/<id>/rantai`` (:func:`chain_of`),
+- and the reports its assignments and decrees ask for, made and due (:func:`reports_due`).
 """
 
 from ..letters import RULE_KEYS as LETTER_RULE_KEYS
 from ..wilayah import CHAIN_SECTION
+from .due import Due, reports_due
 from .graph import chain_of
 from .known import Known, Lookup, resolve
 from .links import Link, record_links, taken
@@ -25,6 +27,6 @@ PROFILE_RULE_KEYS = {**LETTER_RULE_KEYS, CHAIN_SECTION: RULE_KEYS}
 """Every section a region profile has: one per letter type, and the chain's."""
 
 __all__ = [
-    "ChainCheck", "Filling", "Known", "Link", "Lookup", "PROFILE_RULE_KEYS", "RULE_KEYS", "chain_of",
-    "check_links", "draft", "prefill", "record_links", "resolve", "taken",
+    "ChainCheck", "Due", "Filling", "Known", "Link", "Lookup", "PROFILE_RULE_KEYS", "RULE_KEYS", "chain_of",
+    "check_links", "draft", "prefill", "record_links", "reports_due", "resolve", "taken",
 ]

@@ -71,8 +71,13 @@ def resolve(session: Session, ref_id: str) -> Known | None:
     return Known.of_luar(luar) if luar is not None else None
 
 
-def find_outside(session: Session, wilayah: str, ref: Mapping) -> Known | None:
-    """An outside letter already registered with this nomor and date."""
+def find_cited(session: Session, wilayah: str, ref: Mapping) -> Known | None:
+    """The letter of ``wilayah`` with this nomor and date: issued here, else registered from outside."""
+    surat = session.scalars(select(Surat).where(
+        Surat.wilayah == wilayah, Surat.nomor == ref["nomor"], Surat.tanggal == ref["tanggal"],
+    )).first()
+    if surat is not None:
+        return Known.of_surat(surat)
     luar = session.scalars(select(SuratLuar).where(
         SuratLuar.wilayah == wilayah, SuratLuar.nomor == ref["nomor"], SuratLuar.tanggal == ref["tanggal"],
     )).first()
@@ -80,10 +85,15 @@ def find_outside(session: Session, wilayah: str, ref: Mapping) -> Known | None:
 
 
 def named_letter(session: Session, wilayah: str, entry: Mapping) -> Known | None:
-    """The letter a reference names: by ``id``, else an outside letter registered
-    in ``wilayah`` with its nomor and tanggal; None when neither registry has it."""
+    """The letter a reference names: by ``id``, else by its nomor and tanggal in ``wilayah``,
+    a letter issued here or one registered from outside; None when neither registry has it.
+
+    A letter issued here and cited by its number is that letter, not an
+    outside copy of it: the rules across letters read what it says (a
+    refusal cited by number still forbids an assignment).
+    """
     by_id = resolve(session, entry["id"]) if entry.get("id") else None
-    return by_id or find_outside(session, wilayah, entry)
+    return by_id or find_cited(session, wilayah, entry)
 
 
 def linked_to(session: Session, ref_id: str, hubungan: str) -> list[Known]:
@@ -107,10 +117,6 @@ class Lookup:
 
     def resolve(self, ref_id: str) -> Known | None:
         return resolve(self.session, ref_id)
-
-    def known(self, entry: Mapping | None) -> Known | None:
-        """The letter ``entry`` names by id, if it names one."""
-        return self.resolve(entry["id"]) if entry and entry.get("id") else None
 
     def linked_to(self, ref_id: str, hubungan: str) -> list[Known]:
         return linked_to(self.session, ref_id, hubungan)

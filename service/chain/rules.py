@@ -91,11 +91,11 @@ class ChainCheck(Checker, Lookup):
                 self.add(pointer("pegawai", i, "nip"), code, message.format(nama=person["nama"]), ref)
 
     def in_force(self, entries: Iterable[tuple[str, Mapping]]) -> None:
-        """A letter answers or rests on letters in force: signed, not drafts."""
+        """A letter answers or rests on letters in force: signed, not drafts (named by id or by number)."""
         for where, entry in entries:
-            known = self.known(entry)
+            known = self.named(entry)
             if known is not None and not known.luar and known.status != SIGNED:
-                self.add(f"{where}/id", "rujukan_belum_ditandatangani",
+                self.add(f"{where}/{'id' if entry.get('id') else 'nomor'}", "rujukan_belum_ditandatangani",
                          f"Surat {known.citation()} belum ditandatangani ({known.status}); naskah dinas berlaku "
                          "setelah ditandatangani.", NASKAH_DINAS)
 
@@ -110,7 +110,7 @@ def check_links(session: Session, valid: ValidLetter) -> list[Link]:
         return []
     c = ChainCheck(session, valid)
     links = kind.check_chain(c)
-    c.in_force(kind.reference.entries(c.data))
+    c.in_force(kind.reference.cited(c.data))
     if c.findings:
         raise InvalidRequest(c.findings)
     return links

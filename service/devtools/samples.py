@@ -16,6 +16,8 @@ from ..letters.nip import normalise_nip
 from ..plumbing.config import REPO_ROOT, load_settings
 
 SAMPLES = REPO_ROOT / "samples"
+SAMPLE_BASE_URL = "https://suratkerja.contoh.go.id"
+"""The public address the sample letters' QR codes lead to: an example, as a real service would have."""
 
 
 def dev_passphrase(pki: Path, nip: str) -> str:
@@ -23,26 +25,41 @@ def dev_passphrase(pki: Path, nip: str) -> str:
     return (pki / "officials" / f"{nip}.passphrase").read_text().strip()
 
 
-def write_samples(out: Path) -> None:
+def sample_requests() -> list[Path]:
+    """The sample requests in the order they are issued: by region, then date.
+
+    A sample cites an earlier one of its region by the number that order
+    gives it (an answer cites its request, a report its decree).
+    """
+    return sorted(
+        (SAMPLES / "requests").glob("*/*.json"),
+        key=lambda p: (p.parent.name, json.loads(p.read_text(encoding="utf-8"))["tanggal"], p.stem),
+    )
+
+
+def _fresh_services(tmp: str, pki: Path, base_url: str):
+    """The services of an app on a fresh registry in ``tmp``, signing with ``pki``, at ``base_url``."""
+    from .. import create_app
+
+    return create_app({"instance_dir": tmp, "pki_dir": pki, "base_url": base_url}).extensions["suratkerja"]
+
+
+def write_samples(out: Path, base_url: str = SAMPLE_BASE_URL) -> None:
     """Issue and sign each sample on a fresh registry, so numbers start at 1 every time.
 
     Signing uses the development PKI (``suratkerja devpki``) and its
-    passphrase files; every signer of the letter signs in order.
+    passphrase files; every signer of the letter signs in order. The QR
+    codes lead to ``base_url``.
     """
-    from .. import create_app
     from ..access.audit import CONSOLE
     from ..issuing.issue import issue
     from ..signatures.sign_letter import sign_letter
     from ..signatures.signature import signers_of
 
     pki = load_settings().pki
-    requests = sorted(
-        (SAMPLES / "requests").glob("*/*.json"),
-        key=lambda p: (p.parent.name, json.loads(p.read_text(encoding="utf-8"))["tanggal"], p.stem),
-    )
+    requests = sample_requests()
     with tempfile.TemporaryDirectory(prefix="suratkerja-sampel-") as tmp:
-        app = create_app({"instance_dir": tmp, "pki_dir": pki})
-        services = app.extensions["suratkerja"]
+        services = _fresh_services(tmp, pki, base_url)
         try:
             for path in requests:
                 jenis, wilayah = path.stem, path.parent.name
@@ -58,19 +75,17 @@ def write_samples(out: Path) -> None:
             services.converter.stop()
 
 
-def replay_chains(out: Path | None) -> None:
+def replay_chains(out: Path | None, base_url: str = SAMPLE_BASE_URL) -> None:
     """Replay the sample chains on a fresh registry and print each letter's number.
 
     The same letters get the same numbers on every run; ``--out`` also writes
     their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
     """
-    from .. import create_app
     from .replay import load_chains, replay
 
     pki = load_settings().pki
     with tempfile.TemporaryDirectory(prefix="suratkerja-rantai-") as tmp:
-        app = create_app({"instance_dir": tmp, "pki_dir": pki})
-        services = app.extensions["suratkerja"]
+        services = _fresh_services(tmp, pki, base_url)
         try:
             for step, letter in replay(services, load_chains(), lambda nip: dev_passphrase(pki, nip)):
                 print(f"{step.chain}/{step.nama}: {step.jenis} {letter.nomor} ({letter.status})")

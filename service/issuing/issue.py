@@ -13,13 +13,16 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from signing import esign as remote
+
 from ..access import audit
-from ..plumbing.errors import Finding, ServiceUnavailable
-from ..plumbing.models import Riwayat, Surat
+from ..plumbing.errors import Finding, ServiceUnavailable, SigningUncertain
+from ..plumbing.models import UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
-from ..signatures import signature
-from .prepare import prepare
-from .printing import printed
+from ..signatures import esign, signature
+from ..signatures.sign_remote import official_ids
+from .prepare import Prepared, prepare
+from .printing import Printed, printed
 from .record import issuer, record
 
 logger = logging.getLogger(__name__)
@@ -63,16 +66,71 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
     try:
         with printed(services, prepared) as letter:
             surat = letter.surat
-            signed = signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level)
-            with services.store.keeping(letter.pdf, signed) as (preview, final):
-                surat.pdf_sha256, surat.signed_sha256 = preview, final
-                surat.status = signature.status_after(surat, 1)
-                record(services, prepared, letter, [
-                    Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
-                    signature.history_entry(signature.signers_of(surat)[0], 1, final),
-                ], actor, "surat.terbit_tandatangan")
+            _record_signed(services, prepared, letter,
+                           signature.sign(services, surat, letter.pdf, unlocking.result(), 0, level), actor)
     except ServiceUnavailable:
         unlocking.result()  # a wrong passphrase is the answer before a failed conversion
         raise
     logger.info("issued and signed %s %s (%s)", jenis, surat.nomor, surat.id)
     return Issued(surat, prepared.valid.warnings)
+
+
+def issue_and_sign_remotely(services: Services, jenis: str, payload: Any, nik: str, secret: remote.Secret,
+                            level: str | None, actor: audit.Actor) -> Issued:
+    """Issue a letter and have BSrE sign it as its penandatangan (the Esign back end; ``actor`` in the audit trail).
+
+    Recorded once signed, as :func:`issue_and_sign`; a definite refusal records nothing and
+    leaves the number free. Without an answer the letter may carry its number at BSrE, so it
+    is recorded, number and all, as ``belum_pasti`` for reconciliation.
+
+    :raises NotFound, InvalidRequest, Unauthorized, TooManyAttempts, Conflict, ServiceUnavailable,
+        RemoteSignatureRefused: nothing is recorded, no file kept, the number stays free.
+    :raises SigningUncertain: the letter is recorded ``belum_pasti``.
+    """
+    prepared = prepare(services, jenis, payload)
+    data = prepared.valid.data
+    signature.check_single_signer([data["penandatangan"], *data.get("mengetahui", [])])
+    official = data["penandatangan"]
+    esign.check_not_locked_out(services, official["nip"])
+    with printed(services, prepared) as letter:
+        surat = letter.surat
+        sent, placement = esign.placed(services, letter.pdf, signature.below("ttd"))
+        try:
+            returned = esign.send(services, surat, sent, placement, nip=official["nip"], nik=nik, secret=secret)
+        except remote.UnknownOutcome as e:
+            _record_uncertain(services, prepared, letter, sent, {"id_dokumen": e.id_dokumen, "tingkat": level,
+                                                                 "nik": nik}, actor)
+            raise SigningUncertain(surat.id, surat.nomor) from None
+        _record_signed(services, prepared, letter,
+                       esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level),
+                       actor)
+    logger.info("issued and signed through Esign %s %s (%s)", jenis, surat.nomor, surat.id)
+    return Issued(surat, prepared.valid.warnings)
+
+
+def _record_signed(services: Services, prepared: Prepared, letter: Printed, signed: bytes,
+                   actor: audit.Actor) -> None:
+    """Store the preview and the signed file and record the letter with both, signed by its penandatangan."""
+    surat = letter.surat
+    with services.store.keeping(letter.pdf, signed) as (preview, final):
+        surat.pdf_sha256, surat.signed_sha256 = preview, final
+        surat.status = signature.status_after(surat, 1)
+        record(services, prepared, letter, [
+            Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
+            signature.history_entry(signature.signers_of(surat)[0], 1, final),
+        ], actor, "surat.terbit_tandatangan")
+
+
+def _record_uncertain(services: Services, prepared: Prepared, letter: Printed, sent: bytes, tertunda: dict,
+                      actor: audit.Actor) -> None:
+    """Record the letter unsigned and ``belum_pasti``: it may carry its number at BSrE."""
+    surat = letter.surat
+    with services.store.keeping(letter.pdf, sent) as (preview, sent_sha256):
+        surat.pdf_sha256, surat.status = preview, UNCERTAIN
+        surat.esign_tertunda = {"sha256": sent_sha256, **tertunda}
+        record(services, prepared, letter, [
+            Riwayat(aksi="diterbitkan", sha256=preview, oleh=issuer(prepared)),
+            Riwayat(aksi="penandatanganan_belum_pasti", sha256=sent_sha256,
+                    oleh=signature.signer_line(prepared.valid.data["penandatangan"])),
+        ], actor, "surat.terbit_belum_pasti")
+    logger.warning("Esign gave no answer for %s (%s): recorded belum pasti", surat.nomor, surat.id)

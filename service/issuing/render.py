@@ -30,7 +30,7 @@ from lxml import etree
 from PIL import Image
 
 from . import bahasa
-from ..letters.common import PERAN_LABEL
+from ..letters.common import PERAN_LABEL, nama_jabatan
 from ..letters.nip import format_nip
 from .validation import ValidLetter
 
@@ -216,6 +216,8 @@ def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template
             "instrumen": profile.instrumen,
         },
         "mengingat": data.get("mengingat") or list(profile.mengingat),
+        "tembusan": [{**t, "jabatan": nama_jabatan(t["jabatan"], t.get("instansi")), "instansi": None}
+                     for t in data.get("tembusan", ())],
         "lambang": InlineImage(template, BytesIO(printed_emblem(profile.lambang)), width=Mm(LAMBANG_MM)),
     }
 

@@ -39,15 +39,16 @@ class ReferenceField:
     name: str
     many: bool = False
 
-    def entries(self, payload: Mapping) -> list[tuple[str, dict]]:
-        """(pointer, entry) of each reference in ``payload`` that names a letter by id."""
+    def cited(self, payload: Mapping) -> list[tuple[str, dict]]:
+        """(pointer, entry) of each reference in ``payload``, by id or by number."""
         value = payload.get(self.name)
         items = list(enumerate(value)) if self.many and isinstance(value, list) else [(None, value)]
-        return [
-            (pointer(self.name) if i is None else pointer(self.name, i), entry)
-            for i, entry in items
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str)
-        ]
+        return [(pointer(self.name) if i is None else pointer(self.name, i), entry)
+                for i, entry in items if isinstance(entry, dict)]
+
+    def entries(self, payload: Mapping) -> list[tuple[str, dict]]:
+        """(pointer, entry) of each reference in ``payload`` that names a letter by id."""
+        return [(where, entry) for where, entry in self.cited(payload) if isinstance(entry.get("id"), str)]
 
     def naming(self, surat_id: str) -> dict:
         """A payload that names only letter ``surat_id``."""

@@ -145,6 +145,29 @@ class SuratSchema(BaseSchema):
     tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
 
 
+def folded(text: str) -> str:
+    """``text`` as compared, not printed: whitespace folded, case ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def nama_jabatan(jabatan: str, *bagian: str | None) -> str:
+    """An official as printed: the jabatan, then their unit and instansi, each said once.
+
+    Clients write the jabatan as they know it, often already naming the
+    unit or the government ("Sekretaris Daerah selaku Pejabat yang Berwenang
+    pada Pemerintah Provinsi Jambi"), and send the instansi beside it; a part
+    already said in what comes before it is left out, also when said without
+    its "Pemerintah" ("Sekretaris Daerah Kabupaten Bungo" names the
+    "Pemerintah Kabupaten Bungo"). The one place a tembusan line is composed.
+    """
+    line = jabatan
+    for part in bagian:
+        said = folded(line)
+        if part and not any(folded(form) in said for form in (part, part.removeprefix("Pemerintah "))):
+            line = f"{line} {part}"
+    return line
+
+
 def akhir_jangka_waktu(jangka: dict) -> dt.date:
     """Last day of a period (inclusive): 1 Dec + 3 bulan → 28 Feb."""
     mulai, jumlah, satuan = jangka["mulai"], jangka["jumlah"], jangka["satuan"]

@@ -16,6 +16,10 @@ Region rules read from ``[aturan.keputusan-tim-kerja]``:
     article requiring the grounds (kompetensi, keahlian, keterampilan) for
     choosing the ketua (absent: not required).
 
+The team has one name, ``nama_tim``: the decree's title ("tentang
+Pembentukan <nama_tim>", its ``hal``), its KESATU and its lampiran print
+that one field, and a report on the team's work takes it from the decree.
+
 A decree is filled from the assignments of its members (:func:`prefill`);
 across letters (:func:`check_chain`) each member comes from the unit their
 assignment says and the owner unit is the assignments' own
@@ -27,11 +31,13 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Iterable
 
+from marshmallow import post_load
+
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
 from .checks import Checker, ReferenceField, pointer
-from .common import JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema
-from .fields import Daftar, Logika, Objek, Teks, length, text
+from .common import JangkaWaktuSchema, PejabatSchema, RujukanSchema, SuratSchema, UnitRefSchema, folded
+from .fields import NASKAH_DINAS, Daftar, Logika, Objek, Teks, length, text
 from .nip import normalise_nip
 
 if TYPE_CHECKING:
@@ -44,8 +50,15 @@ RULE_KEYS = frozenset({"penandatangan", "ketua_unit_pemilik", "ketua_pengawas", 
 RUJUKAN = ReferenceField("dasar", many=True)
 
 
+def hal_of(nama_tim: str) -> str:
+    """The decree's subject, composed from the team's name."""
+    return f"Pembentukan {nama_tim}"
+
+
 class Schema(SuratSchema):
-    nama_tim = text(200)
+    hal = Teks(validate=length(1, 300), metadata={
+        "pasal": NASKAH_DINAS, "description": "Kosong = \"Pembentukan <nama_tim>\"; bila diisi, menyebut nama_tim"})
+    nama_tim = text(200, metadata={"description": "Nama tim, sama di judul, diktum dan lampiran keputusan"})
     unit_pemilik_kinerja = Objek(UnitRefSchema, required=True)
     menimbang = Daftar(Teks(validate=length(1, 1000)), load_default=list, validate=length(0, 10))
     mengingat = Daftar(Teks(validate=length(1, 1000)), load_default=list, validate=length(0, 20))
@@ -58,6 +71,11 @@ class Schema(SuratSchema):
     sumber_biaya = Teks(validate=length(1, 300))
     dasar = Daftar(Objek(RujukanSchema), load_default=list, validate=length(0, 20), metadata={
         "description": "Surat penugasan anggota tim; dengan id, anggota diisi dari surat itu"})
+
+    @post_load
+    def _title(self, data: dict, **kwargs) -> dict:
+        data.setdefault("hal", hal_of(data["nama_tim"]))
+        return data
 
 
 def check(data: dict, profile: RegionProfile) -> list[Finding]:
@@ -79,6 +97,11 @@ def check(data: dict, profile: RegionProfile) -> list[Finding]:
         c.add("/pertimbangan_ketua", "pertimbangan_ketua",
               "Sebutkan dasar penunjukan ketua (kompetensi, keahlian dan/atau keterampilan).",
               rules["pertimbangan_ketua"])
+    team = data["nama_tim"]
+    if folded(team) not in folded(data["hal"]):
+        c.add("/hal", "hal_tanpa_nama_tim",
+              f"Judul keputusan menyebut tim dengan namanya, \"{team}\" (mis. \"{hal_of(team)}\"); "
+              "kosongkan hal agar disusun dari nama_tim.", NASKAH_DINAS)
     for i, anggota in enumerate(data["anggota"]):
         if anggota["nip"] == ketua["nip"]:
             c.add(f"/anggota/{i}/nip", "ketua_juga_anggota", "Ketua tidak dicantumkan lagi sebagai anggota.",
@@ -121,13 +144,13 @@ def check_chain(c: ChainCheck) -> list[Link]:
     ref = c.section(JENIS)["ketua_unit_pemilik"]["pasal"]
     assignments = []
     for i, entry in enumerate(data["dasar"]):
-        known = c.known(entry)
+        known = c.named(entry)
         if known is not None and known.jenis != "penugasan":
             c.add(pointer("dasar", i, "id"), "dasar_bukan_penugasan",
                   f"Surat {known.citation()} bukan surat penugasan.", "nasional")
         elif known is not None:
             assignments.append(known)
-    origin = {p["nip"]: p["unit"] for p in team_people(assignments)}
+    origin = {p["nip"]: p.get("unit") for p in team_people(assignments)}  # an outside letter may not say
     members = [("/ketua", data["ketua"])] + [(pointer("anggota", i), a) for i, a in enumerate(data["anggota"])]
     for where, person in members:
         unit = origin.get(person["nip"])
@@ -135,7 +158,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
             c.add(f"{where}/unit/kode", "asal_pegawai_tidak_sesuai",
                   f"Menurut surat penugasannya, {person['nama']} berasal dari {unit['nama']} ({unit['kode']}).", ref)
     owner = data["unit_pemilik_kinerja"]["kode"]
-    if any(a.data["unit_pemilik_kinerja"]["kode"] != owner for a in assignments):
+    if any((a.data.get("unit_pemilik_kinerja") or {}).get("kode", owner) != owner for a in assignments):
         c.add("/unit_pemilik_kinerja/kode", "unit_pemilik_tidak_sesuai",
               "Unit pemilik kinerja tidak sama dengan surat penugasan anggota tim.", ref)
     return [c.link("dasar", entry, "penugasan") for entry in data["dasar"]]

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Mapping
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
 from .checks import Checker, ReferenceField, pointer
-from .common import KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema, akhir_jangka_waktu
-from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
+from .common import KepadaSchema, RujukanSchema, SuratSchema, UnitRefSchema, akhir_jangka_waktu, folded
+from .fields import NASKAH_DINAS, BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
 from .nip import NIP, normalise_nip
 
 if TYPE_CHECKING:
@@ -144,9 +144,11 @@ def _team(decree: Known) -> list[dict]:
 
 
 def _ketua_as_addressee(decree: Known, tempat: str) -> dict:
+    """The ketua as a member's report addresses them (an outside decree names them by name and NIP only)."""
     ketua = decree.data["ketua"]
-    return {"jabatan": f"Ketua {decree.data.get('nama_tim') or 'Tim Kerja'}", "peran": ketua["peran"],
-            "unit": ketua["unit"], "nama": ketua["nama"], "nip": ketua["nip"], "tempat": tempat}
+    addressee = {"jabatan": f"Ketua {decree.data.get('nama_tim') or 'Tim Kerja'}", "peran": ketua.get("peran"),
+                 "unit": ketua.get("unit"), "nama": ketua["nama"], "nip": ketua["nip"], "tempat": tempat}
+    return {k: v for k, v in addressee.items() if v is not None}
 
 
 def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
@@ -159,7 +161,7 @@ def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> No
     work = next((k for _, k in named if k.jenis in kinds), None)
     if work is None:
         return
-    decree = work if work.jenis == "keputusan-tim-kerja" else None
+    decree = work if work.jenis == "keputusan-tim-kerja" and "ketua" in work.data else None
     people = _team(decree) if decree else list(work.data.get("pegawai") or ())
     sent = payload.get("penandatangan")
     nip = normalise_nip(str(sent["nip"])) if isinstance(sent, dict) and sent.get("nip") else None
@@ -185,9 +187,9 @@ def check_chain(c: ChainCheck) -> list[Link]:
     """Rests on a penugasan or keputusan tim kerja whose people include the reporter, in the
     position claimed; a member's report goes to the ketua; the period lies inside the work's."""
     data, rules = c.data, c.section(JENIS)
-    who = position(data)
+    who, reporter = position(data), data["penandatangan"]["nip"]
     for i, entry in enumerate(data["dasar"]):
-        known = c.known(entry)
+        known = c.named(entry)
         if known is None:
             continue
         if known.jenis not in DASAR_JENIS.values():
@@ -195,9 +197,9 @@ def check_chain(c: ChainCheck) -> list[Link]:
                   f"Surat {known.citation()} bukan surat penugasan atau keputusan tim kerja.", rules[who]["pasal"])
             continue
         _inside_period(c, data["periode"], known, rules[who]["pasal"])
-        if known.jenis == "keputusan-tim-kerja":
+        if known.jenis == "keputusan-tim-kerja" and "ketua" in known.data:  # an outside decree may not say
             _in_team(c, known, who, rules)
-        elif who == "individu" and data["penandatangan"]["nip"] not in (known.pegawai_nip or ()):
+        elif who == "individu" and reporter not in (known.pegawai_nip or {reporter}):  # None: not said
             c.add("/penandatangan/nip", "pelapor_tidak_ditugaskan",
                   f"{data['penandatangan']['nama']} tidak ditugaskan oleh surat {known.citation()}.",
                   rules[who]["pasal"])
@@ -219,6 +221,10 @@ def _in_team(c: ChainCheck, decree: Known, who: str, rules: Mapping) -> None:
     """The reporter holds the position claimed in the decree; a member writes to its ketua."""
     data, ketua = c.data, decree.data["ketua"]
     members = {p["nip"] for p in decree.data["anggota"]}
+    team = decree.data.get("nama_tim")
+    if team and data.get("nama_tim") and folded(data["nama_tim"]) != folded(team):
+        c.add("/nama_tim", "nama_tim_tidak_sesuai",
+              f"Nama tim menurut keputusan {decree.citation()} adalah \"{team}\".", NASKAH_DINAS)
     reporter = data["penandatangan"]
     if who == "ketua" and reporter["nip"] != ketua["nip"]:
         c.add("/penandatangan/nip", "pelapor_bukan_ketua",

@@ -141,7 +141,7 @@ def check_chain(c: ChainCheck) -> list[Link]:
     """No assignment after a refusal, nor of people the approval did not release."""
     data = c.data
     rules = c.section(JENIS)
-    basis = [(i, entry, c.known(entry)) for i, entry in enumerate(data["dasar"])]
+    basis = [(i, entry, c.named(entry)) for i, entry in enumerate(data["dasar"])]
     for i, entry, known in basis:
         if known is None:
             continue

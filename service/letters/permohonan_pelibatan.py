@@ -33,7 +33,7 @@ forwarding it only rests on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from marshmallow import validate
 
@@ -148,12 +148,21 @@ def origin_request(lookup: Lookup, request: Known) -> Known:
     return request
 
 
+def _sent_to_own_pyb(request: Known, unit: Mapping) -> bool:
+    """A request across instansi addressed to the Pejabat yang Berwenang of ``unit``'s instansi;
+    of an outside letter, as far as what was registered of it says."""
+    rd = request.data
+    if request.luar:
+        return request.jenis == JENIS and rd.get("jalur", "lintas_instansi") == "lintas_instansi"
+    return (request.jenis == JENIS and rd.get("jalur") == "lintas_instansi" and rd["kepada"]["peran"] == "pyb"
+            and same_instansi(rd["kepada"]["unit"], unit))
+
+
 def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
     """A forwarding repeats the request it forwards."""
     _, request = named[0]
-    fill.complete(payload, {k: request.data.get(k) for k in (
-        "wilayah", "hal", "jalur", "unit_tujuan", "maksud_tujuan", "kompetensi", "target_kinerja",
-        "jangka_waktu", "kebutuhan")})
+    fill.complete(payload, {"wilayah": request.wilayah, "hal": request.hal, **{k: request.data.get(k) for k in (
+        "jalur", "unit_tujuan", "maksud_tujuan", "kompetensi", "target_kinerja", "jangka_waktu", "kebutuhan")}})
 
 
 def check_chain(c: ChainCheck) -> list[Link]:
@@ -164,12 +173,9 @@ def check_chain(c: ChainCheck) -> list[Link]:
     if not is_forwarding(data, c.section(JENIS)):
         return [c.link("dasar", data["rujukan"], "lainnya")]
     ref = c.rules["lintas_instansi"]["penerusan"]
-    original = c.known(data["rujukan"])
+    original = c.named(data["rujukan"])
     if original is not None:
-        od = original.data
-        if not (original.jenis == JENIS and od.get("jalur") == "lintas_instansi"
-                and od["kepada"]["peran"] == "pyb"
-                and same_instansi(od["kepada"]["unit"], data["penandatangan"]["unit"])):
+        if not _sent_to_own_pyb(original, data["penandatangan"]["unit"]):
             c.add("/rujukan/id", "penerusan_tidak_sesuai",
                   "Yang diteruskan adalah permohonan lintas instansi yang ditujukan kepada Pejabat yang "
                   "Berwenang instansi ini.", ref)

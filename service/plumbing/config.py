@@ -43,19 +43,33 @@ class Settings:
     max_request_bytes: int = 512 * 1024
     """Largest JSON body accepted; larger gets 413."""
     base_url: str = "http://127.0.0.1:8000"
-    """Public address, printed in QR codes and links."""
+    """Public address (``http://`` or ``https://``, no trailing slash kept), printed in QR codes and links:
+    set it to where the public reaches the service, e.g. ``https://suratkerja.contoh.go.id``."""
     pki_dir: Path | None = None
     """Trust root (``root-ca.pem``, ``issuing-ca.pem``), CRLs and, for the
     ``pkcs12`` back end, the signers' files (``officials/<nip>.p12``);
     empty = ``instance_dir/pki`` (the development PKI)."""
-    signer_backend: Literal["pkcs12", "pkcs11"] = "pkcs12"
-    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, or a PKCS#11 token."""
+    signer_backend: Literal["pkcs12", "pkcs11", "esign-v1", "esign-v2"] = "pkcs12"
+    """Where the officials' keys are: PKCS#12 files under ``pki_dir``, a PKCS#11 token, or with BSrE,
+    reached through its Esign Client Service (API version 1 or 2; the ``esign_`` settings)."""
     pkcs11_module: Path | None = None
     """The PKCS#11 module (``.so``) of the token; required with ``signer_backend = "pkcs11"``."""
     pkcs11_token_label: str = ""
     """The token holding the keys, by label; or give ``pkcs11_slot``."""
     pkcs11_slot: int | None = None
     """The token holding the keys, by slot number; or give ``pkcs11_token_label``."""
+    esign_url: str = ""
+    """Base URL of the Esign Client Service (e.g. ``http://esign.pemda.go.id``); required with ``esign-*``."""
+    esign_username_file: Path | None = None
+    """File holding the client application's Basic-auth user name at the Esign service."""
+    esign_password_file: Path | None = None
+    """File holding the client application's Basic-auth password (mode 0600)."""
+    esign_roots_file: Path | None = None
+    """PEM file of the BSrE root CA(s), and any intermediates: a returned signature must chain to these."""
+    esign_timeout: float = 60.0
+    """Seconds to wait for the signed file once it is sent; then the outcome is unknown (never resent)."""
+    esign_placement: Literal["coordinates", "tag"] = "coordinates"
+    """How the stamp's place is sent: its box as coordinates, or an invisible anchor character (tag)."""
     tsa_url: str = ""
     """RFC 3161 timestamp authority; empty = a local one run from the development PKI (not in production)."""
     pades_level: str = "B-T"
@@ -82,6 +96,10 @@ class Settings:
         "dengan memindai kode QR."
     )
     """Sentence printed with the visible signature."""
+
+    def verification_url(self, surat_id: str) -> str:
+        """Where a letter's QR code leads: its public verification page."""
+        return f"{self.base_url}/verifikasi/{surat_id}"
 
     @property
     def db_url(self) -> str:
@@ -172,10 +190,20 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if unknown:
         raise ConfigError(f"unknown settings: {sorted(unknown)}")
     settings = replace(Settings(), **{key: _typed(key, kinds[key], value) for key, value in values.items()})
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise ConfigError("base_url must start with http:// or https://")
+    settings = replace(settings, base_url=settings.base_url.rstrip("/"))
     positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes", "login_attempts",
                 "login_window", "session_hours")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
+    if settings.signer_backend.startswith("esign-"):
+        missing = [key for key in ("esign_url", "esign_username_file", "esign_password_file", "esign_roots_file")
+                   if not getattr(settings, key)]
+        if missing:
+            raise ConfigError(f'signer_backend = "{settings.signer_backend}" needs {", ".join(missing)}')
+        if settings.esign_timeout <= 0:
+            raise ConfigError("esign_timeout must be positive")
     if settings.signer_backend == "pkcs11":
         if settings.pkcs11_module is None:
             raise ConfigError('signer_backend = "pkcs11" needs pkcs11_module')

@@ -143,6 +143,50 @@ class ServiceUnavailable(SuratError):
     title = "Layanan sementara tidak tersedia"
 
 
+class NikNotRegistered(Conflict):
+    code = "nik_belum_terdaftar"
+    title = "NIK belum terdaftar di BSrE"
+
+
+class CertificateNotIssued(Conflict):
+    code = "sertifikat_belum_terbit"
+    title = "Sertifikat elektronik belum terbit"
+
+
+class ClientCredentialsRefused(ServiceUnavailable):
+    """The Esign service refused this service's own client credentials: an administrator must act."""
+
+    code = "kredensial_aplikasi_ditolak"
+
+
+class RemoteSignatureRefused(SuratError):
+    """The signing service returned a file that is not the letter sent plus the official's one signature."""
+
+    status = 502
+    code = "tanda_tangan_ditolak"
+    title = "Berkas bertanda tangan ditolak"
+
+
+class SigningUncertain(SuratError):
+    """Sent to the Esign service and no answer came: the letter is recorded as "penandatanganan belum pasti".
+
+    The problem names the letter, so the client can settle it (``…/rekonsiliasi``) instead of sending again.
+    """
+
+    status = 504
+    code = "penandatanganan_belum_pasti"
+    title = "Penandatanganan belum pasti"
+
+    def __init__(self, surat_id: str, nomor: str):
+        super().__init__(
+            "Layanan Esign BSrE tidak menjawab setelah surat dikirim; surat mungkin sudah ditandatangani. "
+            "Jangan menandatangani ulang: lakukan rekonsiliasi surat ini.")
+        self.surat_id, self.nomor = surat_id, nomor
+
+    def problem(self) -> dict:
+        return {**super().problem(), "surat": {"id": self.surat_id, "nomor": self.nomor, "status": "belum_pasti"}}
+
+
 class NotAuthenticated(SuratError):
     """No credential, or a key that is unknown, malformed or revoked."""
 
@@ -158,6 +202,26 @@ class MissingRight(SuratError):
     status = 403
     code = "hak_tidak_cukup"
     title = "Tidak berhak"
+
+
+def esign_error(error: Exception) -> SuratError:
+    """The answer to a definite refusal of the Esign service (:mod:`signing.esign.client`), in plain Indonesian."""
+    from signing import esign
+
+    if isinstance(error, esign.UserNotRegistered):
+        return NikNotRegistered(
+            "NIK penandatangan belum terdaftar sebagai pemilik sertifikat elektronik BSrE. Daftarkan diri "
+            "melalui admin TTE (Registration Authority) instansi, lalu tandatangani lagi.")
+    if isinstance(error, esign.NoCertificate):
+        return CertificateNotIssued(
+            "NIK penandatangan terdaftar di BSrE tetapi belum memiliki sertifikat elektronik yang berlaku. "
+            "Ajukan penerbitan atau pembaruan sertifikat melalui admin TTE instansi, lalu tandatangani lagi.")
+    if isinstance(error, esign.WrongEsignPassphrase):
+        return Unauthorized("Passphrase atau kode TOTP tidak cocok dengan sertifikat elektronik BSrE penandatangan.")
+    if isinstance(error, esign.ClientCredentialsRefused):
+        return ClientCredentialsRefused(
+            "Layanan Esign menolak kredensial aplikasi suratkerja; surat tidak berubah. Hubungi administrator.")
+    return ServiceUnavailable("Layanan Esign BSrE tidak dapat dipakai saat ini; surat tidak berubah.")
 
 
 def problem_response(problem: dict, status: int):

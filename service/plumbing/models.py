@@ -20,6 +20,9 @@ DRAFT = "konsep"
 """A letter issued but not yet signed: its PDF is a preview."""
 AWAITING_COUNTERSIGN = "menunggu_mengetahui"
 """Signed by the penandatangan, waiting for a "Mengetahui" countersignature."""
+UNCERTAIN = "belum_pasti"
+"""Penandatanganan belum pasti: sent to the Esign service, and no answer came. It may be signed there;
+nothing is sent again until reconciliation settles it (:mod:`service.signatures.reconcile`)."""
 SIGNED = "ditandatangani"
 """Signed by everyone who signs it: the letter is in force."""
 
@@ -60,6 +63,9 @@ class Surat(Base):
     """The unsigned PDF/A as rendered (the preview)."""
     signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The signed PDF once signed; it then replaces the preview for download."""
+    esign_tertunda: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """While the letter is ``belum_pasti``: ``{"sha256": the file sent, "id_dokumen": the service's id or
+    null, "tingkat": the PAdES level asked, "nik": the signer's NIK}``; null otherwise."""
     dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     diubah: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
@@ -88,7 +94,9 @@ class Riwayat(Base):
     surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
     waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     aksi: Mapped[str] = mapped_column(String(40))
-    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``; on a letter
+    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``; through the Esign service
+    also ``penandatanganan_belum_pasti`` (no answer), ``tanda_tangan_esign_ditolak`` (the returned file
+    refused) and ``rekonsiliasi_tidak_ditandatangani`` (settled as not signed); on a letter
     that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``."""
     oleh: Mapped[str | None] = mapped_column(String(200), nullable=True)
     """Who: the signer's name and NIP, or the client that issued."""

@@ -9,7 +9,9 @@ signing time (never stored), from the back end ``signer_backend`` names:
   NIP, the passphrase being the token's user PIN. The PIN comes only from
   the official's request: a PIN held by the service would let it sign for
   any official without that official's secret, and the passphrase would
-  then check nothing.
+  then check nothing;
+* ``esign-v1``, ``esign-v2``: no key here; BSrE signs through its Esign
+  Client Service (:mod:`.esign`), whose roots are trusted beside ``pki_dir``'s.
 
 B-T and above use the configured timestamp authority, or, without
 ``tsa_url``, a local one run over HTTP from the development PKI. With
@@ -35,6 +37,7 @@ import signing
 
 from ..plumbing.config import ConfigError, Settings
 from .attempts import AttemptLimiter, attempt_limiter
+from .esign import EsignBackend, build_esign
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +88,10 @@ class SigningSetup:
     timestamper: object | None
     limiter: AttemptLimiter
     production: bool
-    keys: Keys
+    keys: Keys | None
+    """The officials' keys held here; None with the Esign back end."""
+    esign: EsignBackend | None = None
+    """The Esign Client Service that signs instead, when ``signer_backend`` is ``esign-*``."""
 
     def has_key(self, nip: str) -> bool:
         """Whether the back end holds a key of ``nip`` (asks for no passphrase)."""
@@ -145,11 +151,13 @@ def _check_production(settings: Settings, roots: list[asn1_x509.Certificate],
         )
 
 
-def _keys(settings: Settings, chain: list[asn1_x509.Certificate]) -> Keys:
-    """The back end ``signer_backend`` names, checked now.
+def _keys(settings: Settings, chain: list[asn1_x509.Certificate]) -> Keys | None:
+    """The back end ``signer_backend`` names, checked now; None where the keys are not held here.
 
     :raises ConfigError: the PKCS#11 module or token cannot be opened.
     """
+    if settings.signer_backend.startswith("esign-"):
+        return None
     if settings.signer_backend == "pkcs12":
         return Pkcs12Files(settings.pki / "officials")
     try:
@@ -172,6 +180,10 @@ def build_signing(settings: Settings) -> SigningSetup:
     if settings.production:
         _check_production(settings, trust_roots, other_certs)
     keys = _keys(settings, other_certs)
+    esign = build_esign(settings)
+    if esign is not None:  # letters BSrE signed are verified here too
+        trust_roots += [c for c in esign.trust_roots if c.dump() not in {r.dump() for r in trust_roots}]
+        other_certs += [c for c in esign.intermediates if c.dump() not in {o.dump() for o in other_certs}]
     timestamper = None
     if settings.tsa_url:
         timestamper = signing.http_timestamper(settings.tsa_url)
@@ -187,4 +199,5 @@ def build_signing(settings: Settings) -> SigningSetup:
         limiter=limiter,
         production=settings.production,
         keys=keys,
+        esign=esign,
     )

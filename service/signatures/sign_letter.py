@@ -19,7 +19,7 @@ from . import signature
 logger = logging.getLogger(__name__)
 
 
-def _signatures_done(services: Services, surat_id: str) -> tuple[Surat, int]:
+def signatures_done(services: Services, surat_id: str) -> tuple[Surat, int]:
     with services.sessions() as session:
         surat = session.get(Surat, surat_id)
         if surat is None:
@@ -36,7 +36,8 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, le
     :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable:
         the letter stays as it was.
     """
-    surat, done = _signatures_done(services, surat_id)
+    surat, done = signatures_done(services, surat_id)
+    signature.check_not_uncertain(surat)
     order = signature.signers_of(surat)
     if done >= len(order):
         raise Conflict("Surat ini sudah ditandatangani lengkap.")

@@ -15,7 +15,7 @@ from signing import Appearance, PadesLevel
 
 from ..letters.nip import format_nip
 from ..plumbing.errors import Conflict, Forbidden, ServiceUnavailable, TooManyAttempts, Unauthorized
-from ..plumbing.models import AWAITING_COUNTERSIGN, SIGNED, Riwayat, Surat
+from ..plumbing.models import AWAITING_COUNTERSIGN, SIGNED, UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 
@@ -43,16 +43,45 @@ def status_after(surat: Surat, done: int) -> str:
     return SIGNED if done == len(signers_of(surat)) else AWAITING_COUNTERSIGN
 
 
+def signer_line(official: dict) -> str:
+    """Who signed (or tried), as the history says."""
+    return f"{official['nama']} (NIP {official['nip']})"
+
+
 def history_entry(official: dict, done: int, sha256: str) -> Riwayat:
     """The history line of the ``done``-th signature (1 = the penandatangan's)."""
     return Riwayat(aksi="ditandatangani" if done == 1 else "ditandatangani_mengetahui",
-                   oleh=f"{official['nama']} (NIP {official['nip']})", sha256=sha256)
+                   oleh=signer_line(official), sha256=sha256)
 
 
 def check_signer(nip: str, official: dict) -> None:
     """Only the official whose turn it is may sign."""
     if nip != official["nip"]:
         raise Forbidden(f"Hanya {official['nama']} (NIP {format_nip(official['nip'])}) yang berhak menandatangani.")
+
+
+def check_not_uncertain(surat: Surat) -> None:
+    """A letter whose remote signature is unknown is settled first, never signed again meanwhile."""
+    if surat.status == UNCERTAIN:
+        raise Conflict("Penandatanganan surat ini belum pasti (layanan Esign tidak menjawab). "
+                       "Lakukan rekonsiliasi dulu; jangan menandatangani ulang.")
+
+
+def check_single_signer(order: list[dict]) -> None:
+    """The Esign service adds a signature field of its own, which a countersignature after it would
+    have to add again: letters with "Mengetahui" are not signed through it (yet)."""
+    if len(order) > 1:
+        raise Conflict("Surat dengan tanda tangan \"Mengetahui\" belum dapat ditandatangani melalui "
+                       "layanan Esign BSrE; gunakan sertifikat yang dikelola layanan ini.")
+
+
+def qr_url(services: Services, surat: Surat) -> str:
+    """The letter's verification page, printed as the stamp's QR code."""
+    return services.settings.verification_url(surat.id)
+
+
+def reason(surat: Surat) -> str:
+    return f"Penandatanganan {surat.jenis} {surat.nomor}"
 
 
 def check_key(services: Services, nip: str) -> None:
@@ -98,7 +127,7 @@ def unlock_beside(services: Services, nip: str, passphrase: str) -> Future:
     return _KEY_DERIVATION.submit(unlock, services, nip, passphrase)
 
 
-def _below(bookmark: str) -> signing.BelowDestination:
+def below(bookmark: str) -> signing.BelowDestination:
     """The stamp's box under the template's bookmark (invisible where the template has none)."""
     return signing.BelowDestination(bookmark, STAMP_WIDTH, STAMP_HEIGHT)
 
@@ -115,20 +144,20 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     setup = services.signing
     appearance = Appearance(
         jabatan=official["jabatan"], nama=official["nama"], nip=format_nip(official["nip"]),
-        qr_url=f"{services.settings.base_url}/verifikasi/{surat.id}", footer=services.settings.footer,
+        qr_url=qr_url(services, surat), footer=services.settings.footer,
     )
     options = dict(
         level=pades, timestamper=setup.timestamper, appearance=appearance,
         validation_context=setup.validation_context() if pades.rank >= PadesLevel.B_LT.rank else None,
-        location=surat.permintaan.get("tempat"), reason=f"Penandatanganan {surat.jenis} {surat.nomor}",
+        location=surat.permintaan.get("tempat"), reason=reason(surat),
     )
     try:
         with stage("sign"):
             if done:
                 return signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
-            empty = [(countersign_field(i), _below(countersign_bookmark(i))) for i in range(1, total)]
+            empty = [(countersign_field(i), below(countersign_bookmark(i))) for i in range(1, total)]
             return signing.sign_pdf(
-                pdf, signer, field_name=MAIN_FIELD, box=_below("ttd"), certify=True,
+                pdf, signer, field_name=MAIN_FIELD, box=below("ttd"), certify=True,
                 docmdp="form_filling" if empty else "no_changes", empty_fields=empty, **options)
     except signing.SigningError as e:
         raise ServiceUnavailable("Penandatanganan gagal; surat tidak berubah.") from e

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..access.principal import RIGHTS
@@ -40,7 +40,14 @@ class SandiForm(FlaskForm):
 
 
 class TandatanganForm(FlaskForm):
-    passphrase = PasswordField("Passphrase sertifikat elektronik", validators=[DataRequired(REQUIRED)])
+    """The signer's credentials, sent once: the passphrase; with BSrE's Esign also the NIK, or a TOTP instead."""
+
+    passphrase = PasswordField("Passphrase sertifikat elektronik", validators=[Optional(), Length(max=1024)])
+    nik = StringField("NIK (sertifikat di BSrE)", validators=[Optional(), Length(max=16)])
+    totp = PasswordField("atau kode TOTP", validators=[Optional(), Length(max=12)])
+
+    def credentials(self) -> dict[str, str]:
+        return {name: self[name].data for name in ("passphrase", "nik", "totp") if self[name].data}
 
 
 class TombolForm(FlaskForm):

@@ -1,9 +1,10 @@
 """A staff member's letters: "Surat saya", a letter's page (preview, history,
 chain) and signing it in the browser.
 
-The passphrase typed into the signing form goes once to the signing
-orchestrator (:func:`~service.signatures.sign_letter.sign_letter`) and is
-neither stored nor shown again; a penandatangan account signs only as the
+The passphrase (with BSrE's Esign: the NIK and the passphrase or a TOTP)
+typed into the signing form goes once to the signing orchestrator
+(:func:`~service.signatures.sign_as.sign_as`, as the API's) and is neither
+stored nor shown again; a penandatangan account signs only as the
 official whose NIP it is linked to.
 """
 
@@ -24,9 +25,9 @@ from ..accounts.inbox import surat_saya
 from ..api.surat import download_name
 from ..chain import chain_of
 from ..letters import LETTER_TYPES
-from ..plumbing.errors import SuratError
+from ..plumbing.errors import InvalidRequest, SuratError
 from ..plumbing.models import SIGNED, Surat
-from ..signatures.sign_letter import sign_letter
+from ..signatures.sign_as import sign_as
 from ..signatures.signature import signers_of
 from . import blp
 from .forms import TandatanganForm
@@ -68,6 +69,7 @@ def _letter_page(surat: Surat, form: TandatanganForm, error: str | None = None, 
     done = sum(1 for r in history[surat.id] if r.aksi.startswith("ditandatangani"))
     return render_template("surat.html", surat=surat, riwayat=history[surat.id], chain=chain,
                            jenis=LETTER_TYPES, form=form if _my_turn(surat, done) else None,
+                           esign=_services().signing.esign is not None,
                            error=error), status, dict(headers or {})
 
 
@@ -100,9 +102,11 @@ def tandatangan(surat_id):
     if TANDATANGAN not in principal.rights or not principal.nip:
         return _letter_page(letter, form, "Akun Anda tidak berperan sebagai penandatangan.", 403)
     if not form.validate_on_submit():
-        return _letter_page(letter, form, "Isi passphrase sertifikat elektronik Anda.", 422)
+        return _letter_page(letter, form, "Isian penandatanganan tidak valid.", 422)
     try:
-        sign_letter(_services(), letter.id, principal.nip, form.passphrase.data, None, audit.request_actor())
+        sign_as(_services(), letter.id, principal.nip, form.credentials(), None, audit.request_actor())
+    except InvalidRequest as e:
+        return _letter_page(letter, form, " ".join(f.message for f in e.findings), e.status)
     except SuratError as e:
         return _letter_page(letter, form, e.detail, e.status, e.headers)
     flash("Surat telah ditandatangani.", "info")

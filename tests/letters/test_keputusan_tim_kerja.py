@@ -4,10 +4,11 @@ the region's sample, and the decree made from its members' assignments."""
 from __future__ import annotations
 
 
+from service.letters.fields import NASKAH_DINAS
 from service.letters.keputusan_tim_kerja import JENIS as K
 
 from ..conftest import sample
-from .chain_support import assert_rule, body, post, run
+from .chain_support import assert_rule, body, entries, post, run
 from .rules_support import all_of, drop, rule_table_tests, set_path, warnings_of
 
 
@@ -64,3 +65,32 @@ def test_a_decree_made_from_assignments_checks_the_ketua_against_where_people_co
     response = post(client, K, decree)
     assert_rule(response, "/anggota/1/unit/kode", "asal_pegawai_tidak_sesuai", "hulu-sungai-selatan",
                 "Pasal 17 ayat (6)")
+
+
+def test_a_decree_on_an_assignment_registered_from_outside_is_checked_on_what_it_says(client, app):
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="penugasan")
+    member = body("hulu-sungai-selatan-pelibatan", "keputusan", ids)["anggota"][1]
+    registered = client.post("/api/v1/surat-luar", json={
+        "wilayah": "hulu-sungai-selatan", "jenis": "penugasan", "nomor": "800.1.11.1/4/DINKES/2026",
+        "tanggal": "2026-02-25", "hal": "Penugasan", "pegawai": [{"nama": member["nama"], "nip": member["nip"]}],
+    }).get_json()
+    decree = body("hulu-sungai-selatan-pelibatan", "keputusan", ids)
+    decree["dasar"].append({"id": registered["id"]})
+    created = post(client, K, decree)
+    assert created.status_code == 201, created.get_json()
+
+
+# --- the team's name --------------------------------------------------------------------------
+
+def test_the_decree_is_titled_by_the_team_s_one_name(client):
+    """Without a hal the title is composed from nama_tim; a hal naming the team otherwise is refused."""
+    decree = sample("bungo", K)
+    del decree["hal"]
+    created = post(client, K, decree)
+    assert created.status_code == 201, created.get_json()
+    assert client.get(f"/api/v1/surat/{created.get_json()['id']}").get_json()["hal"] == "Pembentukan Tim Kerja Kajian Penurunan Stunting"
+
+    decree = sample("bungo", K)
+    decree["hal"] = "Pembentukan Tim Kerja Penyusunan Kajian Penurunan Stunting"
+    response = post(client, K, decree)
+    assert ("/hal", "hal_tanpa_nama_tim", NASKAH_DINAS) in entries(response)

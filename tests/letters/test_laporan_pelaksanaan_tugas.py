@@ -169,3 +169,81 @@ def test_a_member_report_goes_to_the_ketua_and_a_ketua_credits_only_members(clie
     ketua["kontribusi"][0]["nip"] = "196804111993031009"  # not in the Bantul team
     assert_rule(post(client, L, ketua), "/kontribusi/0/nip", "kontribusi_bukan_anggota", "bantul",
                 "Lampiran III huruf C angka 3) huruf e")
+
+
+def test_a_team_report_names_the_team_as_its_decree_does(client, app):
+    ids = run(app, CHAIN)
+    report = _report(ids, "keputusan")
+    report["nama_tim"] = "Tim Kerja Penyusunan Kajian Penurunan Stunting"
+    assert ("/nama_tim", "nama_tim_tidak_sesuai", NASKAH_DINAS) in entries(post(client, L, report))
+
+
+# --- a decree that came from outside ---------------------------------------------------------------
+
+PROVINCE = {"kode": "BAPPEDA-DIY", "nama": "Badan Perencanaan Pembangunan Daerah",
+            "instansi": "Pemerintah Daerah Istimewa Yogyakarta"}
+OUTSIDE_KETUA = {"nama": "Ir. Hari Wibowo, M.T.", "nip": "197501012000031001"}
+
+
+def _outside_decree(client, **team) -> dict:
+    response = client.post("/api/v1/surat-luar", json={
+        "wilayah": "bantul", "jenis": "keputusan-tim-kerja", "nomor": "800.1.11.2/9/BAPPEDA-DIY/2026",
+        "tanggal": "2026-03-02", "hal": "Pembentukan Tim Kerja Satu Data Provinsi", "pengirim": PROVINCE,
+        "jangka_waktu": {"mulai": "2026-03-02", "jumlah": 3, "satuan": "bulan"}, **team})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _member_report(dasar: dict) -> dict:
+    report = body("bantul-pelibatan", "laporan", {"keputusan": "-"})
+    report["dasar"] = [dasar]
+    report["hal"] = "Laporan Pelaksanaan Tugas sebagai Anggota Tim Kerja Satu Data Provinsi Bulan Maret 2026"
+    report["unit_pemilik_kinerja"] = PROVINCE
+    report["tugas"] = "menyusun Satu Data Provinsi"
+    report["kepada"] = {"jabatan": "Ketua Tim Kerja Satu Data Provinsi", "peran": "pejabat_fungsional",
+                        "unit": PROVINCE, "tempat": "Yogyakarta", **OUTSIDE_KETUA}
+    return report
+
+
+def test_a_member_reports_on_a_decree_registered_from_outside_that_names_the_team(client, app):
+    arif = body("bantul-pelibatan", "laporan", {"keputusan": "-"})["penandatangan"]
+    rina = sample("bantul", "jawaban")["pegawai"][1]
+    decree = _outside_decree(client, nama_tim="Tim Kerja Satu Data Provinsi", ketua=OUTSIDE_KETUA,
+                             anggota=[{"nama": arif["nama"], "nip": arif["nip"]}])
+    created = post(client, L, _member_report({"id": decree["id"]}))
+    assert created.status_code == 201, created.get_json()
+    with app.extensions["suratkerja"].sessions.begin() as session:
+        issued = session.get(Surat, created.get_json()["id"]).permintaan
+    assert (issued["kedudukan"], issued["nama_tim"]) == ("anggota", "Tim Kerja Satu Data Provinsi")
+
+    stranger = {**_member_report({"id": decree["id"]}), "penandatangan": rina, "kedudukan": "anggota"}
+    assert_rule(post(client, L, stranger), "/penandatangan/nip", "pelapor_bukan_anggota", "bantul",
+                "Pasal 16 ayat (1)")
+    elsewhere = _member_report({"id": decree["id"]})
+    elsewhere["kepada"]["nip"] = rina["nip"]
+    assert_rule(post(client, L, elsewhere), "/kepada/nip", "kepada_bukan_ketua", "bantul", "Pasal 16 ayat (1)")
+
+    due = client.get(f"/api/v1/surat/{decree['id']}/rantai?per=2026-04-01").get_json()["laporan"]
+    assert [(d["kedudukan"], d["pelapor"]["nip"], len(d["dibuat"])) for d in due] == [
+        ("ketua", OUTSIDE_KETUA["nip"], 0), ("anggota", arif["nip"], 1)]
+
+
+def test_a_decree_registered_without_its_team_is_checked_on_what_it_says(client, app):
+    decree = _outside_decree(client)
+    cited = {"jenis": "keputusan_tim_kerja", **{k: decree[k] for k in ("nomor", "tanggal", "hal")}}
+    for _ in range(2):  # twice: by number, the registered letter is found each time
+        created = post(client, L, {**_member_report(cited), "bentuk": "tim", "kedudukan": "anggota"})
+        assert created.status_code == 201, created.get_json()
+    chain = client.get(f"/api/v1/surat/{decree['id']}/rantai").get_json()
+    assert len(chain["surat"]) == 3 and chain["laporan"] == []  # no team known: no report is owed to it
+
+
+def test_only_a_decree_names_a_team_and_as_a_whole(client):
+    def refused(**fields):
+        response = client.post("/api/v1/surat-luar", json={
+            "wilayah": "bantul", "nomor": "1/2026", "tanggal": "2026-03-02", "hal": "Tim", **fields})
+        assert response.status_code == 422, response.get_json()
+        return [(e["pointer"], e["code"]) for e in response.get_json()["errors"]]
+
+    assert refused(jenis="penugasan", ketua=OUTSIDE_KETUA) == [("/ketua", "bukan_keputusan")]
+    assert refused(jenis="keputusan-tim-kerja", ketua=OUTSIDE_KETUA) == [("/anggota", "tim_tidak_lengkap")]

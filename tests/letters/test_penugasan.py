@@ -8,7 +8,9 @@ import pytest
 
 from service.letters.penugasan import JENIS as T
 
-from .chain_support import assert_rule, body, post, run, with_people
+from service.letters.fields import NASKAH_DINAS
+
+from .chain_support import assert_rule, body, entries, post, run, with_people
 from .rules_support import no_tembusan, rule_table_tests, set_path
 
 CASES = []
@@ -48,6 +50,48 @@ def test_no_assignment_after_a_refusal(client, app):
     response = post(client, T, assignment)
     assert_rule(response, "/dasar/0", "dasar_penolakan", "bantul", "Lampiran II huruf A angka 2 huruf b angka 1")
     assert_rule(response, "/dasar", "permohonan_ditolak", "bantul", "Lampiran II huruf A angka 2 huruf b angka 1")
+
+
+REFUSAL_PASAL = "Lampiran II huruf A angka 2 huruf b angka 1"
+
+
+def _cited_by_number(client, letter_id: str, path: str) -> dict:
+    """A reference to the letter ``letter_id`` as a clerk types it from the paper: nomor, tanggal, hal."""
+    known = client.get(f"{path}/{letter_id}").get_json()
+    return {"jenis": "persetujuan", **{k: known[k] for k in ("nomor", "tanggal", "hal")}}
+
+
+def test_no_assignment_on_a_refusal_cited_by_its_number(client, app):
+    """The refusal was issued here: citing it by nomor instead of id does not hide it."""
+    ids = run(app, "bantul-penolakan")
+    assignment = with_people(body("bantul-pelibatan", "penugasan", {"jawaban": "-"}), "bantul")
+    assignment["dasar"] = [_cited_by_number(client, ids["penolakan"], "/api/v1/surat")]
+    response = post(client, T, assignment)
+    assert_rule(response, "/dasar/0", "dasar_penolakan", "bantul", REFUSAL_PASAL)
+    assert_rule(response, "/dasar", "permohonan_ditolak", "bantul", REFUSAL_PASAL)
+
+
+def test_no_assignment_on_a_registered_outside_refusal(client, app):
+    registered = client.post("/api/v1/surat-luar", json={
+        "wilayah": "bantul", "jenis": "jawaban", "nomor": "800/78/DISKOMINFO-SLEMAN/2026", "tanggal": "2026-02-17",
+        "hal": "Jawaban atas Permohonan Pelibatan", "keputusan": "penolakan"}).get_json()
+    for dasar in ({"id": registered["id"], "jenis": "persetujuan"},
+                  _cited_by_number(client, registered["id"], "/api/v1/surat-luar")):
+        assignment = with_people(body("bantul-pelibatan", "penugasan", {"jawaban": "-"}), "bantul")
+        assignment["dasar"] = [dasar]
+        assert_rule(post(client, T, assignment), "/dasar/0", "dasar_penolakan", "bantul", REFUSAL_PASAL)
+
+
+def test_a_letter_issued_here_and_cited_by_number_must_be_signed(client, app):
+    ids = run(app, "bantul-pelibatan", until="permohonan")
+    answer = body("bantul-pelibatan", "jawaban", ids)
+    created = post(client, "jawaban", answer)
+    assert created.status_code == 201, created.get_json()
+    assignment = body("bantul-pelibatan", "penugasan", {"jawaban": "-"})
+    assignment["dasar"] = [_cited_by_number(client, created.get_json()["id"], "/api/v1/surat")]
+    assignment = with_people(assignment, "bantul")
+    response = post(client, T, assignment)
+    assert ("/dasar/0/nomor", "rujukan_belum_ditandatangani", NASKAH_DINAS) in entries(response)
 
 
 def test_no_assignment_without_an_approval_where_the_region_requires_one(client, app):

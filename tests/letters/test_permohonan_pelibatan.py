@@ -115,3 +115,11 @@ def test_across_instansi_the_answer_waits_for_the_forwarding(client, app):
     assert_rule(post(client, P, forward), "/rujukan", "sudah_diteruskan", "tanah-laut", "Pasal 15 huruf b")
     forward["rujukan"] = {"id": ids["permohonan"]}  # a request across PD is not forwarded across instansi
     assert_rule(post(client, P, forward), "/rujukan/id", "penerusan_tidak_sesuai", "tanah-laut", "Pasal 15 huruf b")
+
+    on_paper = client.post("/api/v1/surat-luar", json={  # a request that came on paper: checked on what it says
+        "wilayah": "tanah-laut", "jenis": P, "nomor": "800/5/BAPPEDA-TL/2026", "tanggal": "2026-02-11",
+        "hal": "Permohonan Pelibatan Pejabat Fungsional Lintas Instansi", "jalur": "lintas_instansi",
+        "jangka_waktu": own["jangka_waktu"]}).get_json()
+    contents = {k: own[k] for k in ("maksud_tujuan", "kompetensi", "target_kinerja", "kebutuhan") if k in own}
+    forwarded = post(client, P, {**forward, **contents, "rujukan": {"id": on_paper["id"]}})
+    assert forwarded.status_code == 201, forwarded.get_json()

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("permintaan", sa.JSON(), nullable=False),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
         sa.Column("signed_sha256", sa.String(length=64), nullable=True),
+        sa.Column("esign_tertunda", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("dibuat", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("diubah", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),

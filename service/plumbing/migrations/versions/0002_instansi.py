@@ -2,7 +2,8 @@
 
 Existing letters get their sifat and units from the request kept with them,
 so access rules apply to them as to new ones. A registry made before the
-index verification looks files up by (``ix_riwayat_sha256``) gets it here.
+index verification looks files up by (``ix_riwayat_sha256``), or before
+the Esign back end (``surat.esign_tertunda``), gets it here.
 
 Revision ID: 0002_instansi
 Revises: 0001_baseline
@@ -31,8 +32,11 @@ def upgrade() -> None:
         sa.Column("nama", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("kode"),
     )
+    esign_missing = "esign_tertunda" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("surat")}
     with op.batch_alter_table("surat") as batch:
         batch.add_column(sa.Column("sifat", sa.String(length=20), server_default="Biasa", nullable=False))
+        if esign_missing:
+            batch.add_column(sa.Column("esign_tertunda", sa.JSON(none_as_null=True), nullable=True))
     op.create_table(
         "surat_akses",
         sa.Column("surat_id", sa.String(length=32), nullable=False),

@@ -1,0 +1,67 @@
+"""Sign-later through the Esign service: the penandatangan signs an issued letter with BSrE's key.
+
+The letter is claimed before it is sent (:mod:`.pending`), sent once with
+the official's NIK and passphrase or TOTP, and the file that comes back is
+checked strictly and stored. A definite refusal returns the letter to
+``konsep``; no answer leaves it ``belum_pasti`` for reconciliation.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from signing import esign as remote
+
+from ..plumbing.errors import Conflict, RemoteSignatureRefused, SigningUncertain, SuratError
+from ..plumbing.models import Riwayat, Surat
+from ..plumbing.services import Services
+from . import esign, pending, signature
+from .sign_letter import signatures_done
+
+logger = logging.getLogger(__name__)
+
+
+def official_ids(official: dict, nik: str) -> set[str]:
+    """What a certificate of the official may carry as subject serialNumber: the NIP, or the NIK."""
+    return {official["nip"], nik}
+
+
+def sign_remotely(services: Services, surat_id: str, nip: str, nik: str, secret: remote.Secret,
+                  level: str | None = None) -> Surat:
+    """Sign letter ``surat_id`` as its penandatangan (``nip``, whose NIK at BSrE is ``nik``).
+
+    :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable,
+        RemoteSignatureRefused: the letter stays a draft.
+    :raises SigningUncertain: no answer; the letter is ``belum_pasti``.
+    """
+    surat, done = signatures_done(services, surat_id)
+    signature.check_not_uncertain(surat)
+    order = signature.signers_of(surat)
+    if done:
+        raise Conflict("Surat ini sudah ditandatangani.")
+    signature.check_single_signer(order)
+    official = order[0]
+    signature.check_signer(nip, official)
+    esign.check_not_locked_out(services, nip)
+    sent, placement = esign.placed(services, services.store.get(surat.current_sha256), signature.below("ttd"))
+    with services.store.keeping(sent) as (sent_sha256,):
+        pending.claim(services, surat, sent_sha256, nik, level)
+    try:
+        returned = esign.send(services, surat, sent, placement, nip=nip, nik=nik, secret=secret)
+    except remote.UnknownOutcome as e:
+        pending.note_uncertain(services, surat, official, e.id_dokumen)
+        logger.warning("Esign gave no answer for %s (%s): marked belum pasti", surat.nomor, surat.id)
+        raise SigningUncertain(surat.id, surat.nomor) from None
+    except SuratError:
+        pending.release(services, surat)
+        raise
+    try:
+        final = esign.accept(services, sent, returned.pdf, official=official_ids(official, nik), level=level)
+    except RemoteSignatureRefused:
+        pending.release(services, surat, Riwayat(aksi="tanda_tangan_esign_ditolak", oleh=signature.signer_line(official)))
+        raise
+    with services.store.keeping(final) as (sha256,):
+        pending.settle_signed(services, surat, official, sha256)
+    logger.info("signed %s (%s) through Esign by NIP %s", surat.nomor, surat.id, nip)
+    with services.sessions() as session:
+        return session.get(Surat, surat.id)

@@ -1,0 +1,39 @@
+"""The anchor character that the Esign service's tag placement looks for.
+
+With ``tag_koordinat`` (v1) or ``tag`` (v2) the service places the visible
+signature at a character in the document's text instead of at
+coordinates. A letter carries no such character of its own, so one is
+written where the stamp goes: invisible text (rendering mode 3), in an
+incremental update of the letter before it is sent. Invisible text needs no
+embedded font even in PDF/A-2 (ISO 19005-2, 6.2.11.4.1), so the standard
+Helvetica is named and nothing is embedded; the letter looks the same.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.content import PdfResources, RawContent, ResourceType
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+ANCHOR_SIZE = 8
+"""Points: text extraction drops glyphs too small to read."""
+
+
+def with_anchor(pdf: bytes, char: str, page: int, x: float, y: float) -> bytes:
+    """``pdf`` with the invisible ``char`` whose baseline starts at (``x``, ``y``) on ``page`` (from 0)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    resources = PdfResources()
+    resources[ResourceType.FONT][generic.pdf_name("/SKAnchor")] = generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+        generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+        generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
+        generic.pdf_name("/Encoding"): generic.pdf_name("/WinAnsiEncoding"),
+    })
+    text = char.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"q BT 3 Tr /SKAnchor %d Tf %.2f %.2f Td (%s) Tj ET Q" % (ANCHOR_SIZE, x, y, text)
+    RawContent(content, resources).add_to_page(writer, page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
