@@ -11,6 +11,7 @@ service also does at start-up).
 ``suratkerja audit verify`` checks the audit trail's hash chain.
 ``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
 and exports a pemda's directory as CSV, on the registry of the settings.
+``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
 ``suratkerja worker`` delivers the webhooks' events (a process beside ``serve``).
 """
 
@@ -25,6 +26,7 @@ import os
 import sys
 from pathlib import Path
 
+from .accounts.commands import add_commands as add_account_commands
 from .devtools.samples import SAMPLE_BASE_URL, SAMPLES
 from .plumbing.config import ConfigError, Settings, load_settings
 from .plumbing.errors import SuratError
@@ -251,6 +253,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
     p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
     p.set_defaults(func=direktori)
+    add_account_commands(sub)
     p = sub.add_parser("db", help="skema register")
     db = p.add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)
@@ -287,6 +290,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(json.dumps(e.problem(), ensure_ascii=False, indent=2))
     except (ConfigError, ProfileError) as e:  # an operator's mistake: the cause, not a traceback
         sys.exit(f"suratkerja: {e}")
+    except FileExistsError as e:  # a secret is never written over an existing file
+        sys.exit(f"suratkerja: {e.filename} sudah ada; pilih berkas lain atau hapus dulu.")
 
 
 if __name__ == "__main__":

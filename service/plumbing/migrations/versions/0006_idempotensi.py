@@ -1,14 +1,14 @@
 """Idempotency-Keys per API client and the first answer to each (service/idempotency/models.py).
 
 Revision ID: 0006_idempotensi
-Revises: 0004_direktori
+Revises: 0005_akun
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_idempotensi"
-down_revision = "0004_direktori"
+down_revision = "0005_akun"
 branch_labels = None
 depends_on = None
 
