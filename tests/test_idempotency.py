@@ -17,6 +17,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
+from service.idempotency import store
 from service.idempotency.models import KunciIdempotensi
 from service.plumbing.models import Surat
 
@@ -116,8 +117,6 @@ def test_two_concurrent_requests_with_one_key_make_one_letter(any_app):
 
 
 def test_a_second_request_still_waiting_when_the_first_runs_long_is_told_409(any_app, monkeypatch):
-    from service.idempotency import store
-
     monkeypatch.setattr(store, "WAIT_SECONDS", 0.05)
     body, key = sample("hulu-sungai-selatan", JENIS), str(uuid.uuid4())
     with ThreadPoolExecutor(1) as pool:
@@ -143,6 +142,19 @@ def test_a_key_is_kept_for_24_hours(any_app):
             dibuat=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=24, minutes=1)))
     later = post(client, body, key)
     assert later.status_code == 201 and later.get_json()["id"] != first.get_json()["id"] and letters(any_app) == 2
+
+
+def test_the_worker_forgets_keys_older_than_24_hours(app):
+    client, body = admin_client(app), sample("hulu-sungai-selatan", JENIS)
+    old, fresh = post(client, body, "lama"), post(client, body, "baru")
+    assert old.status_code == fresh.status_code == 201
+    sessions = app.extensions["suratkerja"].sessions
+    with sessions.begin() as session:
+        session.execute(update(KunciIdempotensi).where(KunciIdempotensi.kunci == "lama").values(
+            dibuat=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=25)))
+    assert store.purge(sessions) == 1
+    with sessions() as session:
+        assert session.scalars(select(KunciIdempotensi.kunci)).all() == ["baru"]
 
 
 def test_an_answer_that_says_try_again_is_not_kept(app, converter):

@@ -126,9 +126,10 @@ def _settle(sessions: sessionmaker[Session], delivery_id: int, attempt_id: int, 
         attempt, delivery = session.get(Percobaan, attempt_id), session.get(Pengiriman, delivery_id)
         if delivery is None:
             return  # its subscription was deleted meanwhile
-        attempt.status_http, attempt.galat = status, galat or (None if status and 200 <= status < 300
-                                                               else f"HTTP {status}")
-        if status is not None and 200 <= status < 300:
+        delivered = status is not None and 200 <= status < 300
+        attempt.status_http = status
+        attempt.galat = galat or (None if delivered else f"HTTP {status}")
+        if delivered:
             delivery.status, delivery.berikutnya = DELIVERED, None
         elif now + backoff(delivery.percobaan) - _utc(delivery.mulai) > RETRY_FOR:
             delivery.status, delivery.berikutnya = FAILED, None
