@@ -80,6 +80,12 @@ def find(driver, kind: str, value: str):
     return WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((_by(kind), value)))
 
 
+def wait_url(driver, part: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, WAIT).until(lambda d: part in d.current_url)
+
+
 def wait_text(driver, text: str) -> None:
     """Until the page shows ``text`` (a page being replaced meanwhile is read again)."""
     from selenium.common.exceptions import StaleElementReferenceException
@@ -115,6 +121,7 @@ def test_a_penandatangan_signs_in_finds_opens_signs_a_letter_and_signs_out(page,
     driver.get(f"{base}/surat")
     find(driver, "name", "q").send_keys("Uji Peramban")
     find(driver, "css", "form.filter button").click()
+    wait_url(driver, "q=Uji+Peramban")  # the filtered page, not the list it replaces
     find(driver, "link", "Uji Peramban").click()
     assert find(driver, "id", "nomor").text == letter.nomor
     assert find(driver, "css", "iframe").get_attribute("src").endswith(f"/surat/{letter.id}/pdf")
