@@ -11,7 +11,7 @@
   development run; the real service cannot be reached from here).
 """
 
-from .anchor import with_anchor
+from .anchor import with_anchors
 from .check import ReturnedFileRefused, check_returned
 from .client import (
     ClientCredentialsRefused,
@@ -45,5 +45,5 @@ __all__ = [
     "WrongEsignPassphrase",
     "augment",
     "check_returned",
-    "with_anchor",
+    "with_anchors",
 ]

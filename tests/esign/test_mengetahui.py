@@ -1,0 +1,143 @@
+"""A pengajuan sukarela signed through BSrE: the penandatangan, then each "Mengetahui" in order.
+
+The Esign service signs in a signature field it adds itself; each
+countersignature is therefore a new field after the first signature. The
+stored letter must validate for poppler's pdfsig, for pyHanko's own
+difference analysis and for the service's stricter report, each stamp on
+its signer's own block; a returned file with anything more is refused.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from asn1crypto.crl import CertificateList
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from signing import find_destination
+from signing.esign import Coordinates, ReturnedFileRefused, Secret, check_returned
+from signing.verify import as_certificate
+
+from ..support import PASSPHRASE, pdfsig, sample, verify
+from .conftest import nik_of
+
+JENIS = "pengajuan-sukarela"
+WILAYAH = "bungo"
+"""Bungo's sample has two "Mengetahui"."""
+
+
+def _nip(official: dict) -> str:
+    return official["nip"].replace(" ", "")
+
+
+def _create_and_sign(client):
+    body = sample(WILAYAH, JENIS)
+    created = client.post(f"/api/v1/surat/{JENIS}/terbit-tandatangan",
+                          json={"surat": body, "nik": nik_of(_nip(body["penandatangan"])), "passphrase": PASSPHRASE})
+    assert created.status_code == 201, created.get_json()
+    return body, created.get_json()
+
+
+def _countersign(client, letter: dict, official: dict):
+    return client.post(f"/api/v1/surat/{letter['id']}/tandatangan",
+                       json={"nip": _nip(official), "nik": nik_of(_nip(official)), "passphrase": PASSPHRASE})
+
+
+def _stamps(pdf: bytes):
+    """Each signature's stamp rectangle and the destination of its signer's bookmark, in signing order."""
+    reader = PdfFileReader(BytesIO(pdf))
+    found = []
+    for index, sig in enumerate(sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)):
+        widget = sig.sig_field
+        rect = [float(v) for v in (widget["/Rect"] if "/Rect" in widget else widget["/Kids"][0]["/Rect"])]
+        found.append((rect, find_destination(reader, "ttd" if index == 0 else f"ttdmengetahui{index}")))
+    return found
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("placement", ["coordinates", "tag"])
+def test_a_pengajuan_sukarela_is_signed_through_esign_by_each_signer_in_order_and_validates(
+        esign_client, version, placement, pki_dir, nssdb, tmp_path):
+    client = esign_client(version, placement)
+    body, created = _create_and_sign(client)
+    letter = client.get(created["tautan"]["self"]).get_json()
+    assert letter["status"] == "menunggu_mengetahui"
+    first, second = body["mengetahui"]
+    assert _countersign(client, letter, second).status_code == 403  # not their turn yet
+    assert _countersign(client, letter, first).status_code == 200
+    done = _countersign(client, letter, second)
+    assert done.status_code == 200, done.get_json()
+    letter = client.get(created["tautan"]["self"]).get_json()
+    assert letter["status"] == "ditandatangani"
+    assert [r["aksi"] for r in letter["riwayat"]] == [
+        "diterbitkan", "ditandatangani", "ditandatangani_mengetahui", "ditandatangani_mengetahui"]
+    pdf = client.get(created["tautan"]["pdf"]).data
+
+    out = pdfsig(pdf, nssdb, tmp_path)
+    assert out.count("Signature is Valid.") == 3 and out.count("Certificate is Trusted.") == 3, out
+    report = verify(client, pdf).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert [s["signer_nip"] for s in report["signatures"]] == [
+        _nip(body["penandatangan"]), _nip(first), _nip(second)]
+    embedded = sorted(PdfFileReader(BytesIO(pdf)).embedded_signatures, key=lambda s: s.signed_revision)
+    for later, sig in reversed(list(enumerate(embedded, 1))):  # pyHanko's own verdict and difference analysis
+        context = ValidationContext(
+            trust_roots=[as_certificate((pki_dir / "root-ca.pem").read_bytes())],
+            other_certs=[as_certificate((pki_dir / "issuing-ca.pem").read_bytes())],
+            crls=[CertificateList.load(p.read_bytes()) for p in pki_dir.glob("*.crl")], allow_fetching=False)
+        status = validate_pdf_signature(sig, context)
+        assert status.bottom_line, status.pretty_print_details()
+        assert status.modification_level == (ModificationLevel.NONE if later == len(embedded)  # the new fields
+                                             else ModificationLevel.FORM_FILLING)
+    for (x1, y1, x2, y2), (_, x, top) in _stamps(pdf):  # each stamp on its own signer's block
+        assert abs(x1 - x) < 1 and abs(y2 - top) < 8 and x2 > x1 and y2 > y1
+
+
+def test_a_countersignature_the_service_returned_altered_is_refused_and_the_letter_waits(esign_client, double):
+    client = esign_client("v2")
+    body, created = _create_and_sign(client)
+    letter = client.get(created["tautan"]["self"]).get_json()
+    double.mode = "altered"
+    refused = _countersign(client, letter, body["mengetahui"][0])
+    assert refused.status_code == 502, refused.get_json()
+    after = client.get(created["tautan"]["self"]).get_json()
+    assert after["status"] == "menunggu_mengetahui"
+    assert after["sha256"]["ditandatangani"] == letter["sha256"]["ditandatangani"]
+    assert after["riwayat"][-1]["aksi"] == "tanda_tangan_esign_ditolak"
+    double.mode = "normal"
+    assert _countersign(client, letter, body["mengetahui"][0]).status_code == 200
+
+
+def _signed_by_double(esign_client, version="v1"):
+    """The letter as sent for the first countersignature, and the returned file, through the app's own steps."""
+    client = esign_client(version)
+    body, created = _create_and_sign(client)
+    services = client.application.extensions["suratkerja"]
+    sent = services.store.get(client.get(created["tautan"]["self"]).get_json()["sha256"]["ditandatangani"])
+    return services, body, sent
+
+
+def test_a_countersignature_placed_elsewhere_than_asked_or_by_another_official_is_refused(esign_client, pki_dir):
+    from service.signatures import esign
+
+    services, body, sent = _signed_by_double(esign_client)
+    backend = services.signing.esign_for(WILAYAH, _nip(body["mengetahui"][0]))
+    official = _nip(body["mengetahui"][0])
+    asked = esign.asked_box(sent, 1)
+    elsewhere = Coordinates(asked[0], asked[1], asked[2] - 200, asked[3] - asked[1], asked[4] - asked[2])
+    returned = backend.client.sign(sent, nik=nik_of(official), secret=Secret("passphrase", PASSPHRASE),
+                                   placement=elsewhere).pdf
+    roots = backend.trust_roots
+    with pytest.raises(ReturnedFileRefused, match="not at"):
+        check_returned(sent, returned, official={official}, trust_roots=roots, other_certs=backend.intermediates,
+                       box=asked)
+    with pytest.raises(ReturnedFileRefused, match="not the official"):
+        check_returned(sent, returned, official={_nip(body["penandatangan"])}, trust_roots=roots,
+                       other_certs=backend.intermediates, box=(asked[0], asked[1], asked[2] - 200,
+                                                                 asked[3], asked[4] - 200))
+    assert check_returned(sent, returned, official={official}, trust_roots=roots, other_certs=backend.intermediates,
+                          box=(asked[0], asked[1], asked[2] - 200, asked[3], asked[4] - 200)).signer_nip == official
