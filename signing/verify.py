@@ -256,7 +256,9 @@ def _judge_modifications(out, status, sig, later, reader) -> None:
     if diff.modification_level > ModificationLevel.FORM_FILLING:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
                  f"update after signing at level {diff.modification_level.name}")
-    allowed = _prepared_fields_filled_later(sig, later, reader) | _own_fields_signed_later(later, reader)
+    allowed = _prepared_fields_filled_later(sig, later, reader)
+    if not out.certification:
+        allowed |= _own_fields_signed_later(later, reader)
     unexpected = diff.changed_form_fields - allowed
     if unexpected:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
@@ -273,19 +275,23 @@ def _prepared_fields_filled_later(sig, later, reader) -> set[str]:
 
 
 def _own_fields_signed_later(later, reader) -> set[str]:
-    """Names of fields that a later signature created in the revision it signs.
+    """Names of fields that a later signature created in the revision it signs (asked after approval signatures only).
 
     A remote service (BSrE's Esign) signs a letter in a signature field it
-    adds itself, beside the stamp where it was asked; a countersignature
+    adds itself, with the stamp where it was asked; a countersignature
     ("Mengetahui") through it therefore adds a field after the first
-    signature. PDF rules allow this after an approval signature (and
-    pyHanko's difference analysis places it at ``FORM_FILLING``; after a
+    signature. PDF rules allow this after an approval signature (pyHanko's
+    difference analysis places it at ``FORM_FILLING``; after a
     certification it refuses a new *visible* field, stricter than Acrobat,
     which is why a letter some of whose signers sign through such a service
     carries no certification: :mod:`service.signatures.signature`). This
     module allows exactly that and nothing broader: the field must be absent
     in the revision before the signature, so a field added empty, or added
-    in one update and signed in another, still counts as a change.
+    in one update and signed in another, still counts as a change; and a
+    certification keeps its prepared fields only. Who may add such a
+    signature is not this module's question: every signature is listed with
+    its signer, and the service's report tells whether the file is, byte
+    for byte, a version of a letter it issued.
     """
     own = set()
     for s in later:
