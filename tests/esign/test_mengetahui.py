@@ -9,6 +9,7 @@ its signer's own block; a returned file with anything more is refused.
 
 from __future__ import annotations
 
+import time
 from io import BytesIO
 
 import pytest
@@ -141,3 +142,65 @@ def test_a_countersignature_placed_elsewhere_than_asked_or_by_another_official_i
                                                                  asked[3], asked[4] - 200))
     assert check_returned(sent, returned, official={official}, trust_roots=roots, other_certs=backend.intermediates,
                           box=(asked[0], asked[1], asked[2] - 200, asked[3], asked[4] - 200)).signer_nip == official
+
+
+@pytest.mark.parametrize("local", ["penandatangan", "mengetahui"])
+def test_signers_with_local_keys_and_signers_through_esign_share_a_letter(esign_client, double, local, nssdb,
+                                                                           tmp_path):
+    """One official's key held here (PKCS#12), the others' at BSrE (tag placement): the letter's first
+    signature is an approval one, each later one in its own field on its signer's block."""
+    body = sample(WILAYAH, JENIS)
+    first, second = body["mengetahui"]
+    held_here = _nip(body["penandatangan"] if local == "penandatangan" else first)
+    client = esign_client("v2", "tag", signer_backend_by_nip={held_here: "pkcs12"})
+    credentials = {"passphrase": PASSPHRASE}
+    if local != "penandatangan":
+        credentials["nik"] = nik_of(_nip(body["penandatangan"]))
+    created = client.post(f"/api/v1/surat/{JENIS}/terbit-tandatangan", json={"surat": body, **credentials})
+    assert created.status_code == 201, created.get_json()
+    letter = created.get_json()
+    for official in (first, second):
+        nip = _nip(official)
+        extra = {} if nip == held_here else {"nik": nik_of(nip)}
+        signed = client.post(f"/api/v1/surat/{letter['id']}/tandatangan",
+                             json={"nip": nip, "passphrase": PASSPHRASE, **extra})
+        assert signed.status_code == 200, signed.get_json()
+    assert len(double.documents) == 2  # BSrE signed for the two others
+    pdf = client.get(letter["tautan"]["pdf"]).data
+    assert pdfsig(pdf, nssdb, tmp_path).count("Signature is Valid.") == 3
+    report = verify(client, pdf).get_json()
+    assert report["indication"] == "TOTAL_PASSED", report
+    assert not report["signatures"][0]["certification"]
+    for (x1, y1, x2, y2), (_, x, top) in _stamps(pdf):
+        assert abs(x1 - x) < 1 and abs(y2 - top) < 8 and x2 > x1 and y2 > y1
+
+
+def test_a_countersignature_without_an_answer_is_settled_once_and_a_refused_one_returns_the_letter_waiting(
+        esign_client, double):
+    client = esign_client("v1", esign_timeout=1.5)
+    body, created = _create_and_sign(client)
+    first, second = body["mengetahui"]
+    url = f"/api/v1/surat/{created['id']}"
+    double.mode, double.delay = "late", 2.5
+    assert _countersign(client, created, first).status_code == 504
+    assert client.get(url).get_json()["status"] == "belum_pasti"
+    assert _countersign(client, created, second).status_code == 409  # nothing moves until it is settled
+    deadline = time.monotonic() + 10
+    while len(double.documents) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    settled = client.post(f"{url}/rekonsiliasi", json={})
+    assert settled.status_code == 200, settled.get_json()
+    assert settled.get_json()["status"] == "menunggu_mengetahui"
+
+    double.mode = "slow"
+    assert _countersign(client, created, second).status_code == 504
+    released = client.post(f"{url}/rekonsiliasi", json={"hasil": "tidak_ditandatangani"})
+    assert released.status_code == 200 and released.get_json()["status"] == "menunggu_mengetahui"
+    double.mode = "normal"
+    assert _countersign(client, created, second).status_code == 200
+    letter = client.get(url).get_json()
+    assert letter["status"] == "ditandatangani"
+    assert [r["aksi"] for r in letter["riwayat"]] == [
+        "diterbitkan", "ditandatangani", "penandatanganan_belum_pasti", "ditandatangani_mengetahui",
+        "penandatanganan_belum_pasti", "rekonsiliasi_tidak_ditandatangani", "ditandatangani_mengetahui"]
+    assert verify(client, client.get(created["tautan"]["pdf"]).data).get_json()["indication"] == "TOTAL_PASSED"
