@@ -14,13 +14,18 @@ from io import BytesIO
 
 import pytest
 from asn1crypto.crl import CertificateList
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from service.signatures import esign
 from signing import find_destination
 from signing.esign import Coordinates, ReturnedFileRefused, Secret, check_returned
+from signing.signers import load_pkcs12_signer
 from signing.verify import as_certificate
 
 from ..support import PASSPHRASE, pdfsig, sample, verify
@@ -114,7 +119,7 @@ def test_a_countersignature_the_service_returned_altered_is_refused_and_the_lett
 
 
 def _signed_by_double(esign_client, version="v1"):
-    """The letter as sent for the first countersignature, and the returned file, through the app's own steps."""
+    """An app signing through the double, Bungo's sample signed by its penandatangan, and that file."""
     client = esign_client(version)
     body, created = _create_and_sign(client)
     services = client.application.extensions["suratkerja"]
@@ -123,8 +128,6 @@ def _signed_by_double(esign_client, version="v1"):
 
 
 def test_a_countersignature_placed_elsewhere_than_asked_or_by_another_official_is_refused(esign_client, pki_dir):
-    from service.signatures import esign
-
     services, body, sent = _signed_by_double(esign_client)
     backend = services.signing.esign_for(WILAYAH, _nip(body["mengetahui"][0]))
     official = _nip(body["mengetahui"][0])
@@ -204,3 +207,30 @@ def test_a_countersignature_without_an_answer_is_settled_once_and_a_refused_one_
         "diterbitkan", "ditandatangani", "penandatanganan_belum_pasti", "ditandatangani_mengetahui",
         "penandatanganan_belum_pasti", "rekonsiliasi_tidak_ditandatangani", "ditandatangani_mengetahui"]
     assert verify(client, client.get(created["tautan"]["pdf"]).data).get_json()["indication"] == "TOTAL_PASSED"
+
+
+@pytest.mark.parametrize("writes_on_the_page", [False, True])
+def test_a_countersignature_whose_own_update_also_changes_the_page_is_refused(esign_client, pki_dir,
+                                                                             writes_on_the_page):
+    """The official's genuine signature, in a field of its own where asked; if the same update also
+    writes on the page, it is not the sent file plus one signature."""
+    services, body, sent = _signed_by_double(esign_client, "v2")
+    official = _nip(body["mengetahui"][0])
+    asked = esign.asked_box(sent, 1)
+    writer = IncrementalPdfFileWriter(BytesIO(sent))
+    if writes_on_the_page:
+        page_text = generic.StreamObject(stream_data=b"BT /F1 24 Tf 60 400 Td (BATAL) Tj ET")
+        writer.add_stream_to_page(0, writer.add_object(page_text))
+    meta = signers.PdfSignatureMetadata(field_name="esign-lain", subfilter=fields.SigSeedSubFilter.PADES)
+    returned = signers.PdfSigner(
+        meta, load_pkcs12_signer(pki_dir / "officials" / f"{official}.p12", PASSPHRASE),
+        new_field_spec=fields.SigFieldSpec("esign-lain", on_page=asked[0], box=asked[1:]),
+    ).sign_pdf(writer).getvalue()
+    backend = services.signing.esign_for(WILAYAH, official)
+    check = lambda: check_returned(sent, returned, official={official}, trust_roots=backend.trust_roots,  # noqa: E731
+                                   other_certs=backend.intermediates, box=asked)
+    if not writes_on_the_page:
+        assert check().signer_nip == official
+        return
+    with pytest.raises(ReturnedFileRefused, match="MODIFIED_AFTER_SIGNING"):
+        check()
