@@ -177,8 +177,9 @@ def asked_box(sent: bytes, done: int) -> Box | None:
 
 def outgoing(services: Services, backend: EsignBackend, surat: Surat, pdf: bytes, done: int) -> Outgoing:
     """The letter ``pdf`` of ``surat`` to send for its signature after ``done``, with its stamp as coordinates,
-    or at the signer's anchor (written, for every signer placed by tag, before the first signature)."""
-    sent = signature.anchored(services, surat, pdf) if done == 0 else pdf
+    or at the signer's anchor (written, for every signer placed by tag, before the first signature); an unsigned
+    letter goes with an empty form, against which the returned signature's update is compared."""
+    sent = esign.with_empty_form(signature.anchored(services, surat, pdf)) if done == 0 else pdf
     box = asked_box(sent, done)
     if box is None:
         return Outgoing(sent, None, None)

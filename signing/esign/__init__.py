@@ -12,7 +12,7 @@
 """
 
 from .anchor import with_anchors
-from .check import ReturnedFileRefused, check_returned
+from .check import ReturnedFileRefused, check_returned, with_empty_form
 from .client import (
     ClientCredentialsRefused,
     Coordinates,
@@ -46,4 +46,5 @@ __all__ = [
     "augment",
     "check_returned",
     "with_anchors",
+    "with_empty_form",
 ]

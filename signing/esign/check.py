@@ -13,6 +13,12 @@ The returned file is accepted only if
   nothing changed after any signature);
 * the signing certificate names that official: its subject
   ``serialNumber`` is the official's NIP or NIK;
+* the added revision holds nothing but that signature in its field: pyHanko's
+  difference analysis between the sent file and the returned one finds only
+  the new signature field, at ``FORM_FILLING`` at most (an unsigned letter is
+  sent with an empty form, :func:`with_empty_form`, so that the analysis has
+  a form to compare with; a file sent without one, before this check
+  existed, is judged by the other rules only);
 * the stamp is where it was asked: the new signature's widget lies on the
   page and box sent (within :data:`PLACEMENT_TOLERANCE`), or there is no
   visible stamp when none was asked.
@@ -30,7 +36,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from io import BytesIO
 
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
 
 from ..errors import SigningError
 from ..placement import Box
@@ -81,8 +90,39 @@ def check_returned(sent: bytes, returned: bytes, *, official: Iterable[str], tru
         raise ReturnedFileRefused(f"{report.sub_indication}: {'; '.join(report.problems)}")
     if new.signer_nip not in set(official):
         raise ReturnedFileRefused(f"the certificate names {new.signer_subject!r}, not the official")
+    _check_only_the_new_field(sent, returned, new.field_name)
     _check_placement(returned, new.field_name, box)
     return new
+
+
+def with_empty_form(pdf: bytes) -> bytes:
+    """``pdf`` with an empty signature form (``/AcroForm``, no fields) if it has no form, so that the
+    difference analysis of :func:`check_returned` can compare the service's signature with it."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    if "/AcroForm" in writer.root:
+        return pdf
+    writer.root[generic.pdf_name("/AcroForm")] = writer.add_object(generic.DictionaryObject({
+        generic.pdf_name("/Fields"): generic.ArrayObject(),
+        generic.pdf_name("/SigFlags"): generic.NumberObject(3),  # signatures exist, append only
+    }))
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _check_only_the_new_field(sent: bytes, returned: bytes, field_name: str) -> None:
+    if "/AcroForm" not in PdfFileReader(BytesIO(sent)).root:
+        return
+    try:
+        result = DEFAULT_DIFF_POLICY.review_file(PdfFileReader(BytesIO(returned)), _revisions(sent) - 1)
+    except Exception as exc:  # noqa: BLE001 - a revision the analysis cannot read is not accepted
+        raise ReturnedFileRefused(f"the added revision cannot be compared ({type(exc).__name__})") from None
+    if not isinstance(result, DiffResult):
+        raise ReturnedFileRefused(f"the added revision changes more than its signature: {result}")
+    if result.modification_level > ModificationLevel.FORM_FILLING or result.changed_form_fields != {field_name}:
+        raise ReturnedFileRefused(f"the added revision changes {sorted(result.changed_form_fields)} "
+                                  f"at level {result.modification_level.name}")
 
 
 def _check_placement(pdf: bytes, field_name: str, asked: Box | None) -> None:

@@ -24,11 +24,11 @@ from pyhanko_certvalidator import ValidationContext
 
 from service.signatures import esign
 from signing import find_destination
-from signing.esign import Coordinates, ReturnedFileRefused, Secret, check_returned
+from signing.esign import Coordinates, ReturnedFileRefused, Secret, check_returned, with_empty_form
 from signing.signers import load_pkcs12_signer
 from signing.verify import as_certificate
 
-from ..support import PASSPHRASE, pdfsig, sample, verify
+from ..support import PASSPHRASE, pdfsig, sample, text_pdf, verify
 from .conftest import nik_of
 
 JENIS = "pengajuan-sukarela"
@@ -209,28 +209,39 @@ def test_a_countersignature_without_an_answer_is_settled_once_and_a_refused_one_
     assert verify(client, client.get(created["tautan"]["pdf"]).data).get_json()["indication"] == "TOTAL_PASSED"
 
 
-@pytest.mark.parametrize("writes_on_the_page", [False, True])
-def test_a_countersignature_whose_own_update_also_changes_the_page_is_refused(esign_client, pki_dir,
-                                                                             writes_on_the_page):
-    """The official's genuine signature, in a field of its own where asked; if the same update also
-    writes on the page, it is not the sent file plus one signature."""
-    services, body, sent = _signed_by_double(esign_client, "v2")
-    official = _nip(body["mengetahui"][0])
-    asked = esign.asked_box(sent, 1)
+def _signed_with_local_key(sent: bytes, p12, box, writes_on_the_page: bool) -> bytes:
+    """``sent`` signed in a new field at ``box`` with a genuine key, the same update writing on the page if asked."""
     writer = IncrementalPdfFileWriter(BytesIO(sent))
     if writes_on_the_page:
         page_text = generic.StreamObject(stream_data=b"BT /F1 24 Tf 60 400 Td (BATAL) Tj ET")
         writer.add_stream_to_page(0, writer.add_object(page_text))
     meta = signers.PdfSignatureMetadata(field_name="esign-lain", subfilter=fields.SigSeedSubFilter.PADES)
-    returned = signers.PdfSigner(
-        meta, load_pkcs12_signer(pki_dir / "officials" / f"{official}.p12", PASSPHRASE),
-        new_field_spec=fields.SigFieldSpec("esign-lain", on_page=asked[0], box=asked[1:]),
-    ).sign_pdf(writer).getvalue()
+    return signers.PdfSigner(meta, load_pkcs12_signer(p12, PASSPHRASE),
+                             new_field_spec=fields.SigFieldSpec("esign-lain", on_page=box[0], box=box[1:]),
+                             ).sign_pdf(writer).getvalue()
+
+
+@pytest.mark.parametrize("writes_on_the_page", [False, True])
+@pytest.mark.parametrize("signature", ["penandatangan", "mengetahui"])
+def test_a_signature_whose_own_update_also_changes_the_page_is_refused(esign_client, pki_dir, signature,
+                                                                       writes_on_the_page):
+    """The official's genuine signature, in a field of its own where asked; if the same update also
+    writes on the page, it is not the sent file plus one signature (the first signature has no
+    earlier one whose analysis would notice: the check compares the update itself)."""
+    services, body, signed = _signed_by_double(esign_client, "v2")
+    if signature == "penandatangan":
+        official = _nip(body["penandatangan"])
+        sent = with_empty_form(text_pdf([("Surat uji", ["ttd"])]))
+        asked = esign.asked_box(sent, 0)
+    else:
+        official, sent = _nip(body["mengetahui"][0]), signed
+        asked = esign.asked_box(sent, 1)
+    returned = _signed_with_local_key(sent, pki_dir / "officials" / f"{official}.p12", asked, writes_on_the_page)
     backend = services.signing.esign_for(WILAYAH, official)
     check = lambda: check_returned(sent, returned, official={official}, trust_roots=backend.trust_roots,  # noqa: E731
                                    other_certs=backend.intermediates, box=asked)
     if not writes_on_the_page:
         assert check().signer_nip == official
         return
-    with pytest.raises(ReturnedFileRefused, match="MODIFIED_AFTER_SIGNING"):
+    with pytest.raises(ReturnedFileRefused, match="MODIFIED_AFTER_SIGNING|changes more than its signature"):
         check()
