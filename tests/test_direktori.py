@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -323,3 +325,26 @@ def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):
         main(["direktori", "impor", HSS, str(source)])
     assert "/baris/2/GOLONGAN" in str(refused.value)
 
+
+
+def test_the_export_keeps_spreadsheet_formulas_as_text_and_reads_back_the_same(client):
+    """OWASP CSV injection: a cell a spreadsheet would run (=, +, -, @ first) is written behind a ' mark."""
+    hostile = CSV.replace("Nutrisionis Ahli Muda", "=cmd|' /C calc'!A0").replace(
+        "(0517) 21999", "+62 517 21999").replace("Rina Wati", "@SUM(1)").replace(
+        "Jalan Singakarsa Nomor 1", "-1+2").replace("Siti Rahmah", "''Aisyah")  # a ' of its own
+    assert impor(client, hostile).status_code == 200
+    exported = client.get(EKSPOR).data
+    cells = [cell for row in csv.reader(io.StringIO(exported.decode("utf-8"))) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert {"'=cmd|' /C calc'!A0", "'+62 517 21999", "'@SUM(1)", "'-1+2", "''Aisyah"} <= set(cells)
+
+    again = impor(client, exported).get_json()
+    assert (again["berubah"], again["baru"], again["dihapus"]) == (0, 0, 0)
+    assert client.get(EKSPOR).data == exported
+    names = {p["nip"]: p["nama"] for p in list_pegawai(*_registry(client), HSS)}
+    assert (names[NUTRISIONIS], names[KADINKES]) == ("@SUM(1)", "'Aisyah")
+
+
+def _registry(client):
+    services = client.application.extensions["suratkerja"]
+    return services.sessions, services.profiles
