@@ -348,3 +348,32 @@ def test_the_export_keeps_spreadsheet_formulas_as_text_and_reads_back_the_same(c
 def _registry(client):
     services = client.application.extensions["suratkerja"]
     return services.sessions, services.profiles
+
+
+def test_the_directory_page_lists_every_bad_row_imports_only_a_clean_file_and_records_it(app):
+    from .staff import post_form, signed_in
+
+    page = app.test_client()
+    signed_in(page, app, "admin.pemda", "admin")
+    bad = "\r\n".join([HEADER, ROWS[0].replace("IV/c", "4c"), ROWS[1]]).encode()
+    for aksi in ("periksa", "impor"):
+        answer = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(bad), "simpeg.csv"), "aksi": aksi},
+                           content_type="multipart/form-data")
+        assert answer.status_code == 422
+        html = answer.get_data(as_text=True)
+        assert "<td>2</td><td>GOLONGAN</td>" in html and "tidak ada yang diimpor" in html
+    assert "Direktori masih kosong." in page.get("/admin/direktori").get_data(as_text=True)
+
+    checked = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(CSV.encode()), "simpeg.csv"),
+                                                    "aksi": "periksa"}, content_type="multipart/form-data")
+    assert "Berkas bersih: 2 unit, 3 pegawai" in checked.get_data(as_text=True)
+    imported = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(CSV.encode()), "simpeg.csv"),
+                                                     "aksi": "impor"}, content_type="multipart/form-data",
+                         follow_redirects=True)
+    assert "3 baru, 0 berubah, 0 dihapus" in imported.get_data(as_text=True)
+    dinkes = page.get("/admin/direktori?unit=DINKES").get_data(as_text=True)
+    assert "Rina Wati" in dinkes and "Muhammad Noor" not in dinkes
+    assert page.get("/admin/direktori?unit=SETDA").status_code == 404
+    assert page.get("/admin/direktori.csv").data == admin_client(app).get(EKSPOR).data
+    entries = [e for e in admin_client(app).get("/api/v1/audit").get_json() if e["aksi"] == "direktori.impor"]
+    assert [(e["pelaku"], e["rincian"]["baru"]) for e in entries] == [("akun:admin.pemda", 3)]
