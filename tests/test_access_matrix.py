@@ -335,6 +335,11 @@ STAFF_MATRIX = {
     "putar_kunci":      (302,       404,       403,      200,    403,      403,      403,        403,          403),
     "jejak_audit":      (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
     "ekspor_audit":     (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "direktori":        (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "direktori_unit":   (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "periksa_direktori":(302,       200,       403,      200,    403,      403,      403,        403,          403),
+    "impor_direktori":  (302,       302,       403,      302,    403,      403,      403,        403,          403),
+    "ekspor_direktori": (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
 }
 # fmt: on
 
@@ -350,6 +355,16 @@ class Page:
 
 def _form(client, path: str, data: dict, **kwargs):
     return post_form(client, path, data, page="/saya", **kwargs)
+
+
+DIRECTORY_MARKER = "Rusdiana"
+"""An official of BAPPEDA in Hulu Sungai Selatan's directory (what the directory rows show)."""
+
+
+def _upload(client, aksi: str):
+    """The directory page's form, its file checked (Periksa) or imported (Impor)."""
+    return _form(client, "/admin/direktori", {"berkas": (io.BytesIO(DIREKTORI), "simpeg.csv"), "aksi": aksi},
+                 content_type="multipart/form-data")
 
 
 PAGES = {
@@ -377,6 +392,11 @@ PAGES = {
                         marker=lambda s, v: VICTIM_NAME),
     "jejak_audit": Page(lambda c, s, v: c.get("/admin/audit"), marker=lambda s, v: s.surat["id"]),
     "ekspor_audit": Page(lambda c, s, v: c.get("/admin/audit.csv"), marker=lambda s, v: s.surat["id"]),
+    "direktori": Page(lambda c, s, v: c.get("/admin/direktori"), marker=lambda s, v: DIRECTORY_MARKER),
+    "direktori_unit": Page(lambda c, s, v: c.get("/admin/direktori?unit=BAPPEDA"), marker=lambda s, v: DIRECTORY_MARKER),
+    "periksa_direktori": Page(lambda c, s, v: _upload(c, "periksa"), marker=lambda s, v: None),
+    "impor_direktori": Page(lambda c, s, v: _upload(c, "impor"), marker=lambda s, v: None),
+    "ekspor_direktori": Page(lambda c, s, v: c.get("/admin/direktori.csv"), marker=lambda s, v: DIRECTORY_MARKER),
 }
 
 
@@ -410,6 +430,7 @@ def test_which_staff_role_may_do_what_in_the_pages(app, name, caller, expected):
     surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
     setting = Setting(surat, {}, admin.get(surat["tautan"]["pdf"]).data)
     victim, _ = make_account(app, VICTIM_ACCOUNT, "pembaca", unit=("DINKES",))
+    assert admin.post(f"/api/v1/direktori/{HSS}/impor", data=DIREKTORI, content_type="text/csv").status_code == 200
     grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})
     with services.sessions.begin() as session:
         session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11])).nama = VICTIM_NAME

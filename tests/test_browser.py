@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from service import create_app
 from service.access.audit import CONSOLE
+from service.devtools.samples import SAMPLES
 from service.issuing.issue import issue
 from service.signatures.sign_letter import sign_letter
 
@@ -40,7 +42,13 @@ def server(tmp_path_factory, pki_dir):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def downloads(tmp_path_factory) -> Path:
+    """Where the browser saves what it downloads."""
+    return tmp_path_factory.mktemp("unduhan")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads):
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.skip("Debian chromium and chromium-driver are not installed (scripts/setup.sh installs them)")
     from selenium import webdriver
@@ -52,7 +60,7 @@ def browser(tmp_path_factory):
                  "--disable-extensions", "--window-size=1280,900"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {
-        "download.default_directory": str(tmp_path_factory.mktemp("unduhan")),
+        "download.default_directory": str(downloads),
         "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(WAIT)
@@ -169,3 +177,39 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page, server):
     assert "tidak dikirim dari halaman layanan ini" in driver.page_source
     driver.get(f"{base}/saya")
     assert "/masuk" in driver.current_url  # not signed in
+
+
+def test_an_administrator_checks_a_bad_directory_fixes_it_imports_it_and_downloads_it(page, server, downloads,
+                                                                                         tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, base = page
+    app = server[0]
+    akun, password = make_account(app, "admin.direktori", "admin")
+    good = (SAMPLES / "direktori" / f"{WILAYAH}.csv").read_text(encoding="utf-8")
+    simpeg = tmp_path / "simpeg.csv"
+    simpeg.write_text(good.replace(",IV/a,", ",4a,"), encoding="utf-8")
+
+    sign_in(driver, base, "admin.direktori", password)
+    find(driver, "link", "Direktori").click()
+    find(driver, "name", "berkas").send_keys(str(simpeg))
+    find(driver, "id", "periksa").click()
+    wait_text(driver, "tidak ada yang diimpor")
+    rows = find(driver, "id", "baris-salah").text
+    assert "3 GOLONGAN" in rows
+    assert "Direktori masih kosong." in find(driver, "id", "unit").text
+
+    simpeg.write_text(good, encoding="utf-8")
+    find(driver, "name", "berkas").send_keys(str(simpeg))
+    find(driver, "id", "periksa").click()
+    wait_text(driver, "Berkas bersih")
+    find(driver, "name", "berkas").send_keys(str(simpeg))
+    find(driver, "id", "impor").click()
+    wait_text(driver, "Direktori diimpor")
+    assert "7 baru, 0 berubah, 0 dihapus" in driver.page_source
+    assert "Rusdiana" in find(driver, "id", "pegawai").text
+
+    find(driver, "id", "ekspor").click()
+    saved = downloads / f"direktori_{WILAYAH}.csv"
+    WebDriverWait(driver, WAIT).until(lambda d: saved.exists())
+    assert "Rusdiana" in saved.read_text(encoding="utf-8")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -323,3 +325,73 @@ def test_the_cli_imports_checks_and_exports(tmp_path, monkeypatch, capsys):
         main(["direktori", "impor", HSS, str(source)])
     assert "/baris/2/GOLONGAN" in str(refused.value)
 
+
+
+def test_the_export_keeps_spreadsheet_formulas_as_text_and_reads_back_the_same(client):
+    """OWASP CSV injection: a cell a spreadsheet would run (=, +, -, @ first) is written behind a ' mark."""
+    hostile = CSV.replace("Nutrisionis Ahli Muda", "=cmd|' /C calc'!A0").replace(
+        "(0517) 21999", "+62 517 21999").replace("Rina Wati", "@SUM(1)").replace(
+        "Jalan Singakarsa Nomor 1", "-1+2").replace("Siti Rahmah", "''Aisyah")  # a ' of its own
+    assert impor(client, hostile).status_code == 200
+    exported = client.get(EKSPOR).data
+    cells = [cell for row in csv.reader(io.StringIO(exported.decode("utf-8"))) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert {"'=cmd|' /C calc'!A0", "'+62 517 21999", "'@SUM(1)", "'-1+2", "''Aisyah"} <= set(cells)
+
+    again = impor(client, exported).get_json()
+    assert (again["berubah"], again["baru"], again["dihapus"]) == (0, 0, 0)
+    assert client.get(EKSPOR).data == exported
+    names = {p["nip"]: p["nama"] for p in list_pegawai(*_registry(client), HSS)}
+    assert (names[NUTRISIONIS], names[KADINKES]) == ("@SUM(1)", "'Aisyah")
+
+
+def _registry(client):
+    services = client.application.extensions["suratkerja"]
+    return services.sessions, services.profiles
+
+
+def test_the_directory_page_lists_every_bad_row_imports_only_a_clean_file_and_records_it(app):
+    from .staff import post_form, signed_in
+
+    page = app.test_client()
+    signed_in(page, app, "admin.pemda", "admin")
+    bad = "\r\n".join([HEADER, ROWS[0].replace("IV/c", "4c"), ROWS[1]]).encode()
+    for aksi in ("periksa", "impor"):
+        answer = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(bad), "simpeg.csv"), "aksi": aksi},
+                           content_type="multipart/form-data")
+        assert answer.status_code == 422
+        html = answer.get_data(as_text=True)
+        assert "<td>2</td><td>GOLONGAN</td>" in html and "tidak ada yang diimpor" in html
+    assert "Direktori masih kosong." in page.get("/admin/direktori").get_data(as_text=True)
+
+    checked = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(CSV.encode()), "simpeg.csv"),
+                                                    "aksi": "periksa"}, content_type="multipart/form-data")
+    assert "Berkas bersih: 2 unit, 3 pegawai" in checked.get_data(as_text=True)
+    imported = post_form(page, "/admin/direktori", {"berkas": (io.BytesIO(CSV.encode()), "simpeg.csv"),
+                                                     "aksi": "impor"}, content_type="multipart/form-data",
+                         follow_redirects=True)
+    assert "3 baru, 0 berubah, 0 dihapus" in imported.get_data(as_text=True)
+    dinkes = page.get("/admin/direktori?unit=DINKES").get_data(as_text=True)
+    assert "Rina Wati" in dinkes and "Muhammad Noor" not in dinkes
+    assert page.get("/admin/direktori?unit=SETDA").status_code == 404
+    assert page.get("/admin/direktori.csv").data == admin_client(app).get(EKSPOR).data
+    entries = [e for e in admin_client(app).get("/api/v1/audit").get_json() if e["aksi"] == "direktori.impor"]
+    assert [(e["pelaku"], e["rincian"]["baru"]) for e in entries] == [("akun:admin.pemda", 3)]
+
+
+def test_the_directory_page_takes_a_file_over_the_request_limit_up_to_the_upload_limit(app):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import stream_encode_multipart
+
+    from .staff import form_token, signed_in
+
+    page = app.test_client()
+    signed_in(page, app, "admin.besar", "admin")
+    notes = ",".join(["x" * 100_000] * 6)  # SIMPEG's other columns, ignored: 600 KB over the 512 KiB of a request
+    big = f"{HEADER}{',CATATAN' * 6}\r\n{ROWS[1]},{notes}\r\n".encode()
+    body, _, boundary = stream_encode_multipart({  # in memory: the test client's own spool file is never closed
+        "csrf_token": form_token(page, "/admin/direktori"), "aksi": "periksa",
+        "berkas": FileStorage(io.BytesIO(big), "simpeg.csv", content_type="text/csv")}, use_tempfile=False)
+    answer = page.post("/admin/direktori", data=body.getvalue(),
+                       content_type=f"multipart/form-data; boundary={boundary}")
+    assert answer.status_code == 200 and "Berkas bersih: 1 unit, 1 pegawai" in answer.get_data(as_text=True)

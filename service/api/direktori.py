@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..access import audit
 from ..access.request import require_admin
 from ..access.scope import check_pemda
-from ..directory.directory import export_csv, import_csv
+from ..directory.directory import ImportReport, export_csv, import_csv
 from ..letters.fields import BaseSchema, Logika
 from ..wilayah import RegionProfile
 from .body import upload_body, uploaded_file
@@ -57,6 +57,24 @@ def directory_registry(wilayah: str) -> tuple[sessionmaker[Session], Mapping[str
     return services.sessions, services.profiles
 
 
+def import_directory(wilayah: str, data: bytes, dry_run: bool) -> ImportReport:
+    """Replace (or only check) ``wilayah``'s directory for its administrator; an import goes into the audit trail.
+
+    :raises InvalidRequest: every bad row of ``data``; nothing is imported.
+    """
+    report = import_csv(*directory_registry(wilayah), wilayah, data, dry_run=dry_run)
+    if not report.uji:
+        audit.record("direktori.impor", wilayah=wilayah, **report.counts())
+    return report
+
+
+def directory_download(wilayah: str) -> Response:
+    """``wilayah``'s directory as a CSV file to save, for its administrator."""
+    text = export_csv(*directory_registry(wilayah), wilayah)
+    return Response(text.encode("utf-8"), mimetype=CSV, headers={
+        "Content-Disposition": f'attachment; filename="direktori_{wilayah}.csv"'})
+
+
 @blp.route("/<string:wilayah>/impor")
 class Impor(MethodView):
     @blp.arguments(ImporArgsSchema, location="query")
@@ -73,11 +91,7 @@ class Impor(MethodView):
     @blp.response(200, LaporanImporSchema)
     def post(self, args, wilayah):
         """Ganti direktori pemda dengan berkas CSV (satu baris per pegawai), atau periksa saja (uji=true)."""
-        registry = directory_registry(wilayah)
-        report = import_csv(*registry, wilayah, uploaded_file(CSV, "berkas CSV"), dry_run=args["uji"])
-        if not report.uji:
-            audit.record("direktori.impor", wilayah=wilayah, **report.counts())
-        return report.to_dict()
+        return import_directory(wilayah, uploaded_file(CSV, "berkas CSV"), args["uji"]).to_dict()
 
 
 @blp.route("/<string:wilayah>/ekspor")
@@ -89,6 +103,4 @@ class Ekspor(MethodView):
     })
     def get(self, wilayah):
         """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
-        text = export_csv(*directory_registry(wilayah), wilayah)
-        return Response(text.encode("utf-8"), mimetype=CSV, headers={
-            "Content-Disposition": f'attachment; filename="direktori_{wilayah}.csv"'})
+        return directory_download(wilayah)

@@ -10,7 +10,11 @@ semicolon (Excel's in an Indonesian locale), read from the header line.
 :class:`~service.plumbing.errors.InvalidRequest` listing every bad cell
 (pointer ``/baris/<line>/<COLUMN>``, line 1 being the header), so a file
 is imported whole or not at all. :func:`write_roster` writes the same
-shape back.
+shape back, a cell that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, tab, carriage return, NUL first: OWASP's CSV injection) behind
+a ``'``, the spreadsheets' mark for text; the import takes one leading ``'``
+off every cell, as a spreadsheet does when it saves, so the round trip keeps
+every value.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ REQUIRED_COLUMNS = ("NIP", "NAMA", "PANGKAT", "GOLONGAN", "JABATAN", "PERAN", "U
 
 _NOTHING_IMPORTED = "{} isian berkas direktori tidak memenuhi ketentuan; tidak ada yang diimpor."
 _PERAN_SPLIT = re.compile(r"[\s,;|]+")
+TEXT_MARK = "'"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0", TEXT_MARK)
+"""What a spreadsheet runs as a formula when a cell starts with it; and the text mark itself, so that
+a value starting with one reads back whole."""
 
 
 class Peran(Teks):
@@ -109,6 +117,12 @@ def _finding(line: int, column: str | None, code: str, message: str, pasal: str 
     return Finding(f"/baris/{line}" + (f"/{column}" if column else ""), code, message, pasal)
 
 
+def place(finding: Finding) -> tuple[str, str]:
+    """The line and the column a finding of :func:`read_roster` points at (``""`` where it names none)."""
+    parts = finding.pointer.split("/")[2:] if finding.pointer.startswith("/baris/") else []
+    return (parts[0] if parts else ""), "/".join(parts[1:])
+
+
 def _records(text: str) -> tuple[list[str], list[tuple[int, dict]], list[Finding]]:
     """The header, and each row (its first line, its cells by column), and rows with too many cells.
 
@@ -125,7 +139,8 @@ def _records(text: str) -> tuple[list[str], list[tuple[int, dict]], list[Finding
                 if len(cells) > len(header):
                     findings.append(_finding(line, None, "kolom_berlebih",
                                              f"Baris berisi {len(cells)} kolom, baris judul {len(header)}."))
-                rows.append((line, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+                values = {h: _unmarked(c.strip()) for h, c in zip(header, cells)}
+                rows.append((line, {h: v for h, v in values.items() if v}))
             line = reader.line_num + 1
     except csv.Error:  # what csv refuses when not strict: a cell over its 128 KiB limit
         raise InvalidRequest([_finding(line, None, "bukan_csv",
@@ -228,12 +243,18 @@ def read_roster(data: bytes) -> Roster:
     return roster
 
 
+def _unmarked(cell: str) -> str:
+    """A cell without its leading text mark (what :func:`_cell` adds; Excel's own ``'``)."""
+    return cell[1:] if cell.startswith(TEXT_MARK) else cell
+
+
 def _cell(value) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, list):
         return "; ".join(value)
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    return TEXT_MARK + text if text.startswith(_FORMULA_START) else text
 
 
 def write_roster(units: Iterable[dict], pegawai: Iterable[dict]) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -91,3 +92,12 @@ class KunciForm(Form):
 
     def units(self) -> tuple[str, ...]:
         return _comma_list(self.unit.data)
+
+
+class DirektoriForm(Form):
+    """A SIMPEG CSV file to check (Periksa) or import (Impor): which, the button pressed says."""
+
+    berkas = FileField("Berkas CSV", validators=[FileRequired("Pilih berkas CSV ekspor SIMPEG.")])
+
+    def importing(self) -> bool:
+        return self.is_submitted() and request.form.get("aksi") == "impor"

@@ -126,7 +126,9 @@ def init_staff(app: Flask, settings: Settings) -> None:
     @app.before_request
     def _csrf_outside_api():
         if request.method in app.config["WTF_CSRF_METHODS"] and not request.path.startswith(API_PREFIX):
-            csrf.protect()
+            if request.mimetype == "multipart/form-data":  # a file (PDF, SIMPEG CSV): the API's upload limit
+                request.max_content_length = settings.max_upload_bytes
+            csrf.protect()  # reads the form, so the limit is set before
 
     limiter = Limiter(_sign_in_key, app=app, storage_uri=settings.redis_url or "memory://",
                       strategy="moving-window", key_prefix="suratkerja-masuk")
