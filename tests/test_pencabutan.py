@@ -110,6 +110,7 @@ def test_verification_of_a_revoked_letter_says_dicabut_and_that_its_signature_is
     assert report["keberlakuan"]["status"] == "dicabut"
     assert report["keberlakuan"]["pencabutan"]["alasan"] == REASON and report["keberlakuan"]["pencabutan"]["waktu"]
     assert report["terbitan"]["status"] == "dicabut"
+    assert "oleh" not in report["keberlakuan"]["pencabutan"]  # who revoked stays in the register
     assert report["tanda_tangan_utuh"] is True  # the file is untouched: the register revokes, not the PDF
 
     page = client.get(f"/verifikasi/{letter['id']}").get_data(as_text=True)

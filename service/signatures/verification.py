@@ -51,6 +51,13 @@ def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
     return (surat, surat.current_sha256 == sha256) if surat else None
 
 
+def public_revocation(surat: Surat) -> dict | None:
+    """When and why a letter was revoked, and by which letter: not who (a key's name stays in the register)."""
+    if surat.pencabutan is None:
+        return None
+    return {k: surat.pencabutan.get(k) for k in ("waktu", "alasan", "nomor", "tanggal")}
+
+
 def letter_summary(surat: Surat) -> dict:
     """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal.
 
@@ -60,7 +67,7 @@ def letter_summary(surat: Surat) -> dict:
     summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
-        "sifat": surat.sifat, "pencabutan": surat.pencabutan,
+        "sifat": surat.sifat, "pencabutan": public_revocation(surat),
     }
     if surat.sifat in SECRET:
         del summary["hal"]
@@ -121,4 +128,4 @@ def standing(surat: Surat, sha256: str) -> dict:
     else:
         state = IN_FORCE if surat.status == SIGNED else surat.status
     return {"status": state, "keterangan": STANDING_TEXT.get(state, f"Surat ini berstatus {state}."),
-            "pencabutan": surat.pencabutan}
+            "pencabutan": public_revocation(surat)}
