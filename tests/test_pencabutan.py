@@ -3,8 +3,13 @@ what the register, verification (API and QR page) and the chain say of it afterw
 
 from __future__ import annotations
 
+import io
+import threading
+
+import pytest
+
 from .letters.chain_support import body, entries, post, run
-from .support import PASSPHRASE, SIGNER_NIP, bearer, grant_key, issue, sign, verify
+from .support import SIGNER_NIP, admin_client, bearer, grant_key, issue, sign, verify
 
 HSS = "hulu-sungai-selatan"
 REASON = "Terdapat kekeliruan jangka waktu; diganti surat baru."
@@ -116,7 +121,7 @@ def test_verification_of_a_revoked_letter_says_dicabut_and_that_its_signature_is
     page = client.get(f"/verifikasi/{letter['id']}").get_data(as_text=True)
     assert "DICABUT" in page and REASON in page and "tidak berlaku lagi sejak" in page
     assert "Tanda tangan secara kriptografis: <strong>utuh</strong>" in page
-    uploaded = client.post("/verifikasi", data={"berkas": (__import__("io").BytesIO(pdf), "surat.pdf")},
+    uploaded = client.post("/verifikasi", data={"berkas": (io.BytesIO(pdf), "surat.pdf")},
                            content_type="multipart/form-data").get_data(as_text=True)
     assert "DICABUT" in uploaded and REASON in uploaded
 
@@ -130,7 +135,7 @@ def test_a_draft_preview_is_reported_as_a_draft_and_an_earlier_file_as_supersede
     assert report["keberlakuan"]["status"] == "konsep" and not report["versi_terbaru"]
     assert "pratinjau konsep" in report["keberlakuan"]["keterangan"]
     assert "pratinjau konsep" in client.post(
-        "/verifikasi", data={"berkas": (__import__("io").BytesIO(preview), "konsep.pdf")},
+        "/verifikasi", data={"berkas": (io.BytesIO(preview), "konsep.pdf")},
         content_type="multipart/form-data").get_data(as_text=True)
 
 
@@ -153,3 +158,25 @@ def test_revoking_an_approval_refuses_new_assignments_on_it_and_the_chain_shows_
     assert states[ids["jawaban"]]["status"] == "dicabut" and states[ids["permohonan"]]["status"] == "ditandatangani"
     assert states[ids["jawaban"]]["riwayat"][-1]["aksi"] == "dicabut"
     assert states[ids["jawaban"]]["riwayat"][-1]["catatan"] == REASON
+
+
+@pytest.mark.parametrize("registry", ["app", pytest.param("pg_app", marks=pytest.mark.postgres)])
+def test_four_revocations_at_once_one_is_recorded(request, registry):
+    app = request.getfixturevalue(registry)
+    ids = run(app, "hulu-sungai-selatan-pelibatan", until="permohonan")
+    start, results = threading.Barrier(4), []
+
+    def revoke_it(i):
+        client = admin_client(app)
+        start.wait()
+        results.append(cabut(client, ids["permohonan"], alasan=f"alasan {i}"))
+
+    threads = [threading.Thread(target=revoke_it, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in results) == [200, 409, 409, 409]
+    winner = next(r for r in results if r.status_code == 200).get_json()["pencabutan"]["alasan"]
+    riwayat = admin_client(app).get(f"/api/v1/surat/{ids['permohonan']}").get_json()["riwayat"]
+    assert [(r["aksi"], r["catatan"]) for r in riwayat if r["aksi"] == "dicabut"] == [("dicabut", winner)]
