@@ -35,7 +35,9 @@ printf 'Authorization: Bearer %s\n' "$(cat "$KEYFILE")" > "$auth"
 
 .venv/bin/suratkerja serve --port "$PORT" &
 server=$!
-trap 'rm -f "$auth"; kill "$server" $double 2>/dev/null; wait "$server" $double 2>/dev/null' EXIT INT TERM
+.venv/bin/suratkerja worker &   # sends the webhooks' events
+worker=$!
+trap 'rm -f "$auth"; kill "$server" "$worker" $double 2>/dev/null; wait "$server" "$worker" $double 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 120); do
   curl -sf "$BASE/api/v1/openapi.json" >/dev/null 2>&1 && break
@@ -73,5 +75,8 @@ pdfsig instance/contoh.pdf | grep -E 'Signer Certificate Common Name|Signing Tim
 pdftotext -l 1 instance/contoh.pdf - | head -25
 echo
 echo "Verifikasi: $BASE/verifikasi/$id"
-echo "Layanan berjalan di $BASE/surat (API: $BASE/api/v1/docs, kunci API di $KEYFILE). Ctrl+C untuk berhenti."
+# The development pemda administrator: made once, its generated password
+# printed only then and kept in instance/akun-dev.txt (0600).
+.venv/bin/suratkerja akun dev --url "$BASE"
+echo "Layanan berjalan di $BASE/masuk (API: $BASE/api/v1/docs, kunci API di $KEYFILE). Ctrl+C untuk berhenti."
 wait "$server"

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libreoffice-writer-nogui python3-uno python3-venv python3-dev
   fonts-liberation fonts-liberation2 poppler-utils
   softhsm2 libnss3-tools curl
+  chromium chromium-driver
 )
 
 missing=()

@@ -22,6 +22,9 @@ from .chain import PROFILE_RULE_KEYS
 from .plumbing import schema
 from .access.tenants import register_pemda
 from .directory import models as _directory_tables  # noqa: F401  (its tables join the registry's schema)
+from .accounts import models as _account_tables  # noqa: F401  (staff accounts join the registry's schema)
+from .idempotency import models as _idempotency_tables  # noqa: F401
+from .webhooks import models as _webhook_tables  # noqa: F401
 from .issuing.numbering import Sequencer
 from .plumbing.services import Services
 from .wilayah import load_profiles
@@ -92,8 +95,9 @@ def build_services(settings: Settings, converter: Any = None) -> Services:
     return replace(services, converter=converter or _converter(settings), signing=signing_setup)
 
 
+
 def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any = None) -> Flask:
-    """Build the application: the services (:func:`build_services`), the API and the pages.
+    """Build the application: the services (:func:`build_services`), the API, the pages and staff sign-in.
 
     :param test_config: settings overriding the defaults and the config file.
     :param converter: see :func:`build_services`.
@@ -109,11 +113,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, converter: Any =
 
     from .access import request as access_request
     from .api import init_api
-    from .web import blp as web_blp
+    from .idempotency import http as idempotency
+    from .web import blp as web_blp, init_staff
 
     init_api(app)
     access_request.init_app(app)
+    idempotency.init_app(app)
     app.register_blueprint(web_blp)
+    init_staff(app, settings)
     register_error_handlers(app)  # after flask-smorest's, so ours answer every error
     timing.init_app(app)
     return app

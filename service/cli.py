@@ -11,6 +11,8 @@ service also does at start-up).
 ``suratkerja audit verify`` checks the audit trail's hash chain.
 ``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
 and exports a pemda's directory as CSV, on the registry of the settings.
+``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
+``suratkerja worker`` delivers the webhooks' events (a process beside ``serve``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import sys
 from pathlib import Path
 
+from .accounts.commands import add_commands as add_account_commands
 from .devtools.samples import SAMPLE_BASE_URL, SAMPLES
 from .plumbing.config import ConfigError, Settings, load_settings
 from .plumbing.errors import SuratError
@@ -202,6 +205,23 @@ def direktori(args: argparse.Namespace) -> None:
         services.sessions.kw["bind"].dispose()
 
 
+def worker(args: argparse.Namespace) -> None:
+    """Send the webhooks' events until stopped (SIGTERM or Ctrl+C finish the round in progress)."""
+    import signal
+    import threading
+
+    from .webhooks.worker import run
+
+    services, stop = _registry(), threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run(services, interval=args.interval, timeout=args.timeout, stop=stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.sessions.kw["bind"].dispose()
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per use."""
     command = argparse.ArgumentParser(prog="suratkerja", description=__doc__.splitlines()[0])
@@ -213,6 +233,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="alamat publik untuk kode QR (bawaan: base_url konfigurasi, atau "
                                       "http://HOST:PORT)")
     p.set_defaults(func=serve)
+    p = sub.add_parser("worker", help="kirim peristiwa webhook (proses tersendiri di samping serve)")
+    p.add_argument("--interval", type=float, default=1.0, help="detik antara dua putaran pengiriman")
+    p.add_argument("--timeout", type=float, default=10.0, help="detik menunggu jawaban penerima")
+    p.set_defaults(func=worker)
     p = sub.add_parser("devpki", help="buat PKI pengembangan (sekali) untuk pejabat di samples/")
     p.set_defaults(func=devpki)
     p = sub.add_parser("rantai", help="putar ulang rantai contoh dari samples/rantai pada register baru")
@@ -229,6 +253,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
     p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
     p.set_defaults(func=direktori)
+    add_account_commands(sub)
     p = sub.add_parser("db", help="skema register")
     db = p.add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="mutakhirkan skema register ke revisi terbaru").set_defaults(func=db_upgrade)
@@ -265,6 +290,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(json.dumps(e.problem(), ensure_ascii=False, indent=2))
     except (ConfigError, ProfileError) as e:  # an operator's mistake: the cause, not a traceback
         sys.exit(f"suratkerja: {e}")
+    except FileExistsError as e:  # a secret is never written over an existing file
+        sys.exit(f"suratkerja: {e.filename} sudah ada; pilih berkas lain atau hapus dulu.")
 
 
 if __name__ == "__main__":

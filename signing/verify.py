@@ -7,10 +7,13 @@ style verdict and is stricter than pyHanko's ``bottom_line``:
 * bytes after the last ``%%EOF`` fail the file (pyHanko ignores them);
 * after a signature, only these updates pass: filling a signature field
   that already existed, empty, in the signed revision (the countersignature
-  of :func:`signing.sign.sign_pdf` with ``empty_fields``), and validation
-  data (DSS) or document time stamps (B-LT/B-LTA). Everything else — new
-  fields of any kind (e.g. a visible signature laid over the page), changed
-  form values, annotations, page content — is ``MODIFIED_AFTER_SIGNING``;
+  of :func:`signing.sign.sign_pdf` with ``empty_fields``); a signature in a
+  field of its own, created in the very revision that signs it (see
+  :func:`_own_fields_signed_later`); and validation data (DSS) or document
+  time stamps (B-LT/B-LTA). Everything else — other new fields (e.g. an
+  empty field, or a visible stamp laid over the page without a
+  signature), changed form values, annotations, page content — is
+  ``MODIFIED_AFTER_SIGNING``;
 * any failure to parse the file is a ``FORMAT_FAILURE`` report.
 
 Bounded work: the caller limits the upload size; pyHanko's reader applies
@@ -254,6 +257,8 @@ def _judge_modifications(out, status, sig, later, reader) -> None:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
                  f"update after signing at level {diff.modification_level.name}")
     allowed = _prepared_fields_filled_later(sig, later, reader)
+    if not out.certification:
+        allowed |= _own_fields_signed_later(later, reader)
     unexpected = diff.changed_form_fields - allowed
     if unexpected:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
@@ -267,6 +272,35 @@ def _prepared_fields_filled_later(sig, later, reader) -> set[str]:
     then = reader.get_historical_resolver(sig.signed_revision)
     empty_then = {name for name, _, _ in enumerate_sig_fields(then, filled_status=False)}
     return {s.field_name for s in later if s.sig_object_type == "/Sig"} & empty_then
+
+
+def _own_fields_signed_later(later, reader) -> set[str]:
+    """Names of fields that a later signature created in the revision it signs (asked after approval signatures only).
+
+    A remote service (BSrE's Esign) signs a letter in a signature field it
+    adds itself, with the stamp where it was asked; a countersignature
+    ("Mengetahui") through it therefore adds a field after the first
+    signature. PDF rules allow this after an approval signature (pyHanko's
+    difference analysis places it at ``FORM_FILLING``; after a
+    certification it refuses a new *visible* field, stricter than Acrobat,
+    which is why a letter some of whose signers sign through such a service
+    carries no certification: :mod:`service.signatures.signature`). This
+    module allows exactly that and nothing broader: the field must be absent
+    in the revision before the signature, so a field added empty, or added
+    in one update and signed in another, still counts as a change; and a
+    certification keeps its prepared fields only. Who may add such a
+    signature is not this module's question: every signature is listed with
+    its signer, and the service's report tells whether the file is, byte
+    for byte, a version of a letter it issued.
+    """
+    own = set()
+    for s in later:
+        if s.sig_object_type != "/Sig" or s.signed_revision == 0:
+            continue
+        before = reader.get_historical_resolver(s.signed_revision - 1)
+        if s.field_name not in {name for name, _, _ in enumerate_sig_fields(before)}:
+            own.add(s.field_name)
+    return own
 
 
 def _assign_levels(signatures: list[SignatureReport], dss) -> None:

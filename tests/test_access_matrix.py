@@ -7,7 +7,7 @@ caller's, the answer must not contain the row's marker (the letter's hal,
 the outside letter's hal, the other key's name), and a refused call must
 leave the registry exactly as it was: 0 reads and 0 writes outside scope.
 
-Callers (columns; the staff-role columns are added beside these):
+Callers (columns; the staff roles have their own table below, over the pages):
 
 - ``tanpa_kredensial``: no ``Authorization`` header;
 - ``pemda_lain``: a key of another pemda (Bantul) with every right;
@@ -19,11 +19,15 @@ Callers (columns; the staff-role columns are added beside these):
   every right (administration: a key for the whole pemda with ``admin``).
   Reconciliation is for a letter BSrE left ``belum_pasti``, revocation for a
   signed letter: for this draft the right caller reaches the operation and
-  gets its 409.
+  gets its 409. Webhook subscriptions: any key subscribes for itself; the
+  one under test belongs to another key of the pemda, so only its
+  administrators reach it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Callable
 
@@ -31,10 +35,16 @@ import pytest
 from sqlalchemy import func, select
 
 from service.access.principal import RIGHTS
+from service.accounts.models import Akun
 from service.devtools.samples import SAMPLES
 from service.directory.models import Pegawai, Unit
+from service.access.keys import principal_of
 from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
+from service.webhooks import subscriptions
+from service.webhooks.delivery import fan_out
+from service.webhooks.models import Langganan, Pengiriman
 
+from .staff import make_account, post_form, signed_in
 from .support import PASSPHRASE, SIGNER_NIP, admin_client, bearer, grant_key, sample
 
 HSS, BANTUL = "hulu-sungai-selatan", "bantul"
@@ -69,6 +79,13 @@ MATRIX = {
     "ekspor_audit":            (401,             KOSONG,     403,       403,       200),
     "impor_direktori":         (401,             404,        403,       403,       200),
     "ekspor_direktori":        (401,             404,        403,       403,       200),
+    "buat_webhook":            (401,             201,        201,       403,       201),
+    "daftar_webhook":          (401,             KOSONG,     KOSONG,    KOSONG,    200),
+    "baca_webhook":            (401,             404,        404,       404,       200),
+    "hapus_webhook":           (401,             404,        404,       404,       204),
+    "aktifkan_webhook":        (401,             404,        404,       404,       200),
+    "pengiriman_webhook":      (401,             404,        404,       404,       200),
+    "kirim_ulang_webhook":     (401,             404,        404,       404,       202),
 }
 # fmt: on
 
@@ -91,6 +108,8 @@ class Setting:
     surat: dict
     luar: dict
     pdf: bytes
+    langganan: dict | None = None
+    """The victim key's webhook subscription, with the delivery of the letter's event."""
 
 
 @dataclass(frozen=True)
@@ -157,11 +176,47 @@ OPERATIONS = {
 }
 
 
+WEBHOOK_URL = "http://127.0.0.1:9/penerima-dinas-kesehatan"
+
+
+def _webhook(path: str = "") -> Callable:
+    return lambda s: f"/api/v1/webhook/{s.langganan['id']}{path.format(**s.langganan)}"
+
+
+def _victim_subscription(services) -> dict:
+    """A subscription of :data:`VICTIM` to the letter's events, and the delivery of its surat.dibuat."""
+    grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})
+    with services.sessions.begin() as session:
+        victim = session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11]))
+        langganan = subscriptions.create(session, principal_of(victim), WEBHOOK_URL, ["surat.dibuat"])
+        fan_out(session, dt.datetime.now(dt.timezone.utc))
+        session.flush()
+        delivery = session.scalar(select(Pengiriman).where(Pengiriman.langganan_id == langganan.id))
+        return {"id": langganan.id, "pengiriman": delivery.id}
+
+
+_WEBHOOK_OPERATIONS = {
+    "buat_webhook": Operation(lambda c, s: c.post("/api/v1/webhook", json={
+        "url": "http://127.0.0.1:9/baru", "peristiwa": ["surat.dibuat"]}), ("baca",), marker=lambda s: None),
+    "daftar_webhook": Operation(lambda c, s: c.get("/api/v1/webhook"), ("admin",), lambda s: WEBHOOK_URL, True),
+    "baca_webhook": Operation(lambda c, s: c.get(_webhook()(s)), ("admin",), lambda s: WEBHOOK_URL, True),
+    "hapus_webhook": Operation(lambda c, s: c.delete(_webhook()(s)), ("admin",), lambda s: None, True),
+    "aktifkan_webhook": Operation(lambda c, s: c.post(_webhook("/aktifkan")(s)), ("admin",), lambda s: WEBHOOK_URL,
+                                  True),
+    "pengiriman_webhook": Operation(lambda c, s: c.get(_webhook("/pengiriman")(s)), ("admin",),
+                                    lambda s: s.surat["id"], True),
+    "kirim_ulang_webhook": Operation(lambda c, s: c.post(_webhook("/pengiriman/{pengiriman}/kirim-ulang")(s)),
+                                     ("admin",), lambda s: None, True),
+}
+OPERATIONS.update(_WEBHOOK_OPERATIONS)
+
+
 def _registry(services) -> dict:
     """Everything a call could have written (counts, counters, revocations, the audit trail)."""
     with services.sessions() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai)}
+                  for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai, Langganan,
+                            Pengiriman)}
         counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
         counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
         counts["status"] = sorted(session.scalars(select(Surat.status)))
@@ -204,6 +259,7 @@ def test_who_may_do_what(app, name, caller, expected):
     setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data)
     operation = OPERATIONS[name]
     _grant_callers(services, operation)
+    setting.langganan = _victim_subscription(services)
     client = bearer(app.test_client(), TOKENS.get(caller))
     before = _registry(services)
 
@@ -220,3 +276,159 @@ def test_who_may_do_what(app, name, caller, expected):
     if marker is not None:
         shown = marker.encode() in response.data
         assert shown == (caller == "berhak" or expected not in (KOSONG, 401, 403, 404)), "shown outside scope, or hidden"
+
+
+# --- staff accounts --------------------------------------------------------
+#
+# The pages take the signed-in account as their caller, and the API never
+# does: a staff session cookie on the API is no credential at all, so every
+# API operation answers a signed-in staff member as it answers nobody.
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_a_staff_session_is_no_credential_on_the_api(app, name):
+    admin = admin_client(app)
+    surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
+    luar = admin.post("/api/v1/surat-luar", json=_luar_body()).get_json()
+    setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data,
+                      _victim_subscription(app.extensions["suratkerja"]))
+    client = app.test_client()
+    signed_in(client, app, "semua.peran", *STAFF_ROLES, nip=SIGNER_NIP)
+    before = _registry(app.extensions["suratkerja"])
+
+    response = OPERATIONS[name].call(client, setting)
+
+    assert response.status_code == MATRIX[name][CALLERS.index("tanpa_kredensial")]
+    if response.status_code >= 400:
+        assert _registry(app.extensions["suratkerja"]) == before
+
+
+# What each staff role may do through the pages, over one draft letter of
+# BAPPEDA to DINKES (its penandatangan is SIGNER_NIP), one other account and
+# one API key of the pemda (what the administration rows act on). Columns:
+#
+# - ``tanpa_sesi``: not signed in (the pages send people to /masuk: 302);
+# - ``pemda_lain``: an account of Bantul holding every role;
+# - ``unit_lain``: an account of this pemda for unit DISDIK (not concerned by
+#   the letter), holding every role but admin (an administrator is the
+#   whole pemda's);
+# - one column per staff role, an account of BAPPEDA holding only that role
+#   (the penandatangan linked to SIGNER_NIP; the administrator of every unit).
+#
+# ``"200 kosong"``: the page answers but shows nothing of the letter or of
+# the other account. A refused call leaves the registry as it was.
+
+STAFF_ROLES = ("admin", "arsiparis", "konseptor", "verifikator", "penandatangan", "pembaca")
+STAFF_CALLERS = ("tanpa_sesi", "pemda_lain", "unit_lain", *STAFF_ROLES)
+
+# fmt: off
+STAFF_MATRIX = {
+    # halaman            tanpa_sesi pemda_lain unit_lain admin   arsiparis konseptor verifikator penandatangan pembaca
+    "surat_saya":       (302,       KOSONG,    KOSONG,   200,    200,      200,      200,        200,          200),
+    "daftar_surat":     (302,       KOSONG,    KOSONG,   200,    200,      200,      200,        200,          200),
+    "buka_surat":       (302,       404,       404,      200,    200,      200,      200,        200,          200),
+    "pdf_surat":        (302,       404,       404,      200,    200,      200,      200,        200,          200),
+    "tandatangani":     (302,       404,       404,      403,    403,      403,      403,        302,          403),
+    "verifikasi":       (200,       200,       200,      200,    200,      200,      200,        200,          200),
+    "daftar_akun":      (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "buat_akun":        (302,       200,       403,      200,    403,      403,      403,        403,          403),
+    "ubah_akun":        (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "reset_sandi_akun": (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "daftar_kunci":     (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "buat_kunci":       (302,       200,       403,      200,    403,      403,      403,        403,          403),
+    "cabut_kunci":      (302,       404,       403,      302,    403,      403,      403,        403,          403),
+    "putar_kunci":      (302,       404,       403,      200,    403,      403,      403,        403,          403),
+    "jejak_audit":      (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "ekspor_audit":     (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+}
+# fmt: on
+
+VICTIM_ACCOUNT = "korban.dinkes"
+
+
+@dataclass(frozen=True)
+class Page:
+    call: Callable
+    marker: Callable[[Setting, int], str | None] = lambda s, v: s.surat["hal"]
+    """What the allowed caller's answer shows and no one else's may."""
+
+
+def _form(client, path: str, data: dict, **kwargs):
+    return post_form(client, path, data, page="/saya", **kwargs)
+
+
+PAGES = {
+    "surat_saya": Page(lambda c, s, v: c.get("/saya")),
+    "daftar_surat": Page(lambda c, s, v: c.get("/surat")),
+    "buka_surat": Page(lambda c, s, v: c.get(f"/surat/{s.surat['id']}")),
+    "pdf_surat": Page(lambda c, s, v: c.get(f"/surat/{s.surat['id']}/pdf"), marker=lambda s, v: "%PDF"),
+    "tandatangani": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/tandatangan", {"passphrase": PASSPHRASE}),
+                         marker=lambda s, v: None),
+    "verifikasi": Page(lambda c, s, v: _form(c, "/verifikasi", {"berkas": (io.BytesIO(s.pdf), "surat.pdf")},
+                                             content_type="multipart/form-data"), marker=lambda s, v: s.surat["nomor"]),
+    "daftar_akun": Page(lambda c, s, v: c.get("/admin/akun"), marker=lambda s, v: VICTIM_ACCOUNT),
+    "buat_akun": Page(lambda c, s, v: _form(c, "/admin/akun", {"username": "baru", "nama": "Akun Baru",
+                                                               "peran": ["pembaca"]}), marker=lambda s, v: None),
+    "ubah_akun": Page(lambda c, s, v: _form(c, f"/admin/akun/{v}", {"nama": "Diubah", "peran": ["pembaca"],
+                                                                     "aktif": "y"}), marker=lambda s, v: VICTIM_ACCOUNT),
+    "reset_sandi_akun": Page(lambda c, s, v: _form(c, f"/admin/akun/{v}/reset-sandi", {}),
+                             marker=lambda s, v: VICTIM_ACCOUNT),
+    "daftar_kunci": Page(lambda c, s, v: c.get("/admin/kunci"), marker=lambda s, v: VICTIM_NAME),
+    "buat_kunci": Page(lambda c, s, v: _form(c, "/admin/kunci", {"nama": "sistem baru", "hak": ["baca"]}),
+                       marker=lambda s, v: None),
+    "cabut_kunci": Page(lambda c, s, v: _form(c, f"/admin/kunci/{VICTIM[:11]}/cabut", {}),
+                        marker=lambda s, v: VICTIM_NAME),
+    "putar_kunci": Page(lambda c, s, v: _form(c, f"/admin/kunci/{VICTIM[:11]}/putar", {}),
+                        marker=lambda s, v: VICTIM_NAME),
+    "jejak_audit": Page(lambda c, s, v: c.get("/admin/audit"), marker=lambda s, v: s.surat["id"]),
+    "ekspor_audit": Page(lambda c, s, v: c.get("/admin/audit.csv"), marker=lambda s, v: s.surat["id"]),
+}
+
+
+def _staff_registry(services) -> dict:
+    """:func:`_registry` and the accounts (their hashes, roles, state): what a page could have written."""
+    with services.sessions() as session:
+        accounts = sorted((a.username, a.nama, a.sandi_hash, a.peran, a.aktif) for a in session.scalars(select(Akun)))
+    return {**_registry(services), "akun": accounts}
+
+
+def _staff_caller(client, app, caller: str) -> None:
+    if caller == "pemda_lain":
+        signed_in(client, app, "asing", *STAFF_ROLES, wilayah=BANTUL, nip=SIGNER_NIP)  # every unit of Bantul
+    elif caller == "unit_lain":
+        signed_in(client, app, "disdik", *STAFF_ROLES[1:], unit=("DISDIK",), nip=SIGNER_NIP)
+    elif caller != "tanpa_sesi":  # an administrator is the whole pemda's
+        signed_in(client, app, f"staf.{caller}", caller, unit=() if caller == "admin" else ("BAPPEDA",),
+                  nip=SIGNER_NIP if caller == "penandatangan" else None)
+
+
+def _staff_cells():
+    for name, row in STAFF_MATRIX.items():
+        for caller, expected in zip(STAFF_CALLERS, row):
+            yield pytest.param(name, caller, expected, id=f"{name}-{caller}")
+
+
+@pytest.mark.parametrize(("name", "caller", "expected"), list(_staff_cells()))
+def test_which_staff_role_may_do_what_in_the_pages(app, name, caller, expected):
+    admin = admin_client(app)
+    services = app.extensions["suratkerja"]
+    surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
+    setting = Setting(surat, {}, admin.get(surat["tautan"]["pdf"]).data)
+    victim, _ = make_account(app, VICTIM_ACCOUNT, "pembaca", unit=("DINKES",))
+    grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})
+    with services.sessions.begin() as session:
+        session.scalar(select(KunciApi).where(KunciApi.prefiks == VICTIM[:11])).nama = VICTIM_NAME
+    client = app.test_client()
+    _staff_caller(client, app, caller)
+    before = _staff_registry(services)
+
+    response = PAGES[name].call(client, setting, victim.id)
+
+    status = 200 if expected == KOSONG else expected
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    if status >= 400 or caller == "tanpa_sesi":
+        assert _staff_registry(services) == before, "a refused call changed the registry"
+    if status == 302 and caller == "tanpa_sesi":
+        assert response.headers["Location"].startswith("/masuk")
+    marker = PAGES[name].marker(setting, victim.id)
+    if marker is not None:
+        assert (marker.encode() in response.data) == (expected == 200), "shown outside scope, or hidden"

@@ -13,6 +13,7 @@ from service.chain import PROFILE_RULE_KEYS
 from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
 from .conftest import _with_services
+from .staff import signed_in
 from .support import JENIS, admin_client, issue, sample
 
 URL = f"/api/v1/surat/{JENIS}"
@@ -185,9 +186,11 @@ def test_openapi_documents_every_letter_schema_and_docs_work_offline(idle_client
         assert asset.status_code == 200 and asset.mimetype == "text/javascript"
 
 
-def test_list_page_shows_letters_for_people(client):
+def test_list_page_shows_letters_for_people(app, client):
     created = issue(client)
-    page = client.get("/surat?wilayah=hulu-sungai-selatan")
+    assert client.get("/surat").status_code == 302  # signed-in staff only, not API keys
+    signed_in(client, app, "arsip", "arsiparis")
+    page = client.get("/surat")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and created["nomor"] in html and created["tautan"]["pdf"] in html
+    assert page.status_code == 200 and created["nomor"] in html and f"/surat/{created['id']}" in html
     assert client.get("/surat?dari=bukan-tanggal&halaman=x").status_code == 200

@@ -62,7 +62,8 @@ def _adopted_and_kept(settings, converter):
         assert _contents(engine) == before
         assert _schema_differences(engine) == []
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == schema.head()
+            heads = conn.scalars(text("SELECT version_num FROM alembic_version")).all()
+            assert ",".join(sorted(heads)) == schema.head()  # one row per head until the lead links them
             # the old letters are reachable by the units they concern
             units = set(conn.execute(text(
                 "SELECT a.unit_kode, a.peran FROM surat_akses a JOIN surat s ON s.id = a.surat_id "

@@ -11,6 +11,7 @@ import pytest
 from service import create_app
 
 from .corpus import CORPUS, hostile_files
+from .staff import post_form
 from .support import (JENIS, PASSPHRASE, SIGNER_NIP, admin_client, all_samples, issue, pdfsig,
                       refused_create_and_sign_keeps_no_number, sample, sign, signed_pdf, signers, verify)
 
@@ -170,8 +171,8 @@ def test_verification_page_and_qr_landing(client):
     assert created["nomor"] in page and "SAH" in page
     pdf = client.get(created["tautan"]["pdf"]).data
     import io
-    upload = client.post("/verifikasi", data={"berkas": (io.BytesIO(pdf), "surat.pdf")},
-                         content_type="multipart/form-data").get_data(as_text=True)
+    upload = post_form(client, "/verifikasi", {"berkas": (io.BytesIO(pdf), "surat.pdf")},
+                       content_type="multipart/form-data").get_data(as_text=True)
     assert "identik" in upload and re.search(r"\bSAH\b", upload)
     assert client.get("/verifikasi/tidak-ada").status_code == 404
 

@@ -19,7 +19,8 @@ from ..letters.checks import findings_from_messages
 from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
-from . import admin, direktori, rantai, surat, verifikasi, wilayah
+from ..idempotency.http import IdempotencyHeader
+from . import admin, direktori, rantai, surat, verifikasi, webhook, wilayah
 from .schemas import DaftarArgsSchema, ProblemSchema
 
 SECURITY_SCHEME = "kunciApi"
@@ -43,7 +44,7 @@ class KeySecurity(BasePlugin):
                     operation.setdefault("responses", {}).setdefault(status, response)
 
 
-api = Api(spec_kwargs={"extra_plugins": [KeySecurity()]})
+api = Api(spec_kwargs={"extra_plugins": [KeySecurity(), IdempotencyHeader(PUBLIC_API)]})
 
 DOCS_ASSETS = "/api/v1/docs/aset/"
 API_DOC = "Dokumentasi API suratkerja (/api/v1/docs)"
@@ -87,6 +88,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(verifikasi.blp)
     api.register_blueprint(admin.blp)
     api.register_blueprint(direktori.blp)
+    api.register_blueprint(webhook.blp)
 
     @app.errorhandler(UnprocessableEntity)
     def _bad_arguments(error: UnprocessableEntity):

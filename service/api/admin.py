@@ -99,11 +99,14 @@ class Jejak(MethodView):
     @blp.response(200, JejakSchema(many=True))
     def get(self, args):
         """Jejak audit pemda, terbaru dahulu: siapa, dari mana, kapan, berbuat apa."""
-        query = _entries(require_admin())
-        page, size = args["halaman"], args["per_halaman"]
-        with services().sessions() as session:
-            rows = session.scalars(query.order_by(JejakAudit.id.desc()).offset((page - 1) * size).limit(size))
-            return [audit.as_row(e) for e in rows]
+        return latest_entries(require_admin(), args["halaman"], args["per_halaman"])
+
+
+def latest_entries(principal, page: int, size: int) -> list[dict]:
+    """One page of the administrator's pemda's audit trail, newest first (the API's and the page's)."""
+    with services().sessions() as session:
+        rows = session.scalars(_entries(principal).order_by(JejakAudit.id.desc()).offset((page - 1) * size).limit(size))
+        return [audit.as_row(e) for e in rows]
 
 
 @blp.route("/audit/csv")
@@ -112,13 +115,17 @@ class JejakCsv(MethodView):
                   content_type="text/csv")
     def get(self):
         """Ekspor jejak audit pemda (CSV), untuk diperiksa atau diarsipkan di luar layanan."""
-        query = _entries(require_admin())
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=audit.FIELDS)
-        writer.writeheader()
-        with services().sessions() as session:
-            for entry in session.scalars(query.order_by(JejakAudit.id).execution_options(yield_per=1000)):
-                row = audit.as_row(entry)
-                writer.writerow({**row, "rincian": json.dumps(row["rincian"], ensure_ascii=False, sort_keys=True)})
-        return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=jejak-audit.csv"})
+        return audit_csv(require_admin())
+
+
+def audit_csv(principal) -> Response:
+    """The administrator's pemda's whole audit trail as a CSV download, oldest first (the API's and the page's)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=audit.FIELDS)
+    writer.writeheader()
+    with services().sessions() as session:
+        for entry in session.scalars(_entries(principal).order_by(JejakAudit.id).execution_options(yield_per=1000)):
+            row = audit.as_row(entry)
+            writer.writerow({**row, "rincian": json.dumps(row["rincian"], ensure_ascii=False, sort_keys=True)})
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=jejak-audit.csv"})

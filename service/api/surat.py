@@ -27,9 +27,8 @@ from ..letters.nip import normalise_nip
 from ..plumbing.timing import stage
 from ..signatures.esign import EsignBackend, local_passphrase, remote_credentials
 from ..signatures.reconcile import reconcile
-from ..signatures.sign_letter import sign_letter
 from ..signatures.revocation import Pencabutan, check_revoker, revoke
-from ..signatures.sign_remote import sign_remotely
+from ..signatures.sign_as import sign_as
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
 from .body import json_body, upload_body, uploaded_file
@@ -231,16 +230,8 @@ class SuratTandatangan(MethodView):
     @blp.response(200, SuratOutSchema)
     def post(self, args, surat_id):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
-        esign = services().signing.esign_for(load_surat(surat_id, TANDATANGAN).wilayah, args["nip"])
-        if esign is not None:
-            nik, secret = remote_credentials(esign, args)
-            surat = sign_remotely(services(), esign, surat_id, args["nip"], nik, secret, args.get("tingkat"))
-            audit.record("surat.tandatangan", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
-                         status=surat.status)
-            return surat_out(surat)
-        surat = sign_letter(services(), surat_id, args["nip"], local_passphrase(args), args.get("tingkat"),
-                            audit.request_actor())
-        return surat_out(surat)
+        surat = load_surat(surat_id, TANDATANGAN)
+        return surat_out(sign_as(services(), surat, args["nip"], args, args.get("tingkat"), audit.request_actor()))
 
 
 @blp.route("/<string:surat_id>/cabut")

@@ -90,22 +90,20 @@ def issue_and_sign_remotely(services: Services, backend: esign.EsignBackend, jen
     """
     prepared = prepare(services, jenis, payload)
     data = prepared.valid.data
-    signature.check_single_signer([data["penandatangan"], *data.get("mengetahui", [])])
     official = data["penandatangan"]
     esign.check_not_locked_out(services, official["nip"])
     with printed(services, prepared) as letter:
         surat = letter.surat
-        sent, placement = esign.placed(backend, letter.pdf, signature.below("ttd"))
+        sent = esign.outgoing(services, backend, surat, letter.pdf, 0)
         try:
-            returned = esign.send(services, backend, surat, sent, placement, nip=official["nip"], nik=nik,
-                                  secret=secret)
+            returned = esign.send(services, backend, surat, sent, nip=official["nip"], nik=nik, secret=secret)
         except remote.UnknownOutcome as e:
-            _record_uncertain(services, prepared, letter, sent, {"id_dokumen": e.id_dokumen, "tingkat": level,
-                                                                 "nik": nik}, actor)
+            _record_uncertain(services, prepared, letter, sent.pdf, {"id_dokumen": e.id_dokumen, "tingkat": level,
+                                                                     "nik": nik}, actor)
             raise SigningUncertain(surat.id, surat.nomor) from None
         _record_signed(services, prepared, letter,
-                       esign.accept(services, backend, sent, returned.pdf, official=official_ids(official, nik),
-                                    level=level),
+                       esign.accept(services, backend, sent.pdf, returned.pdf, official=official_ids(official, nik),
+                                    box=sent.box, level=level),
                        actor)
     logger.info("issued and signed through Esign %s %s (%s)", jenis, surat.nomor, surat.id)
     return Issued(surat, prepared.valid.warnings)

@@ -8,9 +8,10 @@ from ..access import audit
 from ..access.audience import audience
 from ..chain import record_links, taken
 from ..plumbing.errors import InvalidRequest
-from ..plumbing.models import Riwayat, SuratAkses
+from ..plumbing.models import SIGNED, Riwayat, SuratAkses
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
+from ..webhooks import outbox
 from .numbering import Sequencer
 from .prepare import Prepared
 from .printing import Printed
@@ -49,6 +50,9 @@ def record(services: Services, prepared: Prepared, letter: Printed, history: lis
             record_links(session, surat, prepared.links, issuer(prepared))
             audit.add(session, actor, aksi, wilayah=surat.wilayah, objek=surat.id,
                       rincian={"jenis": surat.jenis, "nomor": surat.nomor, "unit": surat.unit_kode})
+            outbox.emit(session, outbox.DIBUAT, surat)
+            if surat.status == SIGNED:
+                outbox.emit(session, outbox.DITANDATANGANI, surat)
     except IntegrityError as e:
         with services.sessions() as session:
             conflicts = taken(session, surat.wilayah, prepared.links)

@@ -88,10 +88,17 @@ class Settings:
     production: bool = False
     """Do not start on the development PKI or without ``tsa_url``; refuse development certificates when signing."""
     redis_url: str = ""
-    """Shares the failed-signing counter between processes; empty = in memory."""
+    """Shares the failed-signing and failed-sign-in counters between processes; empty = in memory."""
     signing_attempts: int = 5
     """Wrong passphrases a signer may enter per ``signing_window`` seconds."""
     signing_window: float = 900.0
+    secret_key_file: Path | None = None
+    """Key that signs the session cookie and form tokens; empty = ``instance_dir/secret_key``, made (0600) at first start."""
+    login_attempts: int = 5
+    """Wrong passwords an account may be given per ``login_window`` seconds before its sign-in is locked (429)."""
+    login_window: float = 900.0
+    session_hours: float = 12.0
+    """How long a staff sign-in lasts; signing out ends it at once."""
     max_upload_bytes: int = 20 * 1024 * 1024
     """Largest PDF the verification endpoint accepts."""
     footer: str = (
@@ -119,6 +126,10 @@ class Settings:
     @property
     def pki(self) -> Path:
         return self.pki_dir or self.instance_dir / "pki"
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self.secret_key_file or self.instance_dir / "secret_key"
 
     @property
     def lock_dir(self) -> Path:
@@ -207,7 +218,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError("base_url must start with http:// or https://")
     settings = replace(settings, base_url=settings.base_url.rstrip("/"))
-    positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes")
+    positive = ("converter_timeout", "converter_recycle_after", "max_request_bytes", "login_attempts",
+                "login_window", "session_hours")
     if any(getattr(settings, key) <= 0 for key in positive):
         raise ConfigError(f"{', '.join(positive)} must be positive")
     if settings.signer_backend.startswith("esign-") and settings.signer_backend not in settings.signer_backends:

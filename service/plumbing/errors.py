@@ -12,6 +12,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,13 @@ class Unauthorized(SuratError):
     title = "Passphrase salah"
 
 
+class WrongPassword(Unauthorized):
+    """A sign-in that failed: unknown name, wrong password or deactivated account, told apart to no one."""
+
+    code = "sandi_salah"
+    title = "Nama pengguna atau kata sandi salah"
+
+
 class Forbidden(SuratError):
     status = 403
     code = "bukan_penandatangan"
@@ -139,6 +147,22 @@ class NotRevoker(Forbidden):
 
     code = "bukan_pencabut"
     title = "Tidak berhak mencabut"
+
+
+class IdempotencyKeyReused(SuratError):
+    """An Idempotency-Key the client already used for another request (draft-ietf-httpapi-idempotency-key-header)."""
+
+    status = 422
+    code = "kunci_idempotensi_dipakai"
+    title = "Kunci idempotensi sudah dipakai untuk permintaan lain"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    """The first request with this Idempotency-Key still runs; retry shortly for its answer."""
+
+    code = "kunci_idempotensi_berjalan"
+    title = "Permintaan dengan kunci idempotensi ini masih diproses"
+    headers = {"Retry-After": "1"}
 
 
 class ServiceUnavailable(SuratError):
@@ -248,8 +272,17 @@ def register_error_handlers(app: Flask) -> None:
         response.headers.update(error.headers)
         return response
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        problem = {"type": "urn:suratkerja:masalah:csrf", "title": "Formulir tidak sah", "status": 400,
+                   "detail": "Formulir kedaluwarsa atau tidak dikirim dari halaman layanan ini; "
+                             "muat ulang halaman lalu kirim lagi."}
+        return problem_response(problem, 400)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if error.response is not None:  # an answer already made for this error (a lock-out page)
+            return error.response
         problem = {
             "type": "about:blank",
             "title": error.name,

@@ -3,12 +3,13 @@
 Where an official's back end (:mod:`.backends`: the service's, the
 region's or the official's own) is of kind ``esign-v1`` or ``esign-v2``,
 the official's key is BSrE's: the service sends the whole letter, with the stamp's place (its
-box under the template's bookmark ``ttd``, as coordinates or as an
-invisible anchor character) and a QR code to the letter's verification
+box under the template's bookmark of that signer, ``ttd`` or ``ttdmengetahui1``…, as
+coordinates or as an invisible anchor character) and a QR code to the letter's verification
 page, and the official's NIK and passphrase or TOTP (from the request:
 never stored, logged or queued). What comes back is accepted only as the
 sent file plus one signature naming that official, chaining to the
-configured BSrE roots (:func:`signing.esign.check_returned`); where the
+configured BSrE roots, its stamp where it was asked
+(:func:`signing.esign.check_returned`); where the
 level asked is B-LT or B-LTA the service then adds the validation data and
 a document time stamp itself.
 
@@ -34,6 +35,7 @@ from pyhanko_certvalidator import ValidationContext
 
 import signing
 from signing import PadesLevel, esign
+from signing.placement import Box
 
 from ..plumbing.config import ConfigError, Settings
 from ..plumbing.errors import Finding, InvalidRequest, RemoteSignatureRefused, TooManyAttempts, esign_error
@@ -43,10 +45,6 @@ from ..plumbing.timing import stage
 from . import signature
 
 logger = logging.getLogger(__name__)
-
-TAG = "#"
-"""The anchor character of tag placement, as public clients of the service use it."""
-
 
 @dataclass
 class EsignBackend:
@@ -163,15 +161,32 @@ def check_not_locked_out(services: Services, nip: str) -> None:
         raise TooManyAttempts(wait)
 
 
-def placed(backend: EsignBackend, pdf: bytes, stamp: signing.BelowDestination) -> tuple[bytes, esign.client.Placement]:
-    """The file to send and the stamp's place in it: its box in ``pdf`` as coordinates, or at an anchor."""
-    box = stamp.box(PdfFileReader(BytesIO(pdf)))
+@dataclass(frozen=True)
+class Outgoing:
+    """What is sent for a signature: the file, the stamp's place, and the box it must land in."""
+
+    pdf: bytes
+    placement: esign.client.Placement
+    box: Box | None
+
+
+def asked_box(sent: bytes, done: int) -> Box | None:
+    """The box of the stamp of the signer after ``done`` signatures in the file ``sent`` (``None``: invisible)."""
+    return signature.stamp_of(done).box(PdfFileReader(BytesIO(sent)))
+
+
+def outgoing(services: Services, backend: EsignBackend, surat: Surat, pdf: bytes, done: int) -> Outgoing:
+    """The letter ``pdf`` of ``surat`` to send for its signature after ``done``, with its stamp as coordinates,
+    or at the signer's anchor (written, for every signer placed by tag, before the first signature); an unsigned
+    letter goes with an empty form, against which the returned signature's update is compared."""
+    sent = esign.with_empty_form(signature.anchored(services, surat, pdf)) if done == 0 else pdf
+    box = asked_box(sent, done)
     if box is None:
-        return pdf, None
+        return Outgoing(sent, None, None)
     page, x1, y1, x2, y2 = box
     if backend.placement == "tag":
-        return esign.with_anchor(pdf, TAG, page, x1, y1), esign.Tag(TAG, x2 - x1, y2 - y1)
-    return pdf, esign.Coordinates(page, x1, y1, x2 - x1, y2 - y1)
+        return Outgoing(sent, esign.Tag(signature.TAGS[done], x2 - x1, y2 - y1), box)
+    return Outgoing(sent, esign.Coordinates(page, x1, y1, x2 - x1, y2 - y1), box)
 
 
 @lru_cache(maxsize=256)
@@ -182,9 +197,9 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def send(services: Services, backend: EsignBackend, surat: Surat, sent: bytes, placement, *, nip: str, nik: str,
+def send(services: Services, backend: EsignBackend, surat: Surat, sent: Outgoing, *, nip: str, nik: str,
          secret: esign.Secret) -> esign.Signed:
-    """``sent`` (the letter ``surat``) signed by BSrE. A wrong passphrase or TOTP counts against ``nip``'s attempts.
+    """``sent`` (of the letter ``surat``) signed by BSrE. A wrong passphrase or TOTP counts against ``nip``'s attempts.
 
     :raises esign.UnknownOutcome: sent, no answer: the caller marks the letter "belum pasti".
     :raises SuratError: a definite refusal (:func:`~service.plumbing.errors.esign_error`).
@@ -193,7 +208,7 @@ def send(services: Services, backend: EsignBackend, surat: Surat, sent: bytes, p
     try:
         with stage("sign"):
             signed = backend.client.sign(
-                sent, nik=nik, secret=secret, placement=placement, image=qr_png(signature.qr_url(services, surat)),
+                sent.pdf, nik=nik, secret=secret, placement=sent.placement, image=qr_png(signature.qr_url(services, surat)),
                 reason=signature.reason(surat), location=surat.permintaan.get("tempat") or "")
     except esign.UnknownOutcome:
         raise
@@ -209,18 +224,18 @@ def send(services: Services, backend: EsignBackend, surat: Surat, sent: bytes, p
 
 
 def accept(services: Services, backend: EsignBackend, sent: bytes, returned: bytes, *, official: set[str],
-           level: str | None) -> bytes:
+           box: Box | None, level: str | None) -> bytes:
     """The returned file, checked strictly and raised to ``level`` (B-LT, B-LTA) where asked.
 
     A failure of the time stamp authority while raising it keeps the B-T file BSrE
     signed (logged): signing again would sign the letter twice.
 
-    :raises RemoteSignatureRefused: not the sent file plus one signature by the official.
+    :raises RemoteSignatureRefused: not the sent file plus one signature by the official, its stamp in ``box``.
     """
     setup = services.signing
     try:
         report = esign.check_returned(sent, returned, official=official, trust_roots=backend.trust_roots,
-                                      other_certs=backend.intermediates + setup.other_certs, crls=setup.crls)
+                                      other_certs=backend.intermediates + setup.other_certs, crls=setup.crls, box=box)
     except esign.ReturnedFileRefused as e:
         logger.warning("refused the file the Esign service returned (SHA-256 %s): %s",
                        hashlib.sha256(returned).hexdigest(), e.reason)

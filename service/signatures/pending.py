@@ -1,11 +1,13 @@
 """A letter sent to the Esign service, in the registry: claimed, settled signed, or released.
 
 Before the letter leaves, it is *claimed*: ``belum_pasti``, with what was
-sent (``esign_tertunda``), in one conditional update, so that of two
+sent and whose signature it awaits (``esign_tertunda``: the sent file, the
+number of signatures before it, the status to return to), in one
+conditional update, so that of two
 requests only one sends it, and a process that dies while waiting leaves
 the letter marked rather than silently unsigned. A definite answer then
 settles it: signed (the checked file recorded) or released back to
-``konsep``. Without an answer it stays marked until reconciliation
+what it was (``konsep``, or ``menunggu_mengetahui`` for a countersignature). Without an answer it stays marked until reconciliation
 (:mod:`.reconcile`). Each of these is conditional on the letter still being
 ``belum_pasti``: a letter is settled once, and never ends signed twice.
 """
@@ -15,20 +17,24 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from ..plumbing.errors import Conflict
-from ..plumbing.models import DRAFT, UNCERTAIN, Riwayat, Surat
+from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, SIGNED, UNCERTAIN, Riwayat, Surat
 from ..plumbing.services import Services
+from ..webhooks import outbox
 from . import signature
 
 
-def claim(services: Services, surat: Surat, sent_sha256: str, nik: str, level: str | None) -> None:
-    """Mark the unsigned ``surat`` as being signed remotely, unless another request did first.
+def claim(services: Services, surat: Surat, sent_sha256: str, nik: str, level: str | None, done: int) -> None:
+    """Mark ``surat``, with ``done`` signatures, as being signed remotely, unless another request moved it first.
 
-    :raises Conflict: the letter is no longer an unsigned draft.
+    :raises Conflict: the letter is no longer as it was read.
     """
-    pending = {"sha256": sent_sha256, "id_dokumen": None, "tingkat": level, "nik": nik}
+    pending = {"sha256": sent_sha256, "id_dokumen": None, "tingkat": level, "nik": nik, "urutan": done,
+               "semula": surat.status}
+    same_file = (Surat.signed_sha256 == surat.signed_sha256) if surat.signed_sha256 else Surat.signed_sha256.is_(None)
     with services.sessions.begin() as session:
         moved = session.execute(
-            update(Surat).where(Surat.id == surat.id, Surat.status == DRAFT, Surat.signed_sha256.is_(None))
+            update(Surat).where(Surat.id == surat.id, Surat.status.in_((DRAFT, AWAITING_COUNTERSIGN)),
+                                Surat.status == surat.status, same_file)
             .values(status=UNCERTAIN, esign_tertunda=pending)).rowcount
     if moved != 1:
         raise Conflict("Surat ini baru saja dikirim untuk ditandatangani oleh permintaan lain.")
@@ -44,10 +50,12 @@ def note_uncertain(services: Services, surat: Surat, official: dict, id_dokumen:
 
 
 def release(services: Services, surat: Surat, entry: Riwayat | None = None) -> None:
-    """Back to ``konsep``: certainly not signed (a refusal, an error, or reconciliation's verdict)."""
+    """Back to what it was: certainly not signed (a refusal, an error, or reconciliation's verdict)."""
     with services.sessions.begin() as session:
+        row = session.get(Surat, surat.id)
+        before = (row.esign_tertunda or {}).get("semula", DRAFT)
         moved = session.execute(update(Surat).where(Surat.id == surat.id, Surat.status == UNCERTAIN)
-                                .values(status=DRAFT, esign_tertunda=None)).rowcount
+                                .values(status=before, esign_tertunda=None)).rowcount
         if moved != 1:
             raise Conflict("Penandatanganan surat ini sudah diselesaikan oleh permintaan lain.")
         if entry is not None:
@@ -55,18 +63,21 @@ def release(services: Services, surat: Surat, entry: Riwayat | None = None) -> N
             session.add(entry)
 
 
-def settle_signed(services: Services, surat: Surat, official: dict, signed_sha256: str) -> None:
-    """Record the checked signed file: the letter is signed, once.
+def settle_signed(services: Services, surat: Surat, official: dict, signed_sha256: str, done: int) -> None:
+    """Record the checked signed file, the signature after ``done``: the letter is signed by ``official``, once.
 
     :raises Conflict: it was settled meanwhile (by a reconciliation, or the other way).
     """
     with services.sessions.begin() as session:
         moved = session.execute(
             update(Surat).where(Surat.id == surat.id, Surat.status == UNCERTAIN)
-            .values(signed_sha256=signed_sha256, status=signature.status_after(surat, 1), esign_tertunda=None)
+            .values(signed_sha256=signed_sha256, status=signature.status_after(surat, done + 1), esign_tertunda=None)
         ).rowcount
         if moved != 1:
             raise Conflict("Penandatanganan surat ini sudah diselesaikan oleh permintaan lain.")
-        entry = signature.history_entry(official, 1, signed_sha256)
+        entry = signature.history_entry(official, done + 1, signed_sha256)
         entry.surat_id = surat.id
         session.add(entry)
+        signed = session.get(Surat, surat.id)
+        if signed.status == SIGNED:
+            outbox.emit(session, outbox.DITANDATANGANI, signed)

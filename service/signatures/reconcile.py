@@ -10,8 +10,9 @@ signed it. Nothing is sent again. The letter is settled by
   uploaded: checked the same way, against the very bytes that were sent;
 * the verdict "tidak ditandatangani": back to ``konsep``, to be signed again.
 
-A file is accepted only as the sent letter plus one signature of its
-penandatangan; the letter is settled once, so it never ends signed twice.
+A file is accepted only as the sent letter plus one signature of the
+official whose turn it was (the penandatangan, or a "Mengetahui"), its stamp
+on that official's block; the letter is settled once, so it never ends signed twice.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def reconcile(services: Services, surat_id: str, *, pdf: bytes | None = None, un
         raise NotFound(f"Surat {surat_id} tidak ditemukan.")
     if surat.status != UNCERTAIN:
         raise Conflict("Penandatanganan surat ini tidak sedang menunggu kepastian.")
-    official = signature.signers_of(surat)[0]
+    tertunda = surat.esign_tertunda
+    done = tertunda.get("urutan", 0)
+    official = signature.signers_of(surat)[done]
     backend = services.signing.esign_for(surat.wilayah, official["nip"])
     if backend is None:
         raise Conflict("Penandatangan surat ini tidak memakai Esign BSrE (signer_backend); "
@@ -73,12 +76,12 @@ def reconcile(services: Services, surat_id: str, *, pdf: bytes | None = None, un
                                                  oleh=signature.signer_line(official)))
         logger.info("reconciled %s (%s): not signed", surat.nomor, surat.id)
     else:
-        tertunda = surat.esign_tertunda
         returned = pdf if pdf is not None else _fetched(backend, surat)
-        final = esign.accept(services, backend, services.store.get(tertunda["sha256"]), returned,
-                             official=official_ids(official, tertunda["nik"]), level=tertunda["tingkat"])
+        sent = services.store.get(tertunda["sha256"])
+        final = esign.accept(services, backend, sent, returned, official=official_ids(official, tertunda["nik"]),
+                             box=esign.asked_box(sent, done), level=tertunda["tingkat"])
         with services.store.keeping(final) as (sha256,):
-            pending.settle_signed(services, surat, official, sha256)
+            pending.settle_signed(services, surat, official, sha256, done)
         logger.info("reconciled %s (%s): signed", surat.nomor, surat.id)
     with services.sessions() as session:
         return session.get(Surat, surat.id)

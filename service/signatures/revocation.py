@@ -18,6 +18,7 @@ from ..letters.nip import format_nip
 from ..plumbing.errors import MissingRight, NotRevoker, RevocationRefused
 from ..plumbing.models import REVOKED, SIGNED, Riwayat, Surat
 from ..plumbing.services import Services
+from ..webhooks import outbox
 from .signature import signer_line
 
 RULE = ("Permendagri 1/2023 tentang Tata Naskah Dinas di Lingkungan Pemerintah Daerah, ketentuan "
@@ -62,7 +63,7 @@ def signer_revoker(surat: Surat, nip: str) -> str:
 
 
 def revoke(services: Services, surat: Surat, request: Pencabutan, revoker: str, actor: audit.Actor) -> Surat:
-    """Mark ``surat`` dicabut, with its history line and audit entry, in one transaction.
+    """Mark ``surat`` dicabut, with its history line, audit entry and webhook event, in one transaction.
 
     :raises RevocationRefused: not signed, or already revoked (also when another request revoked it first).
     """
@@ -80,6 +81,7 @@ def revoke(services: Services, surat: Surat, request: Pencabutan, revoker: str, 
         session.add(Riwayat(surat_id=surat.id, aksi="dicabut", oleh=revoker, catatan=revocation_note(record)))
         audit.add(session, actor, "surat.cabut", wilayah=surat.wilayah, objek=surat.id,
                   rincian={"nomor": surat.nomor, "oleh": revoker, "alasan": request.alasan})
+        outbox.emit(session, outbox.DICABUT, session.get(Surat, surat.id))
     with services.sessions() as session:
         return session.get(Surat, surat.id)
 

@@ -11,9 +11,10 @@ import logging
 from sqlalchemy import func, select, update
 
 from ..plumbing.errors import Conflict, NotFound
-from ..plumbing.models import Riwayat, Surat
+from ..plumbing.models import SIGNED, Riwayat, Surat
 from ..plumbing.services import Services
 from ..access import audit
+from ..webhooks import outbox
 from . import signature
 
 logger = logging.getLogger(__name__)
@@ -70,3 +71,5 @@ def _record(services: Services, surat: Surat, entry: Riwayat, status: str, actor
         session.add(entry)
         audit.add(session, actor, "surat.tandatangan", wilayah=surat.wilayah, objek=surat.id,
                   rincian={"nomor": surat.nomor, "oleh": entry.oleh, "status": status})
+        if status == SIGNED:
+            outbox.emit(session, outbox.DITANDATANGANI, session.get(Surat, surat.id))

@@ -1,4 +1,9 @@
-"""Sign-later through the Esign service: the penandatangan signs an issued letter with BSrE's key.
+"""Sign-later through the Esign service: the official whose turn it is signs an issued letter with BSrE's key.
+
+The penandatangan first, then each "Mengetahui" in order, each stamp on that
+signer's own block; the returned file must be the sent one plus that
+signature, in a field the service adds (see :mod:`.signature` on why such a
+letter carries approval signatures only).
 
 The letter is claimed before it is sent (:mod:`.pending`), sent once with
 the official's NIK and passphrase or TOTP, and the file that comes back is
@@ -28,7 +33,7 @@ def official_ids(official: dict, nik: str) -> set[str]:
 
 def sign_remotely(services: Services, backend: esign.EsignBackend, surat_id: str, nip: str, nik: str,
                   secret: remote.Secret, level: str | None = None) -> Surat:
-    """Sign letter ``surat_id`` as its penandatangan (``nip``, whose NIK at BSrE is ``nik``) through ``backend``.
+    """Sign letter ``surat_id`` as the official whose turn it is (``nip``, whose NIK at BSrE is ``nik``) through ``backend``.
 
     :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable,
         RemoteSignatureRefused: the letter stays a draft.
@@ -37,17 +42,16 @@ def sign_remotely(services: Services, backend: esign.EsignBackend, surat_id: str
     surat, done = signatures_done(services, surat_id)
     signature.check_not_uncertain(surat)
     order = signature.signers_of(surat)
-    if done:
-        raise Conflict("Surat ini sudah ditandatangani.")
-    signature.check_single_signer(order)
-    official = order[0]
+    if done >= len(order):
+        raise Conflict("Surat ini sudah ditandatangani lengkap.")
+    official = order[done]
     signature.check_signer(nip, official)
     esign.check_not_locked_out(services, nip)
-    sent, placement = esign.placed(backend, services.store.get(surat.current_sha256), signature.below("ttd"))
-    with services.store.keeping(sent) as (sent_sha256,):
-        pending.claim(services, surat, sent_sha256, nik, level)
+    sent = esign.outgoing(services, backend, surat, services.store.get(surat.current_sha256), done)
+    with services.store.keeping(sent.pdf) as (sent_sha256,):
+        pending.claim(services, surat, sent_sha256, nik, level, done)
     try:
-        returned = esign.send(services, backend, surat, sent, placement, nip=nip, nik=nik, secret=secret)
+        returned = esign.send(services, backend, surat, sent, nip=nip, nik=nik, secret=secret)
     except remote.UnknownOutcome as e:
         pending.note_uncertain(services, surat, official, e.id_dokumen)
         logger.warning("Esign gave no answer for %s (%s): marked belum pasti", surat.nomor, surat.id)
@@ -56,12 +60,13 @@ def sign_remotely(services: Services, backend: esign.EsignBackend, surat_id: str
         pending.release(services, surat)
         raise
     try:
-        final = esign.accept(services, backend, sent, returned.pdf, official=official_ids(official, nik), level=level)
+        final = esign.accept(services, backend, sent.pdf, returned.pdf, official=official_ids(official, nik),
+                             box=sent.box, level=level)
     except RemoteSignatureRefused:
         pending.release(services, surat, Riwayat(aksi="tanda_tangan_esign_ditolak", oleh=signature.signer_line(official)))
         raise
     with services.store.keeping(final) as (sha256,):
-        pending.settle_signed(services, surat, official, sha256)
+        pending.settle_signed(services, surat, official, sha256, done)
     logger.info("signed %s (%s) through Esign by NIP %s", surat.nomor, surat.id, nip)
     with services.sessions() as session:
         return session.get(Surat, surat.id)

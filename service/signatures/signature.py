@@ -1,17 +1,34 @@
 """The steps of a signature, shared by create-and-sign and sign-later.
 
 A letter is signed by its penandatangan; a pengajuan sukarela is then
-countersigned ("Mengetahui") by each superior in order. The first signature
-certifies the document: no changes allowed (DocMDP P=1), or, where
-countersignatures follow, only the filling of their pre-created fields (P=2).
+countersigned ("Mengetahui") by each superior in order, each stamp under
+the template's bookmark of that signer (``ttd``, ``ttdmengetahui1``…).
+Where every signer's key is held here, the first signature certifies the
+document: no changes allowed (DocMDP P=1), or, where countersignatures
+follow, only the filling of their pre-created fields (P=2).
+
+Where a later signer signs through BSrE's Esign service, the service adds
+a signature field of its own, and a certification would forbid that
+(pyHanko, stricter than Acrobat, refuses a new visible field after any
+certification); BSrE's own signature is never a certification either. So
+such a letter is signed with approval signatures only, each countersignature
+in a field created where its stamp goes. What may change after a signature
+is then held by :mod:`signing.verify` instead of DocMDP: a signature in a
+field of its own, validation data and time stamps, nothing else; the letter
+is no less protected. Anchors for the service's tag placement are written
+before the first signature, as text added after it would be a change.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from io import BytesIO
+
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 import signing
 from signing import Appearance, PadesLevel
+from signing.esign import with_anchors
 
 from ..letters.nip import format_nip
 from ..plumbing.errors import Conflict, Forbidden, ServiceUnavailable, TooManyAttempts, Unauthorized
@@ -30,6 +47,12 @@ def countersign_field(index: int) -> str:
 def countersign_bookmark(index: int) -> str:
     """The template's bookmark over the ``index``-th "Mengetahui" signer's stamp area (1-based)."""
     return f"ttdmengetahui{index}"
+
+
+TAGS = ("#", "$", "^", "~")
+"""The anchor character of each signer's stamp in the Esign service's tag placement (the
+penandatangan's, then up to three "Mengetahui"): the service places a stamp at the first
+occurrence of its character, so no anchor may be another's."""
 
 
 def signers_of(surat: Surat) -> list[dict]:
@@ -65,14 +88,6 @@ def check_not_uncertain(surat: Surat) -> None:
     if surat.status == UNCERTAIN:
         raise Conflict("Penandatanganan surat ini belum pasti (layanan Esign tidak menjawab). "
                        "Lakukan rekonsiliasi dulu; jangan menandatangani ulang.")
-
-
-def check_single_signer(order: list[dict]) -> None:
-    """The Esign service adds a signature field of its own, which a countersignature after it would
-    have to add again: letters with "Mengetahui" are not signed through it (yet)."""
-    if len(order) > 1:
-        raise Conflict("Surat dengan tanda tangan \"Mengetahui\" belum dapat ditandatangani melalui "
-                       "layanan Esign BSrE; gunakan sertifikat yang dikelola layanan ini.")
 
 
 def qr_url(services: Services, surat: Surat) -> str:
@@ -143,6 +158,27 @@ def below(bookmark: str) -> signing.BelowDestination:
     return signing.BelowDestination(bookmark, STAMP_WIDTH, STAMP_HEIGHT)
 
 
+def stamp_of(index: int) -> signing.BelowDestination:
+    """The stamp's box of the ``index``-th signer (0 = the penandatangan)."""
+    return below("ttd" if index == 0 else countersign_bookmark(index))
+
+
+def _through_esign(services: Services, surat: Surat, official: dict):
+    return services.signing.esign_for(surat.wilayah, official["nip"])
+
+
+def anchored(services: Services, surat: Surat, pdf: bytes) -> bytes:
+    """The unsigned ``pdf`` with the anchor of each signer whose Esign back end places stamps by tag."""
+    reader = PdfFileReader(BytesIO(pdf))
+    anchors = []
+    for index, official in enumerate(signers_of(surat)):
+        backend = _through_esign(services, surat, official)
+        box = stamp_of(index).box(reader) if backend is not None and backend.placement == "tag" else None
+        if box is not None:
+            anchors.append((TAGS[index], *box[:3]))
+    return with_anchors(pdf, anchors)
+
+
 def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level: str | None) -> bytes:
     """``pdf`` of ``surat`` with the next signature (after ``done``) by ``signer``, in memory.
 
@@ -166,8 +202,12 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     )
     try:
         with stage("sign"):
-            if done:
-                signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), certify=False, **options)
+            if done:  # the field prepared by a certification, else one of its own under its bookmark
+                signed = signing.sign_pdf(pdf, signer, field_name=countersign_field(done), box=stamp_of(done),
+                                          certify=False, **options)
+            elif any(_through_esign(services, surat, o) for o in order[1:]):
+                signed = signing.sign_pdf(anchored(services, surat, pdf), signer, field_name=MAIN_FIELD,
+                                          box=stamp_of(0), certify=False, **options)
             else:
                 empty = [(countersign_field(i), below(countersign_bookmark(i))) for i in range(1, total)]
                 signed = signing.sign_pdf(

@@ -11,8 +11,8 @@
   development run; the real service cannot be reached from here).
 """
 
-from .anchor import with_anchor
-from .check import ReturnedFileRefused, check_returned
+from .anchor import with_anchors
+from .check import ReturnedFileRefused, check_returned, with_empty_form
 from .client import (
     ClientCredentialsRefused,
     Coordinates,
@@ -45,5 +45,6 @@ __all__ = [
     "WrongEsignPassphrase",
     "augment",
     "check_returned",
-    "with_anchor",
+    "with_anchors",
+    "with_empty_form",
 ]

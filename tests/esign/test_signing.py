@@ -116,19 +116,10 @@ def test_the_esign_back_end_asks_for_the_nik_and_exactly_one_secret(esign_client
     assert client.get(letter["tautan"]["self"]).get_json()["status"] == "konsep"
 
 
-def test_a_letter_with_countersignatures_is_not_sent_to_esign(esign_client, double):
-    client = esign_client("v1")
-    body = sample("lubuk-linggau", "pengajuan-sukarela")
-    refused = client.post("/api/v1/surat/pengajuan-sukarela/terbit-tandatangan",
-                          json={"surat": body, "nik": SIGNER_NIK, "passphrase": PASSPHRASE})
-    assert refused.status_code == 409, refused.get_json()
-    assert "Mengetahui" in refused.get_json()["detail"]
-    assert double.documents == {}
-
-
 def test_every_sample_letter_signs_through_esign_and_passes_the_service_s_report(esign_client):
     """Each sample created and signed on a registry of its own, taking turns at version and placement
-    (the combinations each have their tests above); those with "Mengetahui" are refused (409)."""
+    (the combinations each have their tests above and in test_mengetahui), then countersigned by each
+    "Mengetahui" in order."""
     from ..support import all_samples
 
     for index, (wilayah, jenis) in enumerate(all_samples()):
@@ -137,10 +128,13 @@ def test_every_sample_letter_signs_through_esign_and_passes_the_service_s_report
         nip = body["penandatangan"]["nip"].replace(" ", "")
         created = client.post(f"/api/v1/surat/{jenis}/terbit-tandatangan",
                               json={"surat": body, "nik": nik_of(nip), "passphrase": PASSPHRASE})
-        if body.get("mengetahui"):
-            assert created.status_code == 409, (wilayah, jenis)
-            continue
         assert created.status_code == 201, (wilayah, jenis, created.get_json())
+        signers = [nip]
+        for official in body.get("mengetahui", []):
+            signers.append(official["nip"].replace(" ", ""))
+            signed = client.post(f"/api/v1/surat/{created.get_json()['id']}/tandatangan",
+                                 json={"nip": signers[-1], "nik": nik_of(signers[-1]), "passphrase": PASSPHRASE})
+            assert signed.status_code == 200, (wilayah, jenis, signed.get_json())
         report = verify(client, client.get(created.get_json()["tautan"]["pdf"]).data).get_json()
         assert report["indication"] == "TOTAL_PASSED", (wilayah, jenis, report)
-        assert report["signatures"][0]["signer_nip"] == nip
+        assert [s["signer_nip"] for s in report["signatures"]] == signers

@@ -183,3 +183,37 @@ def test_revoked_certificate(pki, letter_pdf):
     assert report.indication != "TOTAL_PASSED"
     # no proof the signature existed before the revocation: ETSI says INDETERMINATE
     assert (report.indication, report.sub_indication) == ("INDETERMINATE", "REVOKED_NO_POE")
+
+
+@pytest.fixture(scope="module")
+def approved(pki, applicant_signer, letter_pdf):
+    """The letter with an approval (not certification) signature, as BSrE's Esign service signs."""
+    return sign_pdf(letter_pdf, applicant_signer, field_name="esign-pemohon", box=SIGNATURE_BOX,
+                    appearance=appearance(APPLICANT), certify=False)
+
+
+def _countersigned(pdf: bytes, signer) -> bytes:
+    """``pdf`` countersigned in a visible field of its own, created by that signature (as Esign adds one)."""
+    return sign_pdf(pdf, signer, field_name="esign-mengetahui", box=COUNTER_BOX, appearance=appearance(SUPERIOR),
+                    certify=False)
+
+
+def test_a_countersignature_in_a_field_of_its_own_passes_after_an_approval_signature(approved, signer, pki):
+    report = pki.verify(_countersigned(approved, signer))
+    assert report.indication == "TOTAL_PASSED", report.problems
+    assert [s.field_name for s in report.signatures] == ["esign-pemohon", "esign-mengetahui"]
+
+
+@pytest.mark.parametrize("name", ["page content changed", "annotation added", "visible signature field added"])
+def test_a_change_beside_a_countersignature_of_its_own_field_is_still_caught(approved, signer, pki, name):
+    tamper, expected = ATTACKS[name]
+    report = pki.verify(_countersigned(tamper(approved), signer))
+    assert report.indication == "TOTAL_FAILED" and report.sub_indication in expected, report.problems
+
+
+def test_a_field_added_empty_and_signed_in_a_later_update_is_a_change(approved, signer, pki):
+    prepared_later = update(approved, lambda w: fields.append_signature_field(
+        w, fields.SigFieldSpec("esign-mengetahui", on_page=0, box=COUNTER_BOX[1:])))
+    report = pki.verify(_countersigned(prepared_later, signer))
+    assert report.indication == "TOTAL_FAILED" and report.sub_indication == "MODIFIED_AFTER_SIGNING"
+    assert report.signatures[0].changed_fields == ["esign-mengetahui"]

@@ -1,14 +1,14 @@
 """Revocation: a signed letter can be dicabut (surat.pencabutan), and a history line carries its note.
 
 Revision ID: 0009_pencabutan
-Revises: 0004_direktori
+Revises: 0007_webhook
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_pencabutan"
-down_revision = "0004_direktori"
+down_revision = "0007_webhook"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,93 @@
+"""The staff pages' forms (Flask-WTF: each carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..access.principal import RIGHTS
+from ..accounts.models import PERAN_STAF
+
+REQUIRED = "Wajib diisi."
+
+
+class Form(FlaskForm):
+    """A form of the pages; its field errors as one line each, for the top of the page."""
+
+    def messages(self) -> list[str]:
+        return [f"{self[name].label.text}: {' '.join(msgs)}" for name, msgs in self.errors.items()]
+
+
+class MasukForm(FlaskForm):
+    wilayah = SelectField("Pemda", validators=[DataRequired(REQUIRED)])
+    username = StringField("Nama pengguna", validators=[DataRequired(REQUIRED), Length(max=60)])
+    sandi = PasswordField("Kata sandi", validators=[DataRequired(REQUIRED), Length(max=1024)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profiles = current_app.extensions["suratkerja"].profiles
+        self.wilayah.choices = [SelectChoice(kode, p.nama) for kode, p in profiles.items()]
+
+
+class SandiForm(FlaskForm):
+    sandi_lama = PasswordField("Kata sandi saat ini", validators=[DataRequired(REQUIRED)])
+    sandi_baru = PasswordField("Kata sandi baru", validators=[DataRequired(REQUIRED)])
+    ulangi = PasswordField("Ulangi kata sandi baru", validators=[
+        DataRequired(REQUIRED), EqualTo("sandi_baru", "Kedua kata sandi baru tidak sama.")])
+
+
+class TandatanganForm(FlaskForm):
+    """The signer's credentials, sent once: the passphrase; with BSrE's Esign also the NIK, or a TOTP instead."""
+
+    passphrase = PasswordField("Passphrase sertifikat elektronik", validators=[Optional(), Length(max=1024)])
+    nik = StringField("NIK (sertifikat di BSrE)", validators=[Optional(), Length(max=16)])
+    totp = PasswordField("atau kode TOTP", validators=[Optional(), Length(max=12)])
+
+    def credentials(self) -> dict[str, str]:
+        return {name: self[name].data for name in ("passphrase", "nik", "totp") if self[name].data}
+
+
+class TombolForm(FlaskForm):
+    """A form that is only a button (sign out, reset a password): the CSRF token is all it sends."""
+
+
+def _comma_list(text: str | None) -> tuple[str, ...]:
+    return tuple(u.strip() for u in (text or "").split(",") if u.strip())
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AkunForm(Form):
+    """An account as an administrator edits it; the username is set once, at creation."""
+
+    username = StringField("Nama pengguna", validators=[Length(max=60)])
+    nama = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=150)])
+    peran = _Checkboxes("Peran", choices=[SelectChoice(k, v) for k, v in PERAN_STAF.items()])
+    unit = StringField("Kode unit (pisahkan dengan koma; kosong = semua unit)", validators=[Length(max=600)])
+    nip = StringField("NIP pejabat (wajib untuk penandatangan)", validators=[Length(max=30)])
+    aktif = BooleanField("Aktif", default=True)
+
+    def fill(self, akun) -> None:
+        """The form as the account stands (a page to edit it)."""
+        self.nama.data, self.peran.data, self.nip.data = akun.nama, list(akun.peran), akun.nip or ""
+        self.unit.data, self.aktif.data = ", ".join(akun.unit), akun.aktif
+
+    def units(self) -> tuple[str, ...]:
+        return _comma_list(self.unit.data)
+
+
+class KunciForm(Form):
+    """A new API key for a system of the pemda (e-office)."""
+
+    nama = StringField("Nama sistem", validators=[DataRequired(REQUIRED), Length(max=200)])
+    hak = _Checkboxes("Hak", choices=[SelectChoice(r, r) for r in RIGHTS])
+    unit = StringField("Kode unit (pisahkan dengan koma; kosong = semua unit)", validators=[Length(max=600)])
+
+    def units(self) -> tuple[str, ...]:
+        return _comma_list(self.unit.data)
