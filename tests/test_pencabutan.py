@@ -7,6 +7,9 @@ import io
 import threading
 
 import pytest
+from sqlalchemy import select
+
+from service.webhooks.models import Peristiwa
 
 from .letters.chain_support import body, entries, post, run
 from .staff import post_form
@@ -52,6 +55,16 @@ def test_the_signer_revokes_with_a_reason_and_the_revoking_letter_and_the_number
     listed = client.get("/api/v1/surat").get_json()["items"]
     assert [(s["nomor"], s["status"]) for s in listed] == [(letter["nomor"], "dicabut")]
     assert client.get(letter["tautan"]["pdf"]).status_code == 200  # still readable as it was signed
+
+
+def test_a_revocation_tells_the_webhook_subscribers_once(app, client):
+    letter = signed(client)
+    cabut(client, letter["id"], alasan=REASON)
+    cabut(client, letter["id"], alasan=REASON)  # refused: no second event
+    with app.extensions["suratkerja"].sessions() as session:
+        events = session.scalars(select(Peristiwa).where(Peristiwa.surat_id == letter["id"])).all()
+    assert [(e.jenis, e.data["status"]) for e in events][-1:] == [("surat.dicabut", "dicabut")]
+    assert [e.jenis for e in events].count("surat.dicabut") == 1
 
 
 def test_the_arsiparis_revokes_without_being_the_signer(app, client):
