@@ -17,10 +17,11 @@ Callers (columns; the staff roles have their own table below, over the pages):
   one the operation needs;
 - ``berhak``: the right caller: a key for the issuing unit BAPPEDA with
   every right (administration: a key for the whole pemda with ``admin``).
-  Reconciliation is for a letter BSrE left ``belum_pasti``: for this draft
-  the right caller reaches the operation and gets its 409. Webhook
-  subscriptions: any key subscribes for itself; the one under test belongs
-  to another key of the pemda, so only its administrators reach it.
+  Reconciliation is for a letter BSrE left ``belum_pasti``, revocation for a
+  signed letter: for this draft the right caller reaches the operation and
+  gets its 409. Webhook subscriptions: any key subscribes for itself; the
+  one under test belongs to another key of the pemda, so only its
+  administrators reach it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ MATRIX = {
     "konsep_jawaban":          (401,             404,        404,       403,       200),
     "tandatangani":            (401,             404,        404,       403,       200),
     "rekonsiliasi":            (401,             404,        404,       403,       409),
+    "cabut_surat":             (401,             404,        404,       403,       409),
     "rekonsiliasi_berkas":     (401,             404,        404,       403,       409),
     "daftarkan_surat_luar":    (401,             404,        201,       403,       201),
     "baca_surat_luar":         (401,             404,        200,       403,       200),
@@ -146,6 +148,8 @@ OPERATIONS = {
         "nip": SIGNER_NIP, "passphrase": PASSPHRASE}), ("tandatangan",)),
     "rekonsiliasi": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi", json={
         "hasil": "periksa"}), ("tandatangan",), marker=lambda s: None),
+    "cabut_surat": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/cabut", json={
+        "alasan": "Salah sasaran", "nip": SIGNER_NIP}), ("tandatangan", "admin"), marker=lambda s: None),
     "rekonsiliasi_berkas": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi/berkas",
                                                          data=s.pdf, content_type="application/pdf"),
                                      ("tandatangan",), marker=lambda s: None),

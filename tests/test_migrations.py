@@ -31,8 +31,10 @@ TABLES = {
 
 
 OLD_COLUMNS = {"surat": ["id", "jenis", "wilayah", "unit_kode", "unit_nama", "tahun", "urut", "nomor", "hal", "tanggal",
-                         "status", "permintaan", "pdf_sha256", "signed_sha256", "dibuat", "diubah"]}
-"""The columns of ``surat`` every old registry has (``esign_tertunda`` came later, ``sifat`` with 0002)."""
+                         "status", "permintaan", "pdf_sha256", "signed_sha256", "dibuat", "diubah"],
+               "riwayat": ["id", "surat_id", "waktu", "aksi", "oleh", "sha256"]}
+"""The columns every old registry has (``surat.esign_tertunda`` came later, ``sifat`` with 0002,
+``surat.pencabutan`` and ``riwayat.catatan`` with 0009)."""
 
 
 def _contents(engine) -> dict[str, list]:

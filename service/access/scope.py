@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..plumbing.errors import Finding, InvalidRequest, MissingRight, NotFound
-from ..plumbing.models import SIGNED, Surat, SuratAkses, SuratLuar
+from ..plumbing.models import REVOKED, SIGNED, Surat, SuratAkses, SuratLuar
 from .audience import PENGIRIM, SECRET, TEMBUSAN, TUJUAN
 from .principal import Principal
 
@@ -38,7 +38,7 @@ def visible_letters(principal: Principal) -> ColumnElement[bool]:
     if not principal.authenticated:
         return false()
     direct = SuratAkses.peran.in_((PENGIRIM, TUJUAN))
-    copy = and_(SuratAkses.peran == TEMBUSAN, Surat.status == SIGNED)
+    copy = and_(SuratAkses.peran == TEMBUSAN, Surat.status.in_((SIGNED, REVOKED)))
     ordinary = and_(Surat.sifat.not_in(SECRET), or_(true() if principal.units is None else false(),
                                                      _concerns(principal, or_(direct, copy))))
     clauses = [ordinary]

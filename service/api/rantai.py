@@ -20,7 +20,7 @@ from ..plumbing.models import SuratLuar
 from .body import json_body
 from ..issuing.printing import today
 from .schemas import RantaiArgsSchema, RantaiSchema, SuratLuarSchema
-from .surat import as_utc, services
+from .surat import as_utc, riwayat_out, services
 
 blp = Blueprint("rantai", __name__, url_prefix="/api/v1", description="Rantai surat dan surat dari luar")
 
@@ -37,8 +37,7 @@ def _letter_out(known: Known, history) -> dict:
         "id": known.id, "jenis": known.jenis, "keputusan": known.keputusan, "wilayah": known.wilayah,
         "nomor": known.nomor, "tanggal": known.tanggal, "hal": known.hal, "status": known.status,
         "luar": known.luar, "tautan": links,
-        "riwayat": [{"waktu": as_utc(r.waktu), "aksi": r.aksi, "oleh": r.oleh, "sha256": r.sha256}
-                    for r in history.get(known.id, ())],
+        "riwayat": [riwayat_out(r) for r in history.get(known.id, ())],
     }
 
 

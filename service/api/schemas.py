@@ -37,6 +37,14 @@ class TautanSchema(BaseSchema):
         "description": "Alamat publik verifikasi surat (base_url), yang dituju kode QR tanda tangannya"})
 
 
+class PencabutanOutSchema(BaseSchema):
+    waktu = fields.String()
+    alasan = fields.String()
+    oleh = fields.String()
+    nomor = fields.String(allow_none=True)
+    tanggal = fields.String(allow_none=True)
+
+
 class SuratOutSchema(BaseSchema):
     id = fields.String()
     jenis = fields.String()
@@ -45,7 +53,9 @@ class SuratOutSchema(BaseSchema):
     nomor = fields.String()
     hal = fields.String()
     tanggal = fields.Date()
-    status = fields.String(metadata={"description": "konsep (belum ditandatangani) atau ditandatangani"})
+    status = fields.String(metadata={"description": "konsep (belum ditandatangani), ditandatangani, atau dicabut"})
+    pencabutan = fields.Nested(PencabutanOutSchema, allow_none=True, metadata={
+        "description": "Bila dicabut: kapan, mengapa, oleh siapa, dan surat yang mencabutnya"})
     dibuat = fields.DateTime()
     sha256 = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
                          metadata={"description": "pdf: berkas pratinjau; ditandatangani: berkas bertanda tangan"})
@@ -149,11 +159,36 @@ class RekonsiliasiSchema(BaseSchema):
                        "tidak_ditandatangani: nyatakan surat tidak ditandatangani (kembali menjadi konsep)"})
 
 
+REVOCATION_REASON = Msg("Alasan pencabutan wajib diisi.", "alasan_wajib",
+                        "Permendagri 1/2023 tentang Tata Naskah Dinas, pencabutan naskah dinas (sumber sekunder)")
+
+
+class SuratPencabutSchema(BaseSchema):
+    """The letter that revokes, where one exists (a keputusan pencabutan)."""
+
+    nomor = text(120, metadata={"description": "Nomor surat yang mencabut"})
+    tanggal = Tanggal(required=True, metadata={"description": "Tanggal surat yang mencabut"})
+
+
+class PencabutanSchema(BaseSchema):
+    """Why a signed letter is withdrawn, and by whom."""
+
+    alasan = Teks(required=True, validate=[validate.Length(max=1000, error=REVOCATION_REASON),
+                                              validate.Regexp(r"(?s).*\S", error=REVOCATION_REASON)],
+                  error_messages={"required": REVOCATION_REASON},
+                  metadata={"description": "Alasan pencabutan (wajib)"})
+    nip = Teks(metadata={"description": "NIP penandatangan surat, bila kunci bertindak atas namanya (hak "
+                                        "tandatangan); kosong bila arsiparis (hak admin) yang mencabut"})
+    surat_pencabut = fields.Nested(SuratPencabutSchema, metadata={
+        "description": "Surat yang mencabutnya, bila ada"})
+
+
 class RiwayatSchema(BaseSchema):
     waktu = fields.DateTime()
     aksi = fields.String()
     oleh = fields.String(allow_none=True)
     sha256 = fields.String(allow_none=True)
+    catatan = fields.String(allow_none=True, metadata={"description": "Catatan langkah ini (alasan pencabutan)"})
 
 
 class SuratRinciSchema(SuratOutSchema):
@@ -168,7 +203,7 @@ class RantaiSuratSchema(BaseSchema):
     nomor = fields.String()
     tanggal = fields.Date()
     hal = fields.String()
-    status = fields.String(metadata={"description": "konsep, ditandatangani, atau surat_luar"})
+    status = fields.String(metadata={"description": "konsep, ditandatangani, dicabut, atau surat_luar"})
     luar = fields.Boolean(metadata={"description": "Surat dari luar layanan, terdaftar sebagai rujukan"})
     tautan = fields.Nested(TautanSchema, allow_none=True)
     riwayat = fields.List(fields.Nested(RiwayatSchema))

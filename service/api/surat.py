@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from ..access import audit
 from ..access.audience import SECRET
 from ..access.principal import BACA, TANDATANGAN, TERBIT
-from ..access.request import require
+from ..access.request import current_principal, require
 from ..access.scope import check_issuer, check_references, letter_for, visible_letters
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
@@ -27,12 +27,13 @@ from ..letters.nip import normalise_nip
 from ..plumbing.timing import stage
 from ..signatures.esign import EsignBackend, local_passphrase, remote_credentials
 from ..signatures.reconcile import reconcile
+from ..signatures.revocation import Pencabutan, check_revoker, revoke
 from ..signatures.sign_as import sign_as
 from ..plumbing.registry import find_letters
 from ..issuing.validation import letter_type
 from .body import json_body, upload_body, uploaded_file
 from .schemas import (
-    DaftarArgsSchema, DaftarSuratSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
+    DaftarArgsSchema, DaftarSuratSchema, PencabutanSchema, SuratOutSchema, SuratRinciSchema, SuratTerbitSchema,
     RekonsiliasiSchema, TandatanganSchema, TerbitTandatanganSchema, ValidasiSchema,
 )
 
@@ -71,7 +72,7 @@ def surat_out(surat: Surat) -> dict:
         "id": surat.id, "jenis": surat.jenis, "wilayah": surat.wilayah,
         "unit": {"kode": surat.unit_kode, "nama": surat.unit_nama},
         "nomor": surat.nomor, "hal": surat.hal, "tanggal": surat.tanggal,
-        "status": surat.status, "dibuat": as_utc(surat.dibuat),
+        "status": surat.status, "pencabutan": surat.pencabutan, "dibuat": as_utc(surat.dibuat),
         "sha256": {"pdf": surat.pdf_sha256, "ditandatangani": surat.signed_sha256},
         "tautan": {
             "self": url_for("surat.SuratItem", surat_id=surat.id),
@@ -79,6 +80,12 @@ def surat_out(surat: Surat) -> dict:
             "verifikasi": services().settings.verification_url(surat.id),
         },
     }
+
+
+def riwayat_out(entry: Riwayat) -> dict:
+    """One line of a letter's history, as the letter and the chain show it."""
+    return {"waktu": as_utc(entry.waktu), "aksi": entry.aksi, "oleh": entry.oleh, "sha256": entry.sha256,
+            "catatan": entry.catatan}
 
 
 def issued_out(issued: Issued) -> dict:
@@ -213,8 +220,7 @@ class SuratItem(MethodView):
         with services().sessions() as session:
             riwayat = session.scalars(
                 select(Riwayat).where(Riwayat.surat_id == surat_id).order_by(Riwayat.id)).all()
-        return {**surat_out(surat), "riwayat": [
-            {"waktu": as_utc(r.waktu), "aksi": r.aksi, "oleh": r.oleh, "sha256": r.sha256} for r in riwayat]}
+        return {**surat_out(surat), "riwayat": [riwayat_out(r) for r in riwayat]}
 
 
 @blp.route("/<string:surat_id>/tandatangan")
@@ -226,6 +232,29 @@ class SuratTandatangan(MethodView):
         """Tandatangani surat (PAdES); PDF bertanda tangan menggantikan pratinjau untuk diunduh."""
         surat = load_surat(surat_id, TANDATANGAN)
         return surat_out(sign_as(services(), surat, args["nip"], args, args.get("tingkat"), audit.request_actor()))
+
+
+@blp.route("/<string:surat_id>/cabut")
+class SuratCabut(MethodView):
+    @blp.arguments(PencabutanSchema)
+    @blp.doc(responses={
+        "403": {"description": "Bukan penandatangan surat ini (nip) dan bukan arsiparis (hak admin)", **_PROBLEM},
+        "404": {"description": "Tidak ditemukan", **_PROBLEM},
+        "409": {"description": "Surat belum ditandatangani lengkap, atau sudah dicabut", **_PROBLEM},
+        "422": {"description": "Alasan kosong, atau surat pencabut tanpa nomor/tanggal", **_PROBLEM},
+    })
+    @blp.response(200, SuratOutSchema)
+    def post(self, args, surat_id):
+        """Cabut surat yang sudah ditandatangani: oleh penandatangannya atau arsiparis pemda, dengan alasan.
+
+        Nomornya tetap; daftar, rantai, dan verifikasi menyebutnya DICABUT sejak saat itu. Tanda tangan di
+        berkasnya tidak diubah: verifikasi tetap melaporkan apakah tanda tangan itu utuh.
+        """
+        surat = load_surat(surat_id, BACA)
+        revoker = check_revoker(current_principal(), surat, args.get("nip") and normalise_nip(args["nip"]))
+        pencabut = args.get("surat_pencabut") or {}
+        request = Pencabutan(args["alasan"].strip(), pencabut.get("nomor"), pencabut.get("tanggal"))
+        return surat_out(revoke(services(), surat, request, revoker, audit.request_actor()))
 
 
 _RECONCILE_ERRORS = {

@@ -32,11 +32,13 @@ class Known:
     status: str
     dibuat: dt.datetime | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    revocation: Mapping[str, Any] | None = None
+    """Once revoked: when, why, by whom (``surat.pencabutan``)."""
 
     @classmethod
     def of_surat(cls, surat: Surat) -> "Known":
         return cls(surat.id, False, surat.jenis, surat.wilayah, surat.nomor, surat.tanggal, surat.hal,
-                   surat.status, surat.dibuat, surat.permintaan)
+                   surat.status, surat.dibuat, surat.permintaan, surat.pencabutan)
 
     @classmethod
     def of_luar(cls, luar: SuratLuar) -> "Known":

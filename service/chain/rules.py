@@ -34,7 +34,8 @@ from ..letters.checks import Checker, pointer
 from ..letters.common import akhir_jangka_waktu
 from ..letters.fields import NASKAH_DINAS
 from ..plumbing.errors import InvalidRequest
-from ..plumbing.models import SIGNED
+from ..plumbing.models import REVOKED, SIGNED
+from ..signatures.revocation import RULE as REVOCATION_RULE, revocation_note
 from ..wilayah import CHAIN_SECTION
 from .known import Known, Lookup, named_letter
 from .links import Link
@@ -91,10 +92,14 @@ class ChainCheck(Checker, Lookup):
                 self.add(pointer("pegawai", i, "nip"), code, message.format(nama=person["nama"]), ref)
 
     def in_force(self, entries: Iterable[tuple[str, Mapping]]) -> None:
-        """A letter answers or rests on letters in force: signed, not drafts (named by id or by number)."""
+        """A letter answers or rests on letters in force: signed, not drafts nor revoked (named by id or number)."""
         for where, entry in entries:
             known = self.named(entry)
-            if known is not None and not known.luar and known.status != SIGNED:
+            if known is not None and not known.luar and known.status == REVOKED:
+                self.add(f"{where}/{'id' if entry.get('id') else 'nomor'}", "rujukan_dicabut",
+                         f"Surat {known.citation()} sudah dicabut ({revocation_note(known.revocation)}); "
+                         "surat yang dicabut tidak dapat dijawab atau menjadi dasar.", REVOCATION_RULE)
+            elif known is not None and not known.luar and known.status != SIGNED:
                 self.add(f"{where}/{'id' if entry.get('id') else 'nomor'}", "rujukan_belum_ditandatangani",
                          f"Surat {known.citation()} belum ditandatangani ({known.status}); naskah dinas berlaku "
                          "setelah ditandatangani.", NASKAH_DINAS)

@@ -1,7 +1,9 @@
 """Replaying the sample chains (``samples/rantai/*.json``) on a registry.
 
 A chain file lists its steps in order; each step is a letter request (or,
-with ``"jenis": "surat-luar"``, a letter from outside to register). A value
+with ``"jenis": "surat-luar"``, a letter from outside to register; with
+``"jenis": "pencabutan"``, the revocation of an earlier step's letter by
+its penandatangan: ``{"surat": "@nama", "nip", "alasan", "surat_pencabut"}``). A value
 ``"@nama"`` anywhere in a step stands for the id the step ``nama`` got, so
 the files hold no ids and replay the same on any fresh registry: the same
 letters with the same numbers every time.
@@ -9,6 +11,7 @@ letters with the same numbers every time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +23,14 @@ from ..chain.outside import register_outside
 from ..plumbing.config import REPO_ROOT
 from ..issuing.issue import issue
 from ..plumbing.services import Services
+from ..plumbing.models import Surat
+from ..signatures.revocation import Pencabutan, revoke, signer_revoker
 from ..signatures.sign_letter import sign_letter
 from ..signatures.signature import signers_of
 
 CHAIN_DIR = REPO_ROOT / "samples" / "rantai"
 OUTSIDE = "surat-luar"
+REVOCATION = "pencabutan"
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
             if step.jenis == OUTSIDE:
                 with services.sessions.begin() as session:
                     letter = Known.of_luar(register_outside(session, services.profiles, body))
+            elif step.jenis == REVOCATION:
+                letter = _revoke(services, body)
             else:
                 letter = issue(services, step.jenis, body, CONSOLE).surat
                 for official in signers_of(letter):
@@ -75,3 +83,13 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
                                          CONSOLE)
             ids[step.nama] = letter.id
             yield step, letter
+
+
+def _revoke(services: Services, body: dict) -> Surat:
+    """A revocation step: the letter named, revoked by its penandatangan."""
+    with services.sessions() as session:
+        surat = session.get(Surat, body["surat"])
+    revoking = body.get("surat_pencabut") or {}
+    tanggal = dt.date.fromisoformat(revoking["tanggal"]) if revoking else None
+    return revoke(services, surat, Pencabutan(body["alasan"], revoking.get("nomor"), tanggal),
+                  signer_revoker(surat, body["nip"]), CONSOLE)

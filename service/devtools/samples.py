@@ -81,7 +81,7 @@ def replay_chains(out: Path | None, base_url: str = SAMPLE_BASE_URL) -> None:
     The same letters get the same numbers on every run; ``--out`` also writes
     their signed PDFs. Signing uses the development PKI, as ``sampel`` does.
     """
-    from .replay import load_chains, replay
+    from .replay import OUTSIDE, REVOCATION, load_chains, replay
 
     pki = load_settings().pki
     with tempfile.TemporaryDirectory(prefix="suratkerja-rantai-") as tmp:
@@ -89,7 +89,7 @@ def replay_chains(out: Path | None, base_url: str = SAMPLE_BASE_URL) -> None:
         try:
             for step, letter in replay(services, load_chains(), lambda nip: dev_passphrase(pki, nip)):
                 print(f"{step.chain}/{step.nama}: {step.jenis} {letter.nomor} ({letter.status})")
-                if out and step.jenis != "surat-luar":
+                if out and step.jenis not in (OUTSIDE, REVOCATION):
                     target = out / step.chain / f"{step.nama}.pdf"
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(services.store.get(letter.current_sha256))

@@ -135,6 +135,20 @@ class Conflict(SuratError):
     title = "Konflik dengan keadaan surat"
 
 
+class RevocationRefused(Conflict):
+    """A letter not in force (a draft, or already dicabut) cannot be revoked."""
+
+    code = "pencabutan_ditolak"
+    title = "Surat tidak dapat dicabut"
+
+
+class NotRevoker(Forbidden):
+    """Someone other than the letter's penandatangan or the pemda's arsiparis tried to revoke it."""
+
+    code = "bukan_pencabut"
+    title = "Tidak berhak mencabut"
+
+
 class IdempotencyKeyReused(SuratError):
     """An Idempotency-Key the client already used for another request (draft-ietf-httpapi-idempotency-key-header)."""
 

@@ -25,6 +25,8 @@ UNCERTAIN = "belum_pasti"
 nothing is sent again until reconciliation settles it (:mod:`service.signatures.reconcile`)."""
 SIGNED = "ditandatangani"
 """Signed by everyone who signs it: the letter is in force."""
+REVOKED = "dicabut"
+"""Signed, then withdrawn by its signer or the pemda's arsiparis: it keeps its number, and is no longer in force."""
 
 
 class Base(DeclarativeBase):
@@ -66,6 +68,9 @@ class Surat(Base):
     esign_tertunda: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     """While the letter is ``belum_pasti``: ``{"sha256": the file sent, "id_dokumen": the service's id or
     null, "tingkat": the PAdES level asked, "nik": the signer's NIK}``; null otherwise."""
+    pencabutan: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """Once ``dicabut``: ``{"waktu": ISO UTC, "alasan", "oleh", "nomor" and "tanggal" of the letter that
+    revokes it, or null}``; null while the letter is in force."""
     dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     diubah: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
@@ -97,11 +102,13 @@ class Riwayat(Base):
     """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``; through the Esign service
     also ``penandatanganan_belum_pasti`` (no answer), ``tanda_tangan_esign_ditolak`` (the returned file
     refused) and ``rekonsiliasi_tidak_ditandatangani`` (settled as not signed); on a letter
-    that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``."""
+    that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``; ``dicabut`` when revoked."""
     oleh: Mapped[str | None] = mapped_column(String(200), nullable=True)
     """Who: the signer's name and NIP, or the client that issued."""
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     """The file this step produced; verification finds an uploaded file's letter by it."""
+    catatan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Why, where a step has a reason (the reason a letter was revoked)."""
 
 
 class SuratLuar(Base):

@@ -15,7 +15,7 @@ import signing
 
 from ..access.audience import SECRET
 from ..plumbing.errors import InvalidRequest, Finding
-from ..plumbing.models import Riwayat, Surat
+from ..plumbing.models import REVOKED, SIGNED, Riwayat, Surat
 from ..plumbing.services import Services
 
 NOT_PDF = "ISO 32000-2 (format PDF)"
@@ -51,12 +51,23 @@ def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
     return (surat, surat.current_sha256 == sha256) if surat else None
 
 
+def public_revocation(surat: Surat) -> dict | None:
+    """When and why a letter was revoked, and by which letter: not who (a key's name stays in the register)."""
+    if surat.pencabutan is None:
+        return None
+    return {k: surat.pencabutan.get(k) for k in ("waktu", "alasan", "nomor", "tanggal")}
+
+
 def letter_summary(surat: Surat) -> dict:
-    """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal."""
+    """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal.
+
+    A revoked letter says since when and why (the revocation is public: whoever holds the letter must
+    learn it is no longer in force).
+    """
     summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
-        "sifat": surat.sifat,
+        "sifat": surat.sifat, "pencabutan": public_revocation(surat),
     }
     if surat.sifat in SECRET:
         del summary["hal"]
@@ -78,6 +89,43 @@ def verify_upload(services: Services, pdf: bytes) -> dict:
     report["terbitan"] = letter_summary(match[0]) if match else None
     report["identik_dengan_terbitan"] = bool(match)
     report["versi_terbaru"] = bool(match and match[1])
+    report["tanda_tangan_utuh"] = intact(report)
+    report["keberlakuan"] = standing(match[0], hashlib.sha256(pdf).hexdigest()) if match else None
     if report["sub_indication"] == "FORMAT_FAILURE" and not match:
         raise UnreadablePdf("PDF rusak, terenkripsi, atau tidak dapat dibaca sebagai PDF bertanda tangan.", report)
     return report
+
+
+def intact(report: dict) -> bool:
+    """Every signature's bytes unchanged and its cryptography valid: said apart from whether the letter
+    is in force (a revoked letter's signatures stay intact; the register, not the file, revokes it)."""
+    signatures = [s for s in report["signatures"] if s["kind"] == "signature"]
+    return bool(signatures) and all(s["intact"] and s["crypto_valid"] for s in signatures)
+
+
+IN_FORCE, REVOKED_STANDING, DRAFT_STANDING, SUPERSEDED = "berlaku", "dicabut", "konsep", "versi_lama"
+STANDING_TEXT = {
+    IN_FORCE: "Surat ini berlaku.",
+    REVOKED_STANDING: "DICABUT: surat ini tidak berlaku lagi.",
+    DRAFT_STANDING: "Berkas ini pratinjau konsep yang belum ditandatangani, bukan surat yang berlaku.",
+    SUPERSEDED: "Berkas ini versi lama surat ini; versi yang berlaku memuat tanda tangan berikutnya.",
+}
+
+
+def standing(surat: Surat, sha256: str) -> dict:
+    """Whether the letter this file is a version of is in force, as the register says (not the signature).
+
+    In order: revoked (whatever the file), the unsigned preview of a letter (a draft, not a letter in
+    force, even once the letter is signed), an earlier signed version (superseded by a later signature),
+    otherwise in force or still waiting for its signatures.
+    """
+    if surat.status == REVOKED:
+        state = REVOKED_STANDING
+    elif sha256 == surat.pdf_sha256:
+        state = DRAFT_STANDING
+    elif sha256 != surat.current_sha256:
+        state = SUPERSEDED
+    else:
+        state = IN_FORCE if surat.status == SIGNED else surat.status
+    return {"status": state, "keterangan": STANDING_TEXT.get(state, f"Surat ini berstatus {state}."),
+            "pencabutan": public_revocation(surat)}
