@@ -49,6 +49,6 @@ def upload_body(media_type: str) -> dict:
     """The OpenAPI request body of :func:`uploaded_file`."""
     return {"required": True, "content": {
         media_type: {"schema": {"type": "string", "format": "binary"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["berkas"], "properties": {
             "berkas": {"type": "string", "format": "binary"}}}},
     }}
