@@ -15,7 +15,7 @@ from .live import served
 from .support import HOST_ADMIN_TOKEN, REPO, grant_key
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 
 
 def test_schemathesis_finds_no_failure_in_any_phase(app, tmp_path):
@@ -25,7 +25,8 @@ def test_schemathesis_finds_no_failure_in_any_phase(app, tmp_path):
             [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "run", f"{url}/api/v1/openapi.json",
              "--phases", "examples,coverage,fuzzing,stateful", "--checks", "all",
              "-H", f"Authorization: Bearer {HOST_ADMIN_TOKEN}",
-             "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--seed", "16",
+             # revoking or rotating a key would revoke the very key the run uses: tests/test_access.py covers them
+             "--exclude-path-regex", r"^/api/v1/kunci/\{prefiks\}/", "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--seed", "16",
              "--report", "ndjson", "--report-dir", str(tmp_path / "laporan"), "--no-color"],
             cwd=REPO, capture_output=True, text=True, timeout=300)
     if os.environ.get("ST_DUMP"):

@@ -51,6 +51,12 @@ class SuratId(BaseConverter):
     regex = "[0-9a-f]{32}"
 
 
+class JenisLain(BaseConverter):
+    """Any path segment but a letter's id: a POST to a letter type the service does not have."""
+
+    regex = r"(?![0-9a-f]{32}$)[^/]+"
+
+
 class ProblemApi(Api):
     """flask-smorest's Api whose generic error answers (the 422 of query arguments…) are problem+json."""
 
@@ -91,7 +97,7 @@ API_CONFIG = {
 
 def init_api(app: Flask) -> None:
     app.config.update(API_CONFIG)
-    app.url_map.converters["surat_id"] = SuratId
+    app.url_map.converters.update(surat_id=SuratId, jenis_lain=JenisLain)
     api.init_app(app)
     api.register_converter(SuratId, lambda converter: {"type": "string", "pattern": f"^{SuratId.regex}$"})
     api.spec.components.security_scheme(SECURITY_SCHEME, {
@@ -104,7 +110,7 @@ def init_api(app: Flask) -> None:
         api.spec.components.schema(surat.create_and_sign_name(jenis),
                                    schema=typed_create_and_sign(surat.schema_name(jenis), kind.schema))
     api.register_blueprint(surat.blp)
-    for rule in ("/api/v1/surat/<string:jenis>", "/api/v1/surat/<string:jenis>/validasi"):
+    for rule in ("/api/v1/surat/<jenis_lain:jenis>", "/api/v1/surat/<jenis_lain:jenis>/validasi"):
         app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
     api.register_blueprint(rantai.blp)
     api.register_blueprint(wilayah.blp)
