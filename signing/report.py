@@ -41,17 +41,25 @@ def _plain(value):
     return value
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One reason a verdict is not TOTAL_PASSED: a stable code for programs, a sentence in Indonesian for people."""
+
+    kode: str
+    pesan: str
+
+
 @dataclass
 class Verdict:
     """An indication with its sub-indication and the reasons behind it."""
 
     indication: str = TOTAL_PASSED
     sub_indication: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
-    def fail(self, indication: str, sub_indication: str, problem: str) -> None:
+    def fail(self, indication: str, sub_indication: str, kode: str, pesan: str) -> None:
         """Record a problem; the worst indication (first of equals) wins."""
-        self.problems.append(problem)
+        self.problems.append(Problem(kode, pesan))
         if _SEVERITY[indication] > _SEVERITY[self.indication]:
             self.indication = indication
             self.sub_indication = sub_indication

@@ -117,28 +117,28 @@ def verify_pdf(
         }
     except (ValueError, TypeError) as exc:
         report.fail(r.INDETERMINATE, r.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-                    f"bad trust configuration: {exc}")
+                    "konfigurasi_kepercayaan", f"Konfigurasi sertifikat tepercaya rusak: {exc}")
         return report
     try:
         run(_verify(pdf_bytes, context, report))
     except Exception as exc:  # noqa: BLE001 — any parse failure is a verdict
         logger.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
         report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
-                    f"the file cannot be read as a signed PDF ({type(exc).__name__})")
+                    "berkas_tidak_terbaca", f"Berkas tidak dapat dibaca sebagai PDF bertanda tangan ({type(exc).__name__}).")
     return report
 
 
 async def _verify(pdf_bytes: bytes, context: dict, report: VerificationReport):
     if not pdf_bytes.rstrip(_TRAILER_SLACK).endswith(b"%%EOF"):
         report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
-                    "data after the last %%EOF marker")
+                    "data_setelah_eof", "Ada data sesudah penanda %%EOF terakhir.")
     reader = PdfFileReader(BytesIO(pdf_bytes))
     if reader.encrypted:
-        report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE, "the file is encrypted")
+        report.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE, "berkas_terenkripsi", "Berkas dienkripsi.")
         return
     embedded = reader.embedded_signatures
     if not embedded:
-        report.fail(r.TOTAL_FAILED, r.NO_SIGNATURE, "the file holds no signature")
+        report.fail(r.TOTAL_FAILED, r.NO_SIGNATURE, "tanpa_tanda_tangan", "Berkas tidak memuat tanda tangan.")
         return
     try:
         dss = DocumentSecurityStore.read_dss(reader)
@@ -150,7 +150,7 @@ async def _verify(pdf_bytes: bytes, context: dict, report: VerificationReport):
         sub = await _verify_one(sig, vc, embedded[index + 1:], reader, dss)
         report.signatures.append(sub)
         for problem in sub.problems:
-            report.fail(sub.indication, sub.sub_indication, f"{sub.field_name}: {problem}")
+            report.fail(sub.indication, sub.sub_indication, problem.kode, f"{sub.field_name}: {problem.pesan}")
     _assign_levels(report.signatures, dss)
 
 
@@ -177,10 +177,10 @@ async def _verify_one(
             out.timestamp_time = tst.timestamp
             out.tsa_name = tst.signing_cert.subject.human_friendly
             if not (tst.intact and tst.valid):
-                out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "signature time stamp is broken")
+                out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "cap_waktu_rusak", "Cap waktu tanda tangan rusak.")
             elif not tst.trusted:
                 out.fail(r.INDETERMINATE, r.NO_CERTIFICATE_CHAIN_FOUND,
-                         "signature time stamp is from an untrusted TSA")
+                         "cap_waktu_tidak_tepercaya", "Cap waktu tanda tangan berasal dari otoritas cap waktu yang tidak tepercaya.")
         subfilter = sig.sig_object.get("/SubFilter")
         out.level = "B-B" if subfilter == _PADES_SUBFILTER else None
     _describe_signer(out, status)
@@ -189,12 +189,12 @@ async def _verify_one(
     out.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     out.docmdp = _DOCMDP_NAMES.get(sig.docmdp_level) if out.certification else None
     if not status.intact:
-        out.fail(r.TOTAL_FAILED, r.HASH_FAILURE, "signed bytes were changed")
+        out.fail(r.TOTAL_FAILED, r.HASH_FAILURE, "isi_berubah", "Bagian yang ditandatangani telah diubah.")
     elif not status.valid:
-        out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "the signature value is wrong")
+        out.fail(r.TOTAL_FAILED, r.SIG_CRYPTO_FAILURE, "nilai_tanda_tangan_salah", "Nilai tanda tangan tidak cocok.")
     if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         out.fail(r.TOTAL_FAILED, r.FORMAT_FAILURE,
-                 "the /ByteRange does not cover the signed revision")
+                 "cakupan_tidak_utuh", "/ByteRange tidak mencakup seluruh revisi yang ditandatangani.")
     _judge_modifications(out, status, sig, later, reader)
     _judge_trust(out, status)
     return out
@@ -232,11 +232,11 @@ def _judge_trust(out: SignatureReport, status) -> None:
     indic = status.trust_problem_indic
     if indic is None:
         out.fail(r.INDETERMINATE, r.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-                 "the certificate could not be validated")
+                 "sertifikat_tidak_dapat_diperiksa", "Sertifikat tidak dapat divalidasi.")
         return
     indication = {"PASSED": r.TOTAL_PASSED, "INDETERMINATE": r.INDETERMINATE,
                   "FAILED": r.TOTAL_FAILED}[indic.status.name]
-    out.fail(indication, indic.name, f"certificate not trusted ({indic.name})")
+    out.fail(indication, indic.name, "sertifikat_tidak_tepercaya", f"Sertifikat tidak tepercaya ({indic.name}).")
 
 
 def _judge_modifications(out, status, sig, later, reader) -> None:
@@ -246,23 +246,23 @@ def _judge_modifications(out, status, sig, later, reader) -> None:
         return
     if not isinstance(diff, DiffResult):
         out.modification_level = ModificationLevel.OTHER.name
-        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING, f"disallowed update: {diff}")
+        out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING, "perubahan_terlarang", f"Perubahan yang tidak diizinkan: {diff}")
         return
     out.modification_level = diff.modification_level.name
     out.changed_fields = sorted(diff.changed_form_fields)
     if status.docmdp_ok is False:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
-                 "an update breaks the certification (DocMDP) permissions")
+                 "melanggar_docmdp", "Perubahan melanggar izin sertifikasi (DocMDP).")
     if diff.modification_level > ModificationLevel.FORM_FILLING:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
-                 f"update after signing at level {diff.modification_level.name}")
+                 "perubahan_setelah_ttd", f"Perubahan sesudah penandatanganan pada tingkat {diff.modification_level.name}.")
     allowed = _prepared_fields_filled_later(sig, later, reader)
     if not out.certification:
         allowed |= _own_fields_signed_later(later, reader)
     unexpected = diff.changed_form_fields - allowed
     if unexpected:
         out.fail(r.TOTAL_FAILED, r.MODIFIED_AFTER_SIGNING,
-                 f"fields changed after signing: {', '.join(sorted(unexpected))}")
+                 "isian_berubah", f"Isian berubah sesudah penandatanganan: {', '.join(sorted(unexpected))}.")
 
 
 def _prepared_fields_filled_later(sig, later, reader) -> set[str]:

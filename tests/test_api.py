@@ -99,7 +99,9 @@ def test_unknown_jenis_and_region(idle_client):
     body["wilayah"] = "atlantis"
     problem = assert_problem(idle_client.post(URL, json=body), 422)
     assert [e["code"] for e in problem["errors"]] == ["wilayah_tidak_dikenal"]
-    assert_problem(idle_client.get("/api/v1/surat/tidak-ada"), 404)
+    assert_problem(idle_client.get("/api/v1/surat/" + "0" * 32), 404)
+    not_an_id = assert_problem(idle_client.get("/api/v1/surat/tidak-ada"), 405)  # only a letter type's POST
+    assert not_an_id["type"] == "urn:suratkerja:masalah:metode_tidak_diizinkan"
     assert_problem(idle_client.get("/api/v1/surat/tidak-ada/pdf"), 404)
 
 

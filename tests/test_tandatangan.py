@@ -127,7 +127,8 @@ def test_a_letter_signed_under_another_ca_is_not_trusted(client, tmp_path, conve
     assert report["sub_indication"] == "NO_CERTIFICATE_CHAIN_FOUND", report
     [signature] = report["signatures"]
     assert signature["intact"] and not signature["trusted"]  # unchanged, but nobody we trust vouches for it
-    assert "certificate not trusted (NO_CERTIFICATE_CHAIN_FOUND)" in " ".join(report["problems"])
+    assert {"kode": "sertifikat_tidak_tepercaya", "pesan": "TTD: Sertifikat tidak tepercaya (NO_CERTIFICATE_CHAIN_FOUND)."} \
+        in report["problems"]
     assert report["identik_dengan_terbitan"] is False and report["terbitan"] is None
 
 

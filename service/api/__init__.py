@@ -12,8 +12,9 @@ from apispec import BasePlugin
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import UnprocessableEntity
+from werkzeug.routing import BaseConverter
 
-from ..plumbing.errors import InvalidRequest, problem_response
+from ..plumbing.errors import PROBLEM_JSON, InvalidRequest, problem_response
 from ..letters.checks import findings_from_messages
 
 from ..chain.outside import SuratLuarInSchema
@@ -21,7 +22,7 @@ from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
 from ..idempotency.http import IdempotencyHeader
 from . import admin, direktori, rantai, surat, verifikasi, webhook, wilayah
-from .schemas import DaftarArgsSchema, ProblemSchema
+from .schemas import DaftarArgsSchema, OneSecret, ProblemSchema, typed_create_and_sign
 
 SECURITY_SCHEME = "kunciApi"
 _PROBLEM = {"content": {"application/problem+json": {"schema": "Problem"}}}
@@ -44,7 +45,32 @@ class KeySecurity(BasePlugin):
                     operation.setdefault("responses", {}).setdefault(status, response)
 
 
-api = Api(spec_kwargs={"extra_plugins": [KeySecurity(), IdempotencyHeader(PUBLIC_API)]})
+class SuratId(BaseConverter):
+    """A letter's id, 32 hex digits: so ``/api/v1/surat/jawaban`` is only the letter type's POST, not a letter."""
+
+    regex = "[0-9a-f]{32}"
+
+
+class JenisLain(BaseConverter):
+    """Any path segment but a letter's id: a POST to a letter type the service does not have."""
+
+    regex = r"(?![0-9a-f]{32}$)[^/]+"
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api whose generic error answers (the 422 of query arguments…) are problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # back to the class's application/json
+
+
+api = ProblemApi(spec_kwargs={"extra_plugins": [KeySecurity(), IdempotencyHeader(PUBLIC_API), OneSecret()]})
 
 DOCS_ASSETS = "/api/v1/docs/aset/"
 API_DOC = "Dokumentasi API suratkerja (/api/v1/docs)"
@@ -71,8 +97,9 @@ API_CONFIG = {
 
 def init_api(app: Flask) -> None:
     app.config.update(API_CONFIG)
+    app.url_map.converters.update(surat_id=SuratId, jenis_lain=JenisLain)
     api.init_app(app)
-    api.spec.components.schema("Problem", schema=ProblemSchema)
+    api.register_converter(SuratId, lambda converter: {"type": "string", "pattern": f"^{SuratId.regex}$"})
     api.spec.components.security_scheme(SECURITY_SCHEME, {
         "type": "http", "scheme": "bearer",
         "description": "Kunci API dari administrator pemda (suratkerja kunci buat): Authorization: Bearer sk_…",
@@ -80,8 +107,10 @@ def init_api(app: Flask) -> None:
     api.spec.components.schema("SuratLuarIn", schema=SuratLuarInSchema)
     for jenis, kind in LETTER_TYPES.items():
         api.spec.components.schema(surat.schema_name(jenis), schema=kind.schema)
+        api.spec.components.schema(surat.create_and_sign_name(jenis),
+                                   schema=typed_create_and_sign(surat.schema_name(jenis), kind.schema))
     api.register_blueprint(surat.blp)
-    for rule in ("/api/v1/surat/<string:jenis>", "/api/v1/surat/<string:jenis>/validasi"):
+    for rule in ("/api/v1/surat/<jenis_lain:jenis>", "/api/v1/surat/<jenis_lain:jenis>/validasi"):
         app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
     api.register_blueprint(rantai.blp)
     api.register_blueprint(wilayah.blp)

@@ -21,7 +21,7 @@ from ..access.request import require_admin
 from ..access.scope import check_pemda
 from ..plumbing.models import JejakAudit, KunciApi
 from .schemas import JejakArgsSchema, JejakSchema, KunciBaruSchema, KunciInSchema, KunciSchema
-from .surat import services
+from .surat import as_utc, services
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administrasi pemda: kunci API dan jejak audit")
 
@@ -30,7 +30,8 @@ _NOT_FOUND = {"404": {"description": "Tidak ditemukan", "content": {"application
 
 def _key_out(key: KunciApi) -> dict:
     return {"prefiks": key.prefiks, "nama": key.nama, "wilayah": key.wilayah, "unit": key.unit, "hak": key.hak,
-            "dibuat": key.dibuat, "dicabut": key.dicabut, "terakhir_dipakai": key.terakhir_dipakai}
+            "dibuat": as_utc(key.dibuat), "dicabut": key.dicabut and as_utc(key.dicabut),
+            "terakhir_dipakai": key.terakhir_dipakai and as_utc(key.terakhir_dipakai)}
 
 
 def _new_key_out(new: NewKey, aksi: str) -> dict:

@@ -35,10 +35,11 @@ def json_body() -> Any:
 def uploaded_file(media_type: str, what: str) -> bytes:
     """A file sent as a raw ``media_type`` body or as the multipart field ``berkas``, up to ``max_upload_bytes``.
 
-    :raises UnsupportedMediaType: sent any other way.
+    :raises UnsupportedMediaType: sent any other way. (An empty body is an empty file, whatever its type:
+        the caller then says what is missing from it, a 422.)
     """
     request.max_content_length = current_app.extensions["suratkerja"].settings.max_upload_bytes
-    if request.mimetype == media_type:
+    if request.mimetype == media_type or not request.content_length:
         return request.get_data(cache=False)
     if request.mimetype == "multipart/form-data" and "berkas" in request.files:
         return request.files["berkas"].read()
@@ -48,7 +49,7 @@ def uploaded_file(media_type: str, what: str) -> bytes:
 def upload_body(media_type: str) -> dict:
     """The OpenAPI request body of :func:`uploaded_file`."""
     return {"required": True, "content": {
-        media_type: {"schema": {"type": "string", "format": "binary"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
+        media_type: {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["berkas"], "properties": {
             "berkas": {"type": "string", "format": "binary"}}}},
     }}

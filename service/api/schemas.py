@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from apispec import BasePlugin
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..access.principal import RIGHTS
-from ..letters.fields import BaseSchema, Bilangan, Msg, Tanggal, Teks, one_of, text
+from ..wilayah import REGION_CODES
+from ..letters.fields import BaseSchema, Bilangan, Msg, Objek, Tanggal, Teks, one_of, text
 
 
 class FindingSchema(BaseSchema):
@@ -71,6 +73,11 @@ class ValidasiSchema(BaseSchema):
     peringatan = fields.List(fields.Nested(FindingSchema))
 
 
+MAX_PAGE = 100_000
+PAGE = validate.Range(1, MAX_PAGE, error=Msg(f"Antara 1 dan {MAX_PAGE}.", "halaman"))
+"""Page numbers a list accepts: bounded, so no number is too large for the database's OFFSET."""
+
+
 class DaftarArgsSchema(BaseSchema):
     wilayah = Teks()
     unit = Teks(metadata={"description": "Kode unit pengirim"})
@@ -78,7 +85,7 @@ class DaftarArgsSchema(BaseSchema):
     dari = Tanggal(metadata={"description": "Tanggal surat paling awal"})
     sampai = Tanggal(metadata={"description": "Tanggal surat paling akhir"})
     q = Teks(validate=validate.Length(max=200), metadata={"description": "Cari pada hal"})
-    halaman = Bilangan(load_default=1, validate=validate.Range(min=1, error=Msg("Minimal 1.", "halaman")))
+    halaman = Bilangan(load_default=1, validate=PAGE)
     per_halaman = Bilangan(
         load_default=20,
         validate=validate.Range(1, 100, error=Msg("Antara 1 dan 100.", "per_halaman")),
@@ -139,6 +146,21 @@ class KredensialSchema(BaseSchema):
                                       ESIGN_RULE), "passphrase")
 
 
+def _only(present: str, absent: str) -> dict:
+    return {"required": [present], "properties": {present: {"minLength": 1}, absent: {"maxLength": 0}}}
+
+
+class OneSecret(BasePlugin):
+    """Says in OpenAPI what :meth:`KredensialSchema._one_secret` checks: a passphrase or a TOTP, one of them."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        if issubclass(schema_class, KredensialSchema):
+            return {"oneOf": [_only("passphrase", "totp"), _only("totp", "passphrase")]}
+        return None
+
+
 class TandatanganSchema(KredensialSchema):
     """Who signs, with the secret of their certificate."""
 
@@ -149,6 +171,16 @@ class TerbitTandatanganSchema(KredensialSchema):
     """Create-and-sign in one call: the letter, and the penandatangan's secret."""
 
     surat = fields.Dict(required=True, metadata={"description": "Isi surat, sesuai skema jenisnya"})
+
+
+def typed_create_and_sign(name: str, letter_schema) -> type[TerbitTandatanganSchema]:
+    """The create-and-sign body as documented for one letter type: ``surat`` is that type's letter.
+
+    The view reads ``surat`` as a plain object and hands it to the issuing pipeline, which checks it
+    against the letter's own rules (and its region's articles) and points its 422 entries into it.
+    """
+    return type(f"TerbitTandatangan{name}Schema", (TerbitTandatanganSchema,), {
+        "surat": Objek(letter_schema, required=True, metadata={"description": "Isi surat"})})
 
 
 class RekonsiliasiSchema(BaseSchema):
@@ -294,7 +326,7 @@ class KunciBaruSchema(KunciSchema):
 
 class KunciInSchema(BaseSchema):
     nama = text(200, metadata={"description": "Untuk apa kunci ini, mis. nama sistem e-office"})
-    wilayah = Teks(metadata={"description": "Kosong = pemda administrator"})
+    wilayah = Teks(metadata={"description": "Tanpa isian ini = pemda administrator", "enum": list(REGION_CODES)})
     unit = fields.List(Teks(validate=validate.Length(1, 30)), validate=validate.Length(max=100),
                        metadata={"description": "Kode unit yang boleh diwakili kunci; kosong = semua unit"})
     hak = fields.List(Teks(validate=one_of(RIGHTS)),
@@ -302,7 +334,7 @@ class KunciInSchema(BaseSchema):
 
 
 class JejakArgsSchema(BaseSchema):
-    halaman = Bilangan(load_default=1, validate=validate.Range(min=1, error=Msg("Minimal 1.", "halaman")))
+    halaman = Bilangan(load_default=1, validate=PAGE)
     per_halaman = Bilangan(
         load_default=100,
         validate=validate.Range(1, 1000, error=Msg("Antara 1 dan 1000.", "per_halaman")),

@@ -135,7 +135,8 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
 
     class IssueAndSign(MethodView):
         @blp.arguments(TerbitTandatanganSchema)
-        @blp.doc(responses={**_ERRORS, **_SIGN_ERRORS})
+        @blp.doc(requestBody={"required": True, "content": {"application/json": {
+            "schema": create_and_sign_name(jenis)}}}, responses={**_ERRORS, **_SIGN_ERRORS})
         @blp.response(201, SuratTerbitSchema)
         def post(self, args):
             may_issue(require(TERBIT, TANDATANGAN), args["surat"])
@@ -182,6 +183,11 @@ def schema_name(jenis: str) -> str:
     return "".join(part.capitalize() for part in jenis.split("-"))
 
 
+def create_and_sign_name(jenis: str) -> str:
+    """The OpenAPI component of this letter type's create-and-sign body."""
+    return f"TerbitTandatangan{schema_name(jenis)}"
+
+
 for _jenis in LETTER_TYPES:
     _issue_view(_jenis, schema_name(_jenis))
 
@@ -210,7 +216,7 @@ def load_surat(surat_id: str, *rights: str) -> Surat:
         return letter_for(session, principal, surat_id)
 
 
-@blp.route("/<string:surat_id>")
+@blp.route("/<surat_id:surat_id>")
 class SuratItem(MethodView):
     @blp.response(200, SuratRinciSchema)
     @blp.alt_response(404, description="Tidak ditemukan", content_type="application/problem+json", schema="Problem")

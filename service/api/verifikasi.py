@@ -27,7 +27,8 @@ class Verifikasi(MethodView):
     @blp.response(200, description=(
         "Laporan: indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED), sub_indication, per tanda "
         "tangan (penandatangan, NIP, rantai sertifikat, waktu, tingkat PAdES, keutuhan, perubahan), "
-        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini."))
+        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini; problems: [{kode, pesan}], "
+        "kode tetap untuk program, pesan dalam bahasa Indonesia."))
     def post(self):
         """Periksa tanda tangan dan keaslian sebuah PDF."""
         return verify_upload(current_app.extensions["suratkerja"], uploaded_file("application/pdf", "PDF"))

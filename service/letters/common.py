@@ -14,6 +14,7 @@ from marshmallow import validate
 from .fields import (
     NASKAH_DINAS, BaseSchema, Bilangan, Daftar, Msg, Objek, Tanggal, Teks, length, one_of, text,
 )
+from ..wilayah import REGION_CODES
 from .nip import NIP
 
 PERAN = (
@@ -66,7 +67,7 @@ class UnitSchema(UnitRefSchema):
 
     alamat = text(300)
     telepon = Teks(validate=length(1, 60))
-    email = Teks(validate=validate.Email(error=Msg("Alamat surel tidak valid.", "email")))
+    email = Teks(validate=validate.Email(error=Msg("Alamat surel tidak valid.", "email")), metadata={"format": "email"})
     laman = Teks(validate=length(1, 120))
     kode_pos = Teks(validate=validate.Regexp(r"^\d{5}$", error=Msg("Kode pos 5 angka.", "kode_pos")))
 
@@ -75,7 +76,7 @@ class PejabatSchema(BaseSchema):
     """An official (ASN): who signs, who is addressed, who is assigned."""
 
     nama = text(150)
-    nip = NIP(required=True, metadata={"description": "18 angka; spasi cetak boleh"})
+    nip = NIP(required=True)
     pangkat = text(60, metadata={"description": "mis. Penata Tingkat I"})
     golongan = Teks(required=True, validate=GOLONGAN)
     jabatan = text(200)
@@ -134,7 +135,7 @@ class RujukanSchema(BaseSchema):
 class SuratSchema(BaseSchema):
     """The envelope every letter type shares."""
 
-    wilayah = text(60, metadata={"description": "Kode wilayah dari GET /api/v1/wilayah"})
+    wilayah = text(60, metadata={"description": "Kode wilayah dari GET /api/v1/wilayah", "enum": list(REGION_CODES)})
     tanggal = Tanggal(load_default=None, metadata={"description": "Tanggal surat; kosong = hari ini"})
     tempat = Teks(validate=length(1, 100), metadata={"description": "Kosong = ibu kota wilayah"})
     sifat = Teks(load_default="Biasa", validate=one_of(SIFAT))

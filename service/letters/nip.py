@@ -63,8 +63,18 @@ def format_nip(nip: str) -> str:
     return f"{nip[0:8]} {nip[8:14]} {nip[14]} {nip[15:18]}"
 
 
+NIP_PATTERN = r"^\d{8}[ \u00a0]?\d{6}[ \u00a0]?[12][ \u00a0]?\d{3}$"
+"""The NIP's shape for the OpenAPI document; the dates it encodes are checked by :func:`check_nip` (a 422)."""
+
+
 class NIP(Teks):
     """A NIP field: accepts printed spacing, stores the 18 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": NIP_PATTERN, "description": (
+            "18 angka (spasi cetak boleh): tanggal lahir TTTTBBHH, TMT CPNS TTTTBB paling awal usia 18 tahun, "
+            "jenis kelamin 1/2, nomor urut"), **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         nip = normalise_nip(super()._deserialize(value, attr, data, **kwargs))

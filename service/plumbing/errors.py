@@ -283,11 +283,12 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.response is not None:  # an answer already made for this error (a lock-out page)
             return error.response
+        code, title, detail = _INDONESIAN_HTTP.get(error.code, ("http", "Permintaan tidak dapat dilayani", None))
         problem = {
-            "type": "about:blank",
-            "title": error.name,
+            "type": f"urn:suratkerja:masalah:{code}",
+            "title": title,
             "status": error.code,
-            "detail": _INDONESIAN_HTTP.get(error.code, error.description),
+            "detail": detail or title,
         }
         response = problem_response(problem, error.code or 500)
         for header, value in error.get_headers():
@@ -302,9 +303,13 @@ def register_error_handlers(app: Flask) -> None:
 
 
 _INDONESIAN_HTTP = {
-    404: "Alamat tidak ditemukan.",
-    405: "Metode tidak diizinkan untuk alamat ini.",
-    413: "Ukuran permintaan melebihi batas.",
-    415: "Jenis konten tidak didukung.",
+    400: (BadRequest.code, BadRequest.title, "Permintaan tidak dapat dibaca."),
+    404: (NotFound.code, NotFound.title, "Alamat tidak ditemukan."),
+    405: ("metode_tidak_diizinkan", "Metode tidak diizinkan",
+          "Metode tidak diizinkan untuk alamat ini; header Allow menyebut yang diizinkan."),
+    413: ("terlalu_besar", "Permintaan terlalu besar", "Ukuran permintaan melebihi batas."),
+    415: (UnsupportedMediaType.code, UnsupportedMediaType.title, "Jenis konten tidak didukung."),
+    429: (TooManyAttempts.code, TooManyAttempts.title, "Terlalu banyak permintaan; coba lagi nanti."),
 }
+"""Werkzeug's own errors (routing, body size, rate limits) as (code, title, detail), in the service's words."""
 

@@ -23,6 +23,9 @@ from typing import Any, Mapping
 
 PROFILE_DIR = Path(__file__).parent
 
+REGION_CODES = tuple(sorted(path.stem for path in PROFILE_DIR.glob("*.toml")))
+"""The region codes the profiles define, for the OpenAPI document's enums (the service loads the same files)."""
+
 CHAIN_SECTION = "rantai"
 """The profile section holding the articles of the chain across letters (``[aturan.rantai]``)."""
 

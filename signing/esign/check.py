@@ -87,7 +87,7 @@ def check_returned(sent: bytes, returned: bytes, *, official: Iterable[str], tru
     if not new.covers_whole_file:
         raise ReturnedFileRefused("the new signature does not cover the whole file")
     if not report.passed:
-        raise ReturnedFileRefused(f"{report.sub_indication}: {'; '.join(report.problems)}")
+        raise ReturnedFileRefused(f"{report.sub_indication}: {'; '.join(p.pesan for p in report.problems)}")
     if new.signer_nip not in set(official):
         raise ReturnedFileRefused(f"the certificate names {new.signer_subject!r}, not the official")
     _check_only_the_new_field(sent, returned, new.field_name)
