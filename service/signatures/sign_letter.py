@@ -20,14 +20,24 @@ from . import signature
 logger = logging.getLogger(__name__)
 
 
-def signatures_done(services: Services, surat_id: str) -> tuple[Surat, int]:
+def whose_turn(services: Services, surat_id: str, nip: str) -> tuple[Surat, int, dict]:
+    """The letter, how many have signed it, and the official whose turn it is, who must be ``nip``.
+
+    :raises NotFound: no such letter. :raises Conflict: uncertain, or signed by everyone.
+    :raises Forbidden: someone else's turn.
+    """
     with services.sessions() as session:
         surat = session.get(Surat, surat_id)
         if surat is None:
             raise NotFound(f"Surat {surat_id} tidak ditemukan.")
         done = session.scalar(select(func.count()).select_from(Riwayat).where(
             Riwayat.surat_id == surat_id, Riwayat.aksi.like("ditandatangani%")))
-    return surat, done
+    signature.check_not_uncertain(surat)
+    order = signature.signers_of(surat)
+    if done >= len(order):
+        raise Conflict("Surat ini sudah ditandatangani lengkap.")
+    signature.check_signer(nip, order[done])
+    return surat, done, order[done]
 
 
 def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, level: str | None,
@@ -37,13 +47,7 @@ def sign_letter(services: Services, surat_id: str, nip: str, passphrase: str, le
     :raises NotFound, Conflict, Forbidden, Unauthorized, TooManyAttempts, ServiceUnavailable:
         the letter stays as it was.
     """
-    surat, done = signatures_done(services, surat_id)
-    signature.check_not_uncertain(surat)
-    order = signature.signers_of(surat)
-    if done >= len(order):
-        raise Conflict("Surat ini sudah ditandatangani lengkap.")
-    official = order[done]
-    signature.check_signer(nip, official)
+    surat, done, official = whose_turn(services, surat_id, nip)
     signature.check_key(services, nip, surat.wilayah)
     signer = signature.unlock(services, nip, surat.wilayah, passphrase)
     signed = signature.sign(services, surat, services.store.get(surat.current_sha256), signer, done, level)

@@ -17,11 +17,11 @@ import logging
 
 from signing import esign as remote
 
-from ..plumbing.errors import Conflict, RemoteSignatureRefused, SigningUncertain, SuratError
+from ..plumbing.errors import RemoteSignatureRefused, SigningUncertain, SuratError
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
 from . import esign, pending, signature
-from .sign_letter import signatures_done
+from .sign_letter import whose_turn
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +39,7 @@ def sign_remotely(services: Services, backend: esign.EsignBackend, surat_id: str
         RemoteSignatureRefused: the letter stays a draft.
     :raises SigningUncertain: no answer; the letter is ``belum_pasti``.
     """
-    surat, done = signatures_done(services, surat_id)
-    signature.check_not_uncertain(surat)
-    order = signature.signers_of(surat)
-    if done >= len(order):
-        raise Conflict("Surat ini sudah ditandatangani lengkap.")
-    official = order[done]
-    signature.check_signer(nip, official)
+    surat, done, official = whose_turn(services, surat_id, nip)
     esign.check_not_locked_out(services, nip)
     sent = esign.outgoing(services, backend, surat, services.store.get(surat.current_sha256), done)
     with services.store.keeping(sent.pdf) as (sent_sha256,):
