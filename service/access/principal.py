@@ -7,8 +7,10 @@ from dataclasses import dataclass
 KUNCI, AKUN, ANONIM = "kunci", "akun", "anonim"
 
 TERBIT, TANDATANGAN, BACA, VERIFIKASI, ADMIN = "terbit", "tandatangan", "baca", "verifikasi", "admin"
-RIGHTS = (TERBIT, TANDATANGAN, BACA, VERIFIKASI, ADMIN)
-"""Issue letters (and register outside ones), sign, read, verify, administer the pemda (keys, audit)."""
+PARAF = "paraf"
+RIGHTS = (TERBIT, PARAF, TANDATANGAN, BACA, VERIFIKASI, ADMIN)
+"""Issue letters (draft, revise, cancel; register outside ones), give paraf on drafts, sign, read, verify,
+administer the pemda (keys, audit)."""
 
 ROLES = ("admin", "arsiparis", "konseptor", "verifikator", "penandatangan", "pembaca")
 """Staff roles (accounts)."""

@@ -3,14 +3,14 @@ an API key becomes, so the pages and the API check scope and rights alike."""
 
 from __future__ import annotations
 
-from ..access.principal import ADMIN, AKUN, BACA, TANDATANGAN, TERBIT, VERIFIKASI, Principal
+from ..access.principal import ADMIN, AKUN, BACA, PARAF, TANDATANGAN, TERBIT, VERIFIKASI, Principal
 from .models import Akun
 
 RIGHTS_OF_ROLE = {
     "admin": frozenset({ADMIN, BACA, VERIFIKASI}),
     "arsiparis": frozenset({BACA, TERBIT, VERIFIKASI}),
     "konseptor": frozenset({BACA, TERBIT}),
-    "verifikator": frozenset({BACA, VERIFIKASI}),
+    "verifikator": frozenset({BACA, PARAF, VERIFIKASI}),
     "penandatangan": frozenset({BACA, TANDATANGAN}),
     "pembaca": frozenset({BACA}),
 }

@@ -52,10 +52,16 @@ class SuratOutSchema(BaseSchema):
     jenis = fields.String()
     wilayah = fields.String()
     unit = fields.Nested(UnitSingkatSchema)
-    nomor = fields.String()
+    nomor = fields.String(allow_none=True, metadata={"description": "Kosong selama konsep: nomor diberikan saat "
+                                                                       "tanda tangan pertama"})
     hal = fields.String()
-    tanggal = fields.Date()
-    status = fields.String(metadata={"description": "konsep (belum ditandatangani), ditandatangani, atau dicabut"})
+    tanggal = fields.Date(allow_none=True, metadata={"description": "Kosong selama konsep, kecuali permintaan "
+                                                                   "menetapkannya"})
+    status = fields.String(metadata={"description": (
+        "konsep (menunggu paraf), dikembalikan, siap_ditandatangani, menunggu_mengetahui, belum_pasti, "
+        "ditandatangani, dibatalkan, atau dicabut")})
+    versi = fields.Integer(metadata={"description": "Versi konsep yang berlaku (bertambah setiap revisi)"})
+    verifikator = fields.List(fields.Dict(), metadata={"description": "Pemberi paraf, berurutan: nip, nama, jabatan"})
     pencabutan = fields.Nested(PencabutanOutSchema, allow_none=True, metadata={
         "description": "Bila dicabut: kapan, mengapa, oleh siapa, dan surat yang mencabutnya"})
     dibuat = fields.DateTime()
@@ -213,6 +219,68 @@ class PencabutanSchema(BaseSchema):
                                         "tandatangan); kosong bila arsiparis (hak admin) yang mencabut"})
     surat_pencabut = fields.Nested(SuratPencabutSchema, metadata={
         "description": "Surat yang mencabutnya, bila ada"})
+
+
+class ParafSchema(BaseSchema):
+    """A verifikator's paraf on the version they read."""
+
+    nip = Teks(required=True, metadata={"description": "NIP verifikator yang memberi paraf (18 angka)"})
+    versi = Bilangan(required=True, validate=validate.Range(1, 10_000), metadata={
+        "description": "Versi konsep yang diperiksa; ditolak bila bukan versi yang berlaku"})
+
+
+CATATAN = Msg("Catatan wajib diisi (paling banyak 2000 karakter).", "catatan_wajib")
+
+
+class PengembalianSchema(BaseSchema):
+    """A draft sent back, by the verifikator whose turn it is or the penandatangan, with what to correct."""
+
+    nip = Teks(required=True, metadata={"description": "NIP verifikator (atau penandatangan) yang mengembalikan"})
+    catatan = Teks(required=True, validate=[validate.Length(max=2000, error=CATATAN),
+                                            validate.Regexp(r"(?s).*\S", error=CATATAN)],
+                   error_messages={"required": CATATAN}, metadata={"description": "Apa yang perlu diperbaiki"})
+
+
+class RevisiSchema(BaseSchema):
+    """The corrected request of a draft, as a new version."""
+
+    surat = fields.Dict(required=True, metadata={"description": "Isi surat lengkap, sesuai skema jenisnya"})
+    catatan = Teks(validate=validate.Length(max=2000), metadata={"description": "Apa yang diubah"})
+
+
+ALASAN = Msg("Alasan pembatalan wajib diisi (paling banyak 1000 karakter).", "alasan_wajib")
+
+
+class PembatalanSchema(BaseSchema):
+    """Why a draft is abandoned."""
+
+    alasan = Teks(required=True, validate=[validate.Length(max=1000, error=ALASAN),
+                                           validate.Regexp(r"(?s).*\S", error=ALASAN)],
+                  error_messages={"required": ALASAN}, metadata={"description": "Alasan pembatalan (wajib)"})
+
+
+class ParafOutSchema(BaseSchema):
+    urutan = fields.Integer()
+    nip = fields.String()
+    nama = fields.String()
+    jabatan = fields.String()
+    waktu = fields.DateTime()
+    sha256 = fields.String(metadata={"description": "Pratinjau versi yang disetujui"})
+
+
+class VersiSchema(BaseSchema):
+    versi = fields.Integer()
+    dibuat = fields.DateTime()
+    oleh = fields.String()
+    catatan = fields.String(allow_none=True)
+    sha256 = fields.String(metadata={"description": "Pratinjau versi ini"})
+    berlaku = fields.Boolean(metadata={"description": "Versi yang berlaku"})
+    paraf = fields.List(fields.Nested(ParafOutSchema))
+    pdf = fields.String(metadata={"description": "Alamat unduhan pratinjau versi ini"})
+
+
+class DaftarVersiSchema(BaseSchema):
+    items = fields.List(fields.Nested(VersiSchema))
 
 
 class RiwayatSchema(BaseSchema):

@@ -72,7 +72,8 @@ def surat_out(surat: Surat) -> dict:
         "id": surat.id, "jenis": surat.jenis, "wilayah": surat.wilayah,
         "unit": {"kode": surat.unit_kode, "nama": surat.unit_nama},
         "nomor": surat.nomor, "hal": surat.hal, "tanggal": surat.tanggal,
-        "status": surat.status, "pencabutan": surat.pencabutan, "dibuat": as_utc(surat.dibuat),
+        "status": surat.status, "versi": surat.versi, "verifikator": surat.verifikator or [],
+        "pencabutan": surat.pencabutan, "dibuat": as_utc(surat.dibuat),
         "sha256": {"pdf": surat.pdf_sha256, "ditandatangani": surat.signed_sha256},
         "tautan": {
             "self": url_for("surat.SuratItem", surat_id=surat.id),
@@ -155,7 +156,8 @@ def _issue_view(jenis: str, schema_name: str) -> type[MethodView]:
         "yang disimpan, dan nomornya tetap tersedia."
     )
     blp.add_url_rule(f"/{jenis}/terbit-tandatangan", f"issue_sign_{jenis}", view_func=IssueAndSign)
-    Issue.post.__doc__ = f"Terbitkan {LETTER_TYPES[jenis].judul.lower()} (nomor, PDF/A)."
+    Issue.post.__doc__ = (f"Buat konsep {LETTER_TYPES[jenis].judul.lower()}: pratinjau PDF/A tanpa nomor, menunggu "
+                          "paraf verifikator (bila ada); nomor diberikan saat tanda tangan pertama.")
     Validate.post.__doc__ = f"Periksa {LETTER_TYPES[jenis].judul.lower()} tanpa menerbitkan."
     blp.add_url_rule(f"/{jenis}", f"issue_{jenis}", view_func=Issue)
     blp.add_url_rule(f"/{jenis}/validasi", f"validate_{jenis}", view_func=Validate)
@@ -305,6 +307,9 @@ class SuratRekonsiliasiBerkas(MethodView):
 
 
 def download_name(surat: Surat) -> str:
+    """``penugasan_800.1.11-7-BAPPEDA-2026.pdf``; a draft, which has no number yet, by its version."""
+    if surat.nomor is None:
+        return f"{surat.jenis}_konsep-v{surat.versi}.pdf"
     return f"{surat.jenis}_{re.sub(r'[^A-Za-z0-9.-]+', '-', surat.nomor)}.pdf"
 
 

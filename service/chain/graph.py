@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -40,6 +42,6 @@ def chain_of(session: Session, surat_id: str) -> tuple[list[Known], list[Tautan]
         links.update((t.id, t) for t in found)
         frontier = {i for t in found for i in (t.surat_id, t.rujukan_id)} - seen
         seen |= frontier
-    letters = sorted((resolve(session, i) for i in seen), key=lambda k: (k.tanggal, k.dibuat, k.id))
+    letters = sorted((resolve(session, i) for i in seen), key=lambda k: (k.tanggal or dt.date.max, k.dibuat, k.id))
     internal = [k.id for k in letters if not k.luar]
     return letters, sorted(links.values(), key=lambda t: t.id), _history(session, internal)

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..plumbing.models import Surat, SuratLuar, Tautan
+from ..plumbing.models import CANCELLED, Surat, SuratLuar, Tautan
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Known:
     luar: bool
     jenis: str
     wilayah: str
-    nomor: str
-    tanggal: dt.date
+    nomor: str | None
+    """None while a draft: the number comes with the first signature."""
+    tanggal: dt.date | None
     hal: str
     status: str
     dibuat: dt.datetime | None = None
@@ -56,7 +57,9 @@ class Known:
         return None if people is None else {p["nip"] for p in people}
 
     def citation(self) -> str:
-        """How a message names this letter: nomor and date."""
+        """How a message names this letter: nomor and date (a draft, by its id: it has neither yet)."""
+        if self.nomor is None:
+            return f"konsep {self.id} (belum bernomor)"
         return f"nomor {self.nomor} tanggal {self.tanggal:%d-%m-%Y}"
 
     def reference(self) -> dict:
@@ -99,10 +102,10 @@ def named_letter(session: Session, wilayah: str, entry: Mapping) -> Known | None
 
 
 def linked_to(session: Session, ref_id: str, hubungan: str) -> list[Known]:
-    """Letters of this service that answer/forward/rest on ``ref_id``, oldest first."""
+    """Letters of this service that answer/forward/rest on ``ref_id``, oldest first (a cancelled draft does not)."""
     rows = session.scalars(
         select(Surat).join(Tautan, Tautan.surat_id == Surat.id)
-        .where(Tautan.rujukan_id == ref_id, Tautan.hubungan == hubungan)
+        .where(Tautan.rujukan_id == ref_id, Tautan.hubungan == hubungan, Surat.status != CANCELLED)
         .order_by(Surat.dibuat, Surat.id)
     ).all()
     return [Known.of_surat(s) for s in rows]

@@ -69,7 +69,7 @@ def record_links(session: Session, surat: Surat, links: list[Link], oleh: str) -
                            kunci=_kunci(link, ref_id)))
         if not luar:
             session.add(Riwayat(surat_id=ref_id, aksi=HISTORY[link.hubungan],
-                                oleh=f"{oleh}: surat {surat.nomor}"))
+                                oleh=f"{oleh}: surat {surat.nomor or f'konsep {surat.id}'}"))
 
 
 def taken(session: Session, wilayah: str, links: list[Link]) -> list[Finding]:

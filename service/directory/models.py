@@ -32,6 +32,8 @@ class Unit(Base):
     laman: Mapped[str | None] = mapped_column(String(120), nullable=True)
     ada_pengawas: Mapped[bool] = mapped_column(Boolean, default=False)
     """Whether a Pejabat Pengawas remains in the unit (the ketua of its teams is then one)."""
+    rute_paraf: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    """The unit's default paraf route: the NIPs of the verifikators of its drafts, in order."""
 
 
 class Pegawai(Base):

@@ -16,13 +16,13 @@ _DIKTUM = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH"
 _SATU_RIBU = re.compile(r"\b(juta|miliar|\w+liun) satu ribu\b")
 
 
-def tanggal(value: dt.date) -> str:
-    """``2024-11-05`` → ``5 November 2024``.
+def tanggal(value: dt.date | str) -> str:
+    """``2024-11-05`` → ``5 November 2024``; a text (a draft's placeholder) as it is.
 
     The pattern is spelt out rather than Babel's ``long`` format, so the
     printed date cannot change with a new CLDR release.
     """
-    return format_date(value, "d MMMM y", locale="id")
+    return value if isinstance(value, str) else format_date(value, "d MMMM y", locale="id")
 
 
 def terbilang(n: int) -> str:

@@ -1,10 +1,12 @@
-"""The two ways a letter is issued: as a draft to sign later, or created and signed in one call.
+"""The two ways a letter is issued: as a draft (konsep) for paraf and signing later, or created and signed in
+one call (by a system that reviewed it itself).
 
 Each is one orchestrator over the steps of :mod:`.prepare`, :mod:`.printing`,
 :mod:`.record` and :mod:`service.signatures.signature`, and ends in one
 transaction: whatever fails before it (a rule, the conversion, a wrong
 passphrase, the timestamp authority, the signer) records nothing, keeps no
-file and leaves the number free for the next letter.
+file and leaves the number free for the next letter. A draft takes no
+number: it is numbered with its first signature (:mod:`service.signatures.sign_letter`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from signing import esign as remote
 
 from ..access import audit
 from ..plumbing.errors import Finding, ServiceUnavailable, SigningUncertain
-from ..plumbing.models import UNCERTAIN, Riwayat, Surat
+from ..plumbing.models import UNCERTAIN, Riwayat, Surat, SuratVersi
+from ..workflow.route import check_no_route, check_route, status_of_draft, with_route
 from ..plumbing.services import Services
 from ..signatures import esign, signature
 from ..signatures.sign_remote import official_ids
 from .prepare import Prepared, prepare
-from .printing import Printed, printed
+from .printing import Printed, drafted, printed
 from .record import issuer, record
 
 logger = logging.getLogger(__name__)
@@ -36,17 +39,25 @@ class Issued:
 
 
 def issue(services: Services, jenis: str, payload: Any, actor: audit.Actor) -> Issued:
-    """Issue a letter as a draft (konsep): numbered, its PDF/A preview kept, unsigned; ``actor`` in the audit trail.
+    """Record a draft (konsep): no number yet, its PDF/A preview kept, waiting for its verifikators' paraf
+    (from the request, else the unit's default route), or ready to sign when none is asked; ``actor`` in
+    the audit trail.
 
     :raises NotFound, InvalidRequest: the request; :raises ServiceUnavailable: the conversion.
     """
-    prepared = prepare(services, jenis, payload)
-    with printed(services, prepared) as letter, services.store.keeping(letter.pdf) as (sha256,):
-        letter.surat.pdf_sha256 = sha256
-        record(services, prepared, letter, [Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared))],
-               actor, "surat.terbit")
-    logger.info("issued %s %s (%s)", jenis, letter.surat.nomor, letter.surat.id)
-    return Issued(letter.surat, prepared.valid.warnings)
+    prepared = prepare(services, jenis, with_route(services, payload))
+    check_route(prepared.valid)
+    letter = drafted(services, prepared)
+    surat = letter.surat
+    surat.status = status_of_draft(surat.verifikator)
+    with services.store.keeping(letter.pdf) as (sha256,):
+        surat.pdf_sha256 = sha256
+        record(services, prepared, letter, [
+            Riwayat(aksi="diterbitkan", sha256=sha256, oleh=issuer(prepared), catatan="konsep versi 1"),
+            SuratVersi(versi=1, permintaan=surat.permintaan, pdf_sha256=sha256, oleh=issuer(prepared)),
+        ], actor, "surat.terbit")
+    logger.info("drafted %s (%s)", jenis, surat.id)
+    return Issued(surat, prepared.valid.warnings)
 
 
 def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str, level: str | None,
@@ -62,6 +73,7 @@ def issue_and_sign(services: Services, jenis: str, payload: Any, passphrase: str
         nothing is recorded, no file kept, the number stays free.
     """
     prepared = prepare(services, jenis, payload)
+    check_no_route(prepared.valid)
     unlocking = signature.unlock_beside(services, prepared.valid.data["penandatangan"]["nip"],
                                         prepared.valid.profile.kode, passphrase)
     try:
@@ -89,6 +101,7 @@ def issue_and_sign_remotely(services: Services, backend: esign.EsignBackend, jen
     :raises SigningUncertain: the letter is recorded ``belum_pasti``.
     """
     prepared = prepare(services, jenis, payload)
+    check_no_route(prepared.valid)
     data = prepared.valid.data
     official = data["penandatangan"]
     esign.check_not_locked_out(services, official["nip"])

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import delete
+
 from ..chain import Link, check_links, prefill
 from ..directory.fill import fill_from_directory
 from ..plumbing.errors import InvalidRequest
+from ..plumbing.models import Tautan
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 from .validation import ValidLetter, validate_letter
@@ -26,13 +29,17 @@ class Prepared:
     links: list[Link]
 
 
-def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
+def prepare(services: Services, jenis: str, payload: Any, revising: str | None = None) -> Prepared:
     """Fill the request from the letters it names and from the directory, validate it, check the rules across letters.
 
+    :param revising: the id of the draft this request revises: its own links do not count against it
+        (it is checked as if it had none; nothing is written).
     :raises NotFound: unknown ``jenis``.
     :raises InvalidRequest: a rule of the letter, of the directory or of the chain is broken.
     """
     with stage("validate"), services.sessions() as session:
+        if revising:
+            session.execute(delete(Tautan).where(Tautan.surat_id == revising))  # rolled back: never committed
         payload = prefill(session, jenis, payload, services.profiles)
         payload, refused = fill_from_directory(session, jenis, payload, services.profiles)
         try:

@@ -132,6 +132,15 @@ class RujukanSchema(BaseSchema):
     hal = text(300)
 
 
+class VerifikatorSchema(BaseSchema):
+    """An official who gives paraf on the draft before it is signed (nama and jabatan from the directory
+    where it holds the NIP)."""
+
+    nip = NIP(required=True)
+    nama = text(150)
+    jabatan = text(200)
+
+
 class SuratSchema(BaseSchema):
     """The envelope every letter type shares."""
 
@@ -144,6 +153,8 @@ class SuratSchema(BaseSchema):
     pengirim = Objek(UnitSchema, required=True)
     penandatangan = Objek(PejabatSchema, required=True)
     tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
+    verifikator = Daftar(Objek(VerifikatorSchema), load_default=list, validate=length(0, 10), metadata={
+        "description": "Pemberi paraf konsep, berurutan; kosong = rute paraf bawaan unit di direktori"})
 
 
 def folded(text: str) -> str:

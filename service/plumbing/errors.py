@@ -135,6 +135,27 @@ class Conflict(SuratError):
     title = "Konflik dengan keadaan surat"
 
 
+class WrongState(Conflict):
+    """A transition asked of a letter in a state that does not allow it (e.g. paraf on a signed letter)."""
+
+    code = "status_tidak_sesuai"
+    title = "Status surat tidak memungkinkan tindakan ini"
+
+
+class ParafDue(Conflict):
+    """Signing asked before every verifikator gave paraf on the current version: the answer names who is due."""
+
+    code = "paraf_belum_lengkap"
+    title = "Paraf belum lengkap"
+
+    def __init__(self, detail: str, due: list[dict]):
+        super().__init__(detail)
+        self.due = due
+
+    def problem(self) -> dict:
+        return {**super().problem(), "paraf_belum": self.due}
+
+
 class RevocationRefused(Conflict):
     """A letter not in force (a draft, or already dicabut) cannot be revoked."""
 

@@ -17,7 +17,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 DRAFT = "konsep"
-"""A letter issued but not yet signed: its PDF is a preview."""
+"""A draft waiting for its verifikators' paraf: no number yet, its PDF a preview with placeholders."""
+RETURNED = "dikembalikan"
+"""A draft a verifikator (or its penandatangan) sent back with a note: revised, or cancelled."""
+READY = "siap_ditandatangani"
+"""A draft with every paraf in (or none asked): its penandatangan may sign, and the number is taken then."""
+CANCELLED = "dibatalkan"
+"""A draft abandoned before signing: it never held a number."""
 AWAITING_COUNTERSIGN = "menunggu_mengetahui"
 """Signed by the penandatangan, waiting for a "Mengetahui" countersignature."""
 UNCERTAIN = "belum_pasti"
@@ -51,18 +57,24 @@ class Surat(Base):
     wilayah: Mapped[str] = mapped_column(String(60), index=True)
     unit_kode: Mapped[str] = mapped_column(String(30), index=True)
     unit_nama: Mapped[str] = mapped_column(String(200))
-    tahun: Mapped[int] = mapped_column(Integer)
-    urut: Mapped[int] = mapped_column(Integer)
-    nomor: Mapped[str] = mapped_column(String(120))
+    tahun: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    urut: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    nomor: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    """Null while a draft: the number is taken with the first signature (:mod:`service.issuing.numbering`)."""
     hal: Mapped[str] = mapped_column(Text)
-    tanggal: Mapped[dt.date] = mapped_column(Date, index=True)
+    tanggal: Mapped[dt.date | None] = mapped_column(Date, index=True, nullable=True)
+    """The letter's date, fixed with its number; a draft's is null unless its request fixes one."""
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    versi: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """The draft's current version (:class:`SuratVersi`); each revision adds one."""
+    verifikator: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    """Who gives paraf before signing, in order: ``[{"nip", "nama", "jabatan"}]`` (may be empty)."""
     sifat: Mapped[str] = mapped_column(String(20), default="Biasa", server_default="Biasa")
     """Biasa, Terbatas, Rahasia or Sangat Rahasia: the last two are read only by the units it concerns."""
     permintaan: Mapped[dict] = mapped_column(JSON)
     """The request body as validated (dates as ISO strings)."""
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-    """The unsigned PDF/A as rendered (the preview)."""
+    """The unsigned PDF/A: the current version's preview while a draft, the numbered letter once signed."""
     signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The signed PDF once signed; it then replaces the preview for download."""
     esign_tertunda: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
@@ -77,6 +89,42 @@ class Surat(Base):
     @property
     def current_sha256(self) -> str:
         return self.signed_sha256 or self.pdf_sha256
+
+
+class SuratVersi(Base):
+    """One version of a draft: the request as validated and its preview, kept readable after a revision."""
+
+    __tablename__ = "surat_versi"
+
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), primary_key=True)
+    versi: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permintaan: Mapped[dict] = mapped_column(JSON)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    oleh: Mapped[str] = mapped_column(String(200))
+    catatan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Paraf(Base):
+    """A verifikator's paraf on one version of a draft: who, when, and the hash of the preview approved.
+
+    Unique per letter, version and place in the route: two requests giving the same paraf end with one.
+    """
+
+    __tablename__ = "paraf"
+    __table_args__ = (UniqueConstraint("surat_id", "versi", "urutan", name="uq_paraf_urutan"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
+    versi: Mapped[int] = mapped_column(Integer)
+    urutan: Mapped[int] = mapped_column(Integer)
+    """The verifikator's place in the route, from 0."""
+    nip: Mapped[str] = mapped_column(String(18))
+    nama: Mapped[str] = mapped_column(String(200))
+    jabatan: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    """The preview of the version approved."""
+    waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class Penomoran(Base):
@@ -99,7 +147,8 @@ class Riwayat(Base):
     surat_id: Mapped[str] = mapped_column(ForeignKey("surat.id"), index=True)
     waktu: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     aksi: Mapped[str] = mapped_column(String(40))
-    """``diterbitkan``, ``ditandatangani``, ``ditandatangani_mengetahui``; through the Esign service
+    """``diterbitkan`` (a draft), ``diparaf``, ``dikembalikan``, ``direvisi``, ``dibatalkan``, ``dinomori``
+    (the number taken at the first signature: the numbered file), ``ditandatangani``, ``ditandatangani_mengetahui``; through the Esign service
     also ``penandatanganan_belum_pasti`` (no answer), ``tanda_tangan_esign_ditolak`` (the returned file
     refused) and ``rekonsiliasi_tidak_ditandatangani`` (settled as not signed); on a letter
     that a later one links to: ``dijawab``, ``diteruskan``, ``menjadi_dasar``; ``dicabut`` when revoked."""

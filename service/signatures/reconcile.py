@@ -8,7 +8,8 @@ signed it. Nothing is sent again. The letter is settled by
   ``/api/sign/download/{id_dokumen}`` and checked;
 * a signed file someone fetched another way (e.g. from the BSrE portal),
   uploaded: checked the same way, against the very bytes that were sent;
-* the verdict "tidak ditandatangani": back to ``konsep``, to be signed again.
+* the verdict "tidak ditandatangani": back to ``siap_ditandatangani`` (keeping the number the sent file
+  carried), to be signed again.
 
 A file is accepted only as the sent letter plus one signature of the
 official whose turn it was (the penandatangan, or a "Mengetahui"), its stamp

@@ -65,7 +65,7 @@ def letter_summary(surat: Surat) -> dict:
     learn it is no longer in force).
     """
     summary = {
-        "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
+        "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal and surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
         "sifat": surat.sifat, "pencabutan": public_revocation(surat),
     }
