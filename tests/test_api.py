@@ -14,7 +14,7 @@ from service.wilayah import CHAIN_SECTION, PROFILE_DIR, load_profiles
 
 from .conftest import _with_services
 from .staff import signed_in
-from .support import JENIS, admin_client, issue, sample
+from .support import JENIS, admin_client, issue, sample, sign
 
 URL = f"/api/v1/surat/{JENIS}"
 LETTER_TYPES = set(PROFILE_RULE_KEYS) - {CHAIN_SECTION}
@@ -28,16 +28,20 @@ def assert_problem(response, status):
     return problem
 
 
-def test_issue_returns_number_status_links_and_the_pdf(client):
+def test_a_draft_has_no_number_until_it_is_signed(client):
     created = issue(client)
-    assert created["status"] == "konsep"
-    assert created["nomor"].endswith(f"/{created['tanggal'][:4]}")
+    assert created["status"] == "siap_ditandatangani" and created["versi"] == 1 and created["verifikator"] == []
+    assert created["nomor"] is None and created["tanggal"] is None  # the sample fixes no date
     meta = client.get(created["tautan"]["self"]).get_json()
-    assert meta["nomor"] == created["nomor"] and meta["sha256"]["pdf"] == created["sha256"]["pdf"]
+    assert meta["nomor"] is None and meta["sha256"]["pdf"] == created["sha256"]["pdf"]
     pdf = client.get(created["tautan"]["pdf"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
-    name = pdf.headers["Content-Disposition"]
+    assert "permohonan-pelibatan_konsep-v1.pdf" in pdf.headers["Content-Disposition"]
+    assert sign(client, created["id"]).status_code == 200
+    signed = client.get(created["tautan"]["self"]).get_json()
+    assert signed["status"] == "ditandatangani" and signed["nomor"].endswith(f"/{signed['tanggal'][:4]}")
+    name = client.get(created["tautan"]["pdf"]).headers["Content-Disposition"]
     assert "permohonan-pelibatan_" in name and name.endswith(".pdf") and "/" not in name.split("filename=")[1]
     assert created["tautan"]["verifikasi"] == f"http://127.0.0.1:8000/verifikasi/{created['id']}"  # the QR code's
 
@@ -110,7 +114,8 @@ def test_validate_only_issues_nothing(client):
     assert response.status_code == 200 and response.get_json()["valid"] is True
     assert client.get("/api/v1/surat").get_json()["total"] == 0
     first = issue(client)
-    assert "/1/" in first["nomor"]  # validation did not take a number
+    assert sign(client, first["id"]).status_code == 200
+    assert "/1/" in client.get(first["tautan"]["self"]).get_json()["nomor"]  # validation took no number
 
 
 def test_list_filters_and_pages(client):
@@ -194,5 +199,5 @@ def test_list_page_shows_letters_for_people(app, client):
     signed_in(client, app, "arsip", "arsiparis")
     page = client.get("/surat")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and created["nomor"] in html and f"/surat/{created['id']}" in html
+    assert page.status_code == 200 and "belum bernomor" in html and f"/surat/{created['id']}" in html
     assert client.get("/surat?dari=bukan-tanggal&halaman=x").status_code == 200
