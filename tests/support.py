@@ -225,6 +225,14 @@ def refused_create_and_sign_keeps_no_number(client, wrong: str, right: str) -> N
     assert created.get_json()["status"] == "ditandatangani" and "/1/" in created.get_json()["nomor"]
 
 
+def last_number(client) -> int:
+    """The last number any unit's counter gave (0: none yet, the next letter takes 1)."""
+    from sqlalchemy import func, select
+    from service.plumbing.models import Penomoran
+    with client.application.extensions["suratkerja"].sessions() as session:
+        return session.scalar(select(func.max(Penomoran.terakhir))) or 0
+
+
 def verify(client, pdf: bytes):
     return client.post("/api/v1/verifikasi", data=pdf, content_type="application/pdf")
 

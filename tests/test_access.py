@@ -72,8 +72,9 @@ def test_the_tembusan_unit_reads_a_letter_once_it_is_signed(any_app):
 def test_a_rahasia_letter_is_read_only_by_the_units_it_is_between(any_app):
     app = any_app
     admin = admin_client(app)
-    letter = _letter(admin, sifat="Rahasia")
-    assert sign(admin, letter["id"]).status_code == 200
+    signing = sign(admin, _letter(admin, sifat="Rahasia")["id"])
+    assert signing.status_code == 200
+    letter = signing.get_json()
     dinkes, disdik = _unit_client(app, "DINKES", 1), _unit_client(app, "DISDIK", 2)
     assert letter["id"] not in _listed(disdik)  # a tembusan unit: not for a secret letter
     assert disdik.get(f"/api/v1/surat/{letter['id']}/pdf").status_code == 404

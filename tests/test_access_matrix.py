@@ -18,8 +18,10 @@ Callers (columns; the staff roles have their own table below, over the pages):
 - ``berhak``: the right caller: a key for the issuing unit BAPPEDA with
   every right (administration: a key for the whole pemda with ``admin``).
   Reconciliation is for a letter BSrE left ``belum_pasti``, revocation for a
-  signed letter: for this draft the right caller reaches the operation and
-  gets its 409. Webhook subscriptions: any key subscribes for itself; the
+  signed letter, paraf for a draft with verifikators: for this draft (ready
+  to sign, no paraf asked) the right caller reaches the operation and gets
+  its 409; a draft answer cannot rest on a request that is itself a draft
+  (422). The penandatangan may send the draft back (kembalikan). Webhook subscriptions: any key subscribes for itself; the
   one under test belongs to another key of the pemda, so only its
   administrators reach it.
 """
@@ -39,7 +41,8 @@ from service.accounts.models import Akun
 from service.devtools.samples import SAMPLES
 from service.directory.models import Pegawai, Unit
 from service.access.keys import principal_of
-from service.plumbing.models import JejakAudit, KunciApi, Penomoran, Riwayat, Surat, SuratLuar, Tautan
+from service.plumbing.models import (JejakAudit, KunciApi, Paraf, Penomoran, Riwayat, Surat, SuratLuar, SuratVersi,
+                                     Tautan)
 from service.webhooks import subscriptions
 from service.webhooks.delivery import fan_out
 from service.webhooks.models import Langganan, Pengiriman
@@ -62,11 +65,17 @@ MATRIX = {
     "baca_surat":              (401,             404,        404,       403,       200),
     "unduh_pdf":               (401,             404,        404,       403,       200),
     "rantai":                  (401,             404,        404,       403,       200),
-    "konsep_jawaban":          (401,             404,        404,       403,       200),
+    "konsep_jawaban":          (401,             404,        404,       403,       422),
     "tandatangani":            (401,             404,        404,       403,       200),
     "rekonsiliasi":            (401,             404,        404,       403,       409),
     "cabut_surat":             (401,             404,        404,       403,       409),
     "rekonsiliasi_berkas":     (401,             404,        404,       403,       409),
+    "paraf":                   (401,             404,        404,       403,       409),
+    "kembalikan":              (401,             404,        404,       403,       200),
+    "revisi":                  (401,             404,        404,       403,       200),
+    "batalkan":                (401,             404,        404,       403,       200),
+    "daftar_versi":            (401,             404,        404,       403,       200),
+    "unduh_versi":             (401,             404,        404,       403,       200),
     "daftarkan_surat_luar":    (401,             404,        201,       403,       201),
     "baca_surat_luar":         (401,             404,        200,       403,       200),
     "wilayah":                 (401,             KOSONG,     200,       200,       200),
@@ -143,7 +152,7 @@ OPERATIONS = {
                            marker=lambda s: "%PDF"),
     "rantai": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/rantai"), ("baca",)),
     "konsep_jawaban": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/konsep/jawaban"), ("baca",),
-                                marker=lambda s: s.surat["nomor"]),
+                                marker=lambda s: None),
     "tandatangani": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/tandatangan", json={
         "nip": SIGNER_NIP, "passphrase": PASSPHRASE}), ("tandatangan",)),
     "rekonsiliasi": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi", json={
@@ -153,6 +162,18 @@ OPERATIONS = {
     "rekonsiliasi_berkas": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/rekonsiliasi/berkas",
                                                          data=s.pdf, content_type="application/pdf"),
                                      ("tandatangan",), marker=lambda s: None),
+    "paraf": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/paraf", json={
+        "nip": SIGNER_NIP, "versi": 1}), ("paraf",), marker=lambda s: None),
+    "kembalikan": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/kembalikan", json={
+        "nip": SIGNER_NIP, "catatan": "Perbaiki hal"}), ("paraf", "tandatangan")),
+    "revisi": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/revisi", json={
+        "surat": sample(HSS, JENIS), "catatan": "Perbaikan"}), ("terbit",)),
+    "batalkan": Operation(lambda c, s: c.post(f"/api/v1/surat/{s.surat['id']}/batalkan", json={
+        "alasan": "Tidak jadi"}), ("terbit",)),
+    "daftar_versi": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/versi"), ("baca",),
+                              marker=lambda s: s.surat["sha256"]["pdf"]),
+    "unduh_versi": Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/versi/1/pdf"), ("baca",),
+                             marker=lambda s: "%PDF"),
     "daftarkan_surat_luar": Operation(lambda c, s: c.post("/api/v1/surat-luar", json=_luar_body(
         nomor="000.8/13/SETDA/2026")), ("terbit",), marker=lambda s: None),
     "baca_surat_luar": Operation(lambda c, s: c.get(f"/api/v1/surat-luar/{s.luar['id']}"), ("baca",),
@@ -216,7 +237,7 @@ def _registry(services) -> dict:
     with services.sessions() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
                   for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai, Langganan,
-                            Pengiriman)}
+                            Pengiriman, SuratVersi, Paraf)}
         counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
         counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
         counts["status"] = sorted(session.scalars(select(Surat.status)))

@@ -174,7 +174,7 @@ def test_a_penandatangan_signs_in_the_browser_only_as_their_official(app, client
     signed_in(signer, app, "kepala", "penandatangan", unit=("BAPPEDA",), nip=SIGNER_NIP)
     waiting = signer.get("/saya").get_data(as_text=True)
     section = waiting.split('id="menunggu-tanda-tangan"')[1].split("</section>")[0]
-    assert created["nomor"] in section
+    assert f"/surat/{created['id']}" in section
     page = signer.get(f"/surat/{created['id']}").get_data(as_text=True)
     assert 'id="tandatangani"' in page and f"/surat/{created['id']}/pdf" in page
     wrong = post_form(signer, f"/surat/{created['id']}/tandatangan", {"passphrase": "bukan-passphrase"},
@@ -190,7 +190,7 @@ def test_a_penandatangan_signs_in_the_browser_only_as_their_official(app, client
     assert done.headers["Location"] == f"/surat/{created['id']}"
     assert client.get(created["tautan"]["self"]).get_json()["status"] == "ditandatangani"
     after = signer.get("/saya").get_data(as_text=True).split('id="ditandatangani"')[1]
-    assert created["nomor"] in after
+    assert f"/surat/{created['id']}" in after
     pdf = signer.get(f"/surat/{created['id']}/pdf")
     assert pdf.mimetype == "application/pdf" and b"/ByteRange" in pdf.data
 
@@ -201,10 +201,10 @@ def test_letters_outside_the_accounts_pemda_or_units_are_not_found(app, client):
     reader = app.test_client()
     signed_in(reader, app, "dinkes", "pembaca", unit=("DINKES",))
     assert reader.get(f"/surat/{created['id']}").status_code == 200  # addressed to DINKES
-    assert created["nomor"] in reader.get("/surat").get_data(as_text=True)
+    assert f"/surat/{created['id']}" in reader.get("/surat").get_data(as_text=True)
     for path in (f"/surat/{elsewhere['id']}", f"/surat/{elsewhere['id']}/pdf"):
         assert reader.get(path).status_code == 404
-    assert elsewhere["nomor"] not in reader.get("/surat").get_data(as_text=True)
+    assert f"/surat/{elsewhere['id']}" not in reader.get("/surat").get_data(as_text=True)
     outsider = app.test_client()
     signed_in(outsider, app, "dispar", "pembaca", unit=("DISPAR",))
     assert outsider.get(f"/surat/{created['id']}").status_code == 404
@@ -226,7 +226,7 @@ def test_a_unit_receives_a_signed_letters_tembusan_in_surat_saya(app, client):
     assert reader.get(f"/surat/{created['id']}").status_code == 404  # a copy is received once signed
     sign(client, created["id"])
     copies = reader.get("/saya").get_data(as_text=True).split('id="tembusan"')[1]
-    assert created["nomor"] in copies
+    assert f"/surat/{created['id']}" in copies
     assert reader.get(f"/surat/{created['id']}").status_code == 200
 
 

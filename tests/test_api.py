@@ -29,9 +29,10 @@ def assert_problem(response, status):
 
 
 def test_a_draft_has_no_number_until_it_is_signed(client):
-    created = issue(client)
+    body = sample("hulu-sungai-selatan", JENIS)
+    created = issue(client, body)
     assert created["status"] == "siap_ditandatangani" and created["versi"] == 1 and created["verifikator"] == []
-    assert created["nomor"] is None and created["tanggal"] is None  # the sample fixes no date
+    assert created["nomor"] is None and created["tanggal"] == body["tanggal"]  # the request fixes its date
     meta = client.get(created["tautan"]["self"]).get_json()
     assert meta["nomor"] is None and meta["sha256"]["pdf"] == created["sha256"]["pdf"]
     pdf = client.get(created["tautan"]["pdf"])

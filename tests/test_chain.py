@@ -77,8 +77,9 @@ def test_the_chain_shows_every_letter_with_its_status_and_history(client, app):
         (ids["laporan"], ids["keputusan"], "dasar"),
     }
     request = chain["surat"][0]
-    assert [r["aksi"] for r in request["riwayat"]] == ["diterbitkan", "ditandatangani", "dijawab", "menjadi_dasar"]
-    assert "dr. H. Akhmad Rasyidi" in request["riwayat"][2]["oleh"]
+    assert [r["aksi"] for r in request["riwayat"]] == [
+        "diterbitkan", "dinomori", "ditandatangani", "dijawab", "menjadi_dasar"]
+    assert "dr. H. Akhmad Rasyidi" in request["riwayat"][3]["oleh"]
     assert client.get(f"/api/v1/surat/{'f' * 32}/rantai").status_code == 404
 
 

@@ -126,7 +126,7 @@ def test_a_wrong_pin_is_401_counted_against_the_limit_and_shown_nowhere(csc_clie
     assert locked.status_code == 429  # even the right PIN waits now
     shown = caplog.text + "".join(a.get_data(as_text=True) for a in [*answers, locked])
     assert not any(pin in shown for pin in [*wrong, CSC_PIN])
-    assert csc_client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+    assert csc_client.get(created["tautan"]["self"]).get_json()["status"] == "siap_ditandatangani"
 
 
 def test_the_right_pin_is_shown_nowhere_either(csc_client, caplog):
@@ -155,7 +155,7 @@ def test_an_unreachable_csc_service_answers_503_and_changes_nothing(tmp_path, pk
     created, _ = _issue(client, "permohonan-pelibatan")
     response = sign(client, created["id"], passphrase=CSC_PIN)
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
-    assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "siap_ditandatangani"
 
 
 def test_a_csc_service_that_does_not_answer_in_time_answers_503(csc, tmp_path, pki_dir, provider_pki, converter):
@@ -168,7 +168,7 @@ def test_a_csc_service_that_does_not_answer_in_time_answers_503(csc, tmp_path, p
     finally:
         csc.delay = 0.0
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
-    assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "siap_ditandatangani"
 
 
 def test_a_refused_client_token_answers_503_with_an_alert_in_the_log(csc, tmp_path, pki_dir, provider_pki,

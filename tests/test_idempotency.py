@@ -64,11 +64,11 @@ def test_the_same_key_and_body_gets_the_first_answer_again(any_app):
     first = post(client, body, key)
     again = post(client, body, key)
     assert first.status_code == again.status_code == 201
-    assert again.data == first.data and again.get_json()["nomor"] == first.get_json()["nomor"]
+    assert again.data == first.data and again.get_json()["id"] == first.get_json()["id"]
     assert again.headers["Idempotency-Replayed"] == "true" and "Idempotency-Replayed" not in first.headers
     assert letters(any_app) == 1
     other = post(client, body, str(uuid.uuid4()))
-    assert other.status_code == 201 and other.get_json()["nomor"] != first.get_json()["nomor"]
+    assert other.status_code == 201 and other.get_json()["id"] != first.get_json()["id"]
 
 
 def test_create_and_sign_replayed_is_one_signed_letter(any_app):

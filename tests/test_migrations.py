@@ -16,12 +16,13 @@ from sqlalchemy import create_engine, inspect, text
 from service import build_services, make_engine
 from service.access.audit import CONSOLE
 from service.cli import main
-from service.issuing.issue import issue
+from service.issuing.issue import issue_and_sign
 from service.plumbing import schema
 from service.plumbing.config import load_settings
 from service.plumbing.models import Base
 
 from .conftest import PG_URL, sample
+from .support import PASSPHRASE
 
 OLD = Path(__file__).parent / "data" / "registri-lama"
 TABLES = {
@@ -47,6 +48,14 @@ def _contents(engine) -> dict[str, list]:
                 for t, order in TABLES.items()}
 
 
+def _upgraded(contents: dict[str, list]) -> dict[str, list]:
+    """The old rows as 0010 leaves them: a letter recorded unsigned (numbered the old way) is ready to sign."""
+    status = OLD_COLUMNS["surat"].index("status")
+    surat = [row[:status] + (("siap_ditandatangani",) if row[status] == "konsep" else (row[status],))
+             + row[status + 1:] for row in contents["surat"]]
+    return {**contents, "surat": surat}
+
+
 def _schema_differences(engine) -> list:
     with engine.connect() as conn:
         return compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -59,7 +68,7 @@ def _adopted_and_kept(settings, converter):
     assert "alembic_version" not in inspect(engine).get_table_names()
     services = build_services(settings, converter)
     try:
-        assert _contents(engine) == before
+        assert _contents(engine) == _upgraded(before)
         assert _schema_differences(engine) == []
         with engine.connect() as conn:
             heads = conn.scalars(text("SELECT version_num FROM alembic_version")).all()
@@ -67,10 +76,11 @@ def _adopted_and_kept(settings, converter):
             # the old letters are reachable by the units they concern
             units = set(conn.execute(text(
                 "SELECT a.unit_kode, a.peran FROM surat_akses a JOIN surat s ON s.id = a.surat_id "
-                "WHERE s.wilayah = 'bantul' AND s.jenis = 'permohonan-pelibatan' AND s.status = 'konsep'")))
+                "WHERE s.wilayah = 'bantul' AND s.jenis = 'permohonan-pelibatan' AND s.status = 'siap_ditandatangani'")))
             last = conn.scalar(text("SELECT terakhir FROM penomoran WHERE wilayah = 'bantul' AND unit_kode = 'BAPPEDA'"))
         assert {("BAPPEDA", "pengirim"), ("DISKOMINFO", "tujuan")} <= units
-        nomor = issue(services, "permohonan-pelibatan", sample("bantul", "permohonan-pelibatan"), CONSOLE).surat.urut
+        nomor = issue_and_sign(services, "permohonan-pelibatan", sample("bantul", "permohonan-pelibatan"), PASSPHRASE,
+                               None, CONSOLE).surat.urut
         assert nomor == last + 1
         assert schema.upgrade(engine, settings.lock_dir) == schema.CURRENT
     finally:

@@ -24,8 +24,9 @@ READER_KEY = "sk_0000001c_" + "C" * 43
 
 def signed(client) -> dict:
     created = issue(client)
-    assert sign(client, created["id"]).status_code == 200
-    return created
+    response = sign(client, created["id"])
+    assert response.status_code == 200
+    return response.get_json()
 
 
 def cabut(client, surat_id: str, **body):
@@ -49,7 +50,7 @@ def test_the_signer_revokes_with_a_reason_and_the_revoking_letter_and_the_number
     assert "Muhammad Noor" in revoked["pencabutan"]["oleh"]
 
     riwayat = client.get(letter["tautan"]["self"]).get_json()["riwayat"]
-    assert [r["aksi"] for r in riwayat] == ["diterbitkan", "ditandatangani", "dicabut"]
+    assert [r["aksi"] for r in riwayat] == ["diterbitkan", "dinomori", "ditandatangani", "dicabut"]
     assert REASON in riwayat[-1]["catatan"] and "000.8/9/BAPPEDA/2026" in riwayat[-1]["catatan"]
     assert "Muhammad Noor" in riwayat[-1]["oleh"] and riwayat[-1]["waktu"]
     listed = client.get("/api/v1/surat").get_json()["items"]
@@ -102,7 +103,7 @@ def test_a_draft_cannot_be_revoked(client):
     draft = issue(client)
     response = cabut(client, draft["id"], alasan=REASON)
     assert response.status_code == 409 and "hanya surat yang sudah ditandatangani" in response.get_json()["detail"]
-    assert client.get(draft["tautan"]["self"]).get_json()["status"] == "konsep"
+    assert client.get(draft["tautan"]["self"]).get_json()["status"] == "siap_ditandatangani"
 
 
 def test_only_the_signer_or_the_arsiparis_may_revoke(app, client):

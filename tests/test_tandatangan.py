@@ -31,9 +31,9 @@ def test_signed_letter_is_valid_for_pdfsig_and_our_verifier(client, nssdb, tmp_p
     assert report["indication"] == "TOTAL_PASSED", report
     assert report["signatures"][0]["signer_nip"] == SIGNER_NIP
     assert report["signatures"][0]["level"] == tingkat
-    assert report["identik_dengan_terbitan"] and report["terbitan"]["nomor"] == created["nomor"]
+    assert report["identik_dengan_terbitan"] and report["terbitan"]["nomor"] == signed["nomor"]
     riwayat = client.get(created["tautan"]["self"]).get_json()["riwayat"]
-    assert [r["aksi"] for r in riwayat] == ["diterbitkan", "ditandatangani"]
+    assert [r["aksi"] for r in riwayat] == ["diterbitkan", "dinomori", "ditandatangani"]
 
 
 def test_wrong_passphrase_is_401_keeps_the_draft_and_never_echoes_it(client, caplog):
@@ -44,14 +44,14 @@ def test_wrong_passphrase_is_401_keeps_the_draft_and_never_echoes_it(client, cap
     assert response.status_code == 401 and response.mimetype == "application/problem+json"
     assert secret not in response.get_data(as_text=True) and secret not in caplog.text
     meta = client.get(created["tautan"]["self"]).get_json()
-    assert meta["status"] == "konsep" and meta["sha256"]["ditandatangani"] is None
+    assert meta["status"] == "siap_ditandatangani" and meta["sha256"]["ditandatangani"] is None
 
 
 def test_only_the_named_official_may_sign(client):
     created = issue(client)
     response = sign(client, created["id"], nip="196804111993031009")
     assert response.status_code == 403
-    assert client.get(created["tautan"]["self"]).get_json()["status"] == "konsep"
+    assert client.get(created["tautan"]["self"]).get_json()["status"] == "siap_ditandatangani"
 
 
 def test_wrong_passphrases_are_rate_limited_per_signer(client):
@@ -108,7 +108,7 @@ def test_tampered_files_are_not_passed(client):
     # the unsigned preview is kept, and matched as an older version of the letter
     unsigned_report = verify(client, Path(client.application.extensions["suratkerja"].store.path(preview)).read_bytes()).get_json()
     assert unsigned_report["identik_dengan_terbitan"] and not unsigned_report["versi_terbaru"]
-    assert unsigned_report["terbitan"]["nomor"] == created["nomor"]
+    assert unsigned_report["terbitan"]["nomor"] == client.get(created["tautan"]["self"]).get_json()["nomor"]
     assert unsigned_report["indication"] != "TOTAL_PASSED"
 
 
@@ -166,8 +166,7 @@ def test_every_hostile_corpus_file_gets_4xx_or_a_failing_report(idle_client):
 
 
 def test_verification_page_and_qr_landing(client):
-    created = issue(client)
-    sign(client, created["id"])
+    created = sign(client, issue(client)["id"]).get_json()
     page = client.get(f"/verifikasi/{created['id']}").get_data(as_text=True)
     assert created["nomor"] in page and "SAH" in page
     pdf = client.get(created["tautan"]["pdf"]).data

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..access.audience import TEMBUSAN
 from ..access.principal import Principal
 from ..access.scope import visible_letters
-from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, SIGNED, Riwayat, Surat, SuratAkses
+from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, READY, RETURNED, SIGNED, Riwayat, Surat, SuratAkses
 from ..signatures.signature import signers_of
 
 LIMIT = 50
@@ -44,7 +44,7 @@ def _signed_by(nip: str):
 def _next_signer_is(session: Session, principal: Principal) -> list[Surat]:
     """Unsigned letters the account sees whose turn to sign is the account's official."""
     candidates = session.scalars(
-        select(Surat).where(visible_letters(principal), Surat.status.in_((DRAFT, AWAITING_COUNTERSIGN)),
+        select(Surat).where(visible_letters(principal), Surat.status.in_((READY, AWAITING_COUNTERSIGN)),
                             cast(Surat.permintaan, String).contains(principal.nip))
         .order_by(Surat.dibuat.desc())).all()
     done = dict(session.execute(
@@ -78,7 +78,7 @@ def surat_saya(session: Session, principal: Principal) -> SuratSaya:
     if principal.nip:
         mine = or_(mine, Surat.id.in_(_signed_by(principal.nip)))
     return SuratSaya(
-        konsep=letters(Surat.status == DRAFT, _in_units_clause(principal)),
+        konsep=letters(Surat.status.in_((DRAFT, RETURNED, READY)), _in_units_clause(principal)),
         tanda_tangan=_next_signer_is(session, principal) if principal.nip else [],
         ditandatangani=letters(Surat.status == SIGNED, mine),
         tembusan=letters(Surat.status == SIGNED, Surat.id.in_(_copied_to(principal))),

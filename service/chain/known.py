@@ -9,6 +9,8 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..letters.fields import NASKAH_DINAS
+from ..plumbing.errors import Finding
 from ..plumbing.models import CANCELLED, Surat, SuratLuar, Tautan
 
 
@@ -125,3 +127,10 @@ class Lookup:
 
     def linked_to(self, ref_id: str, hubungan: str) -> list[Known]:
         return linked_to(self.session, ref_id, hubungan)
+
+
+def unsigned(where: str, known: Known) -> Finding:
+    """The finding of a reference to a letter of this service that is not signed (a draft, cancelled, …)."""
+    return Finding(where, "rujukan_belum_ditandatangani",
+                   f"Surat {known.citation()} belum ditandatangani ({known.status}); naskah dinas berlaku "
+                   "setelah ditandatangani.", NASKAH_DINAS)

@@ -23,7 +23,7 @@ from ..letters.checks import ReferenceField
 from ..letters.fields import NASKAH_DINAS
 from ..plumbing.errors import Finding, InvalidRequest, NotFound
 from ..wilayah import RegionProfile
-from .known import Known, Lookup, resolve
+from .known import Known, Lookup, resolve, unsigned
 
 
 class Filling(Lookup):
@@ -62,6 +62,9 @@ def _resolve_references(lookup: Lookup, field: ReferenceField, payload: dict) ->
         if known is None:
             findings.append(Finding(f"{where}/id", "rujukan_tidak_ditemukan",
                                     f"Surat dengan id {entry['id']} tidak ada di register.", NASKAH_DINAS))
+            continue
+        if known.nomor is None:  # a draft: nothing to cite yet
+            findings.append(unsigned(f"{where}/id", known))
             continue
         _pin(where, entry, known, findings)
         found.append((entry, known))

@@ -37,7 +37,7 @@ from ..plumbing.errors import InvalidRequest
 from ..plumbing.models import REVOKED, SIGNED
 from ..signatures.revocation import RULE as REVOCATION_RULE, revocation_note
 from ..wilayah import CHAIN_SECTION
-from .known import Known, Lookup, named_letter
+from .known import Known, Lookup, named_letter, unsigned
 from .links import Link
 
 RULE_KEYS = frozenset({"jawaban", "pegawai_dilepas", "lintas_instansi"})
@@ -100,9 +100,7 @@ class ChainCheck(Checker, Lookup):
                          f"Surat {known.citation()} sudah dicabut ({revocation_note(known.revocation)}); "
                          "surat yang dicabut tidak dapat dijawab atau menjadi dasar.", REVOCATION_RULE)
             elif known is not None and not known.luar and known.status != SIGNED:
-                self.add(f"{where}/{'id' if entry.get('id') else 'nomor'}", "rujukan_belum_ditandatangani",
-                         f"Surat {known.citation()} belum ditandatangani ({known.status}); naskah dinas berlaku "
-                         "setelah ditandatangani.", NASKAH_DINAS)
+                self.findings.append(unsigned(f"{where}/{'id' if entry.get('id') else 'nomor'}", known))
 
 
 def check_links(session: Session, valid: ValidLetter) -> list[Link]:

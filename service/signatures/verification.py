@@ -37,18 +37,28 @@ class UnreadablePdf(InvalidRequest):
         return problem
 
 
-def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool] | None:
-    """The letter whose stored file (any version) has ``sha256``, and whether it is the newest.
+UNSIGNED_FILES = ("diterbitkan", "direvisi", "dinomori", "diparaf")
+"""History steps whose file is not signed: a draft's previews (each version) and the numbered letter
+before its first signature."""
 
-    Every file a letter has had is in its history (issued, each signature),
-    looked up by index: the answer takes as long with ten letters as with
-    a hundred thousand.
+
+def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool, bool] | None:
+    """The letter whose stored file (any version) has ``sha256``, whether it is the newest, and whether
+    it is an unsigned file (a draft's preview).
+
+    Every file a letter has had is in its history (each version, the
+    numbering, each signature), looked up by index: the answer takes as long
+    with ten letters as with a hundred thousand.
     """
     with services.sessions() as session:
-        surat = session.scalars(
-            select(Surat).join(Riwayat, Riwayat.surat_id == Surat.id).where(Riwayat.sha256 == sha256).limit(1)
+        found = session.execute(
+            select(Surat, Riwayat.aksi).join(Riwayat, Riwayat.surat_id == Surat.id).where(Riwayat.sha256 == sha256)
+            .limit(1)
         ).first()
-    return (surat, surat.current_sha256 == sha256) if surat else None
+    if found is None:
+        return None
+    surat, aksi = found
+    return surat, surat.current_sha256 == sha256, aksi in UNSIGNED_FILES
 
 
 def public_revocation(surat: Surat) -> dict | None:
@@ -90,7 +100,7 @@ def verify_upload(services: Services, pdf: bytes) -> dict:
     report["identik_dengan_terbitan"] = bool(match)
     report["versi_terbaru"] = bool(match and match[1])
     report["tanda_tangan_utuh"] = intact(report)
-    report["keberlakuan"] = standing(match[0], hashlib.sha256(pdf).hexdigest()) if match else None
+    report["keberlakuan"] = standing(*match) if match else None
     if report["sub_indication"] == "FORMAT_FAILURE" and not match:
         raise UnreadablePdf("PDF rusak, terenkripsi, atau tidak dapat dibaca sebagai PDF bertanda tangan.", report)
     return report
@@ -112,18 +122,18 @@ STANDING_TEXT = {
 }
 
 
-def standing(surat: Surat, sha256: str) -> dict:
+def standing(surat: Surat, newest: bool, unsigned: bool) -> dict:
     """Whether the letter this file is a version of is in force, as the register says (not the signature).
 
-    In order: revoked (whatever the file), the unsigned preview of a letter (a draft, not a letter in
-    force, even once the letter is signed), an earlier signed version (superseded by a later signature),
+    In order: revoked (whatever the file), an unsigned file of a letter (a draft's preview of any version,
+    or the numbered file before its signature: not a letter in force, even once the letter is signed), an earlier signed version (superseded by a later signature),
     otherwise in force or still waiting for its signatures.
     """
     if surat.status == REVOKED:
         state = REVOKED_STANDING
-    elif sha256 == surat.pdf_sha256:
+    elif unsigned:
         state = DRAFT_STANDING
-    elif sha256 != surat.current_sha256:
+    elif not newest:
         state = SUPERSEDED
     else:
         state = IN_FORCE if surat.status == SIGNED else surat.status

@@ -82,16 +82,15 @@ def test_no_assignment_on_a_registered_outside_refusal(client, app):
         assert_rule(post(client, T, assignment), "/dasar/0", "dasar_penolakan", "bantul", REFUSAL_PASAL)
 
 
-def test_a_letter_issued_here_and_cited_by_number_must_be_signed(client, app):
+def test_a_letter_issued_here_must_be_signed_before_an_assignment_rests_on_it(client, app):
     ids = run(app, "bantul-pelibatan", until="permohonan")
     answer = body("bantul-pelibatan", "jawaban", ids)
     created = post(client, "jawaban", answer)
     assert created.status_code == 201, created.get_json()
-    assignment = body("bantul-pelibatan", "penugasan", {"jawaban": "-"})
-    assignment["dasar"] = [_cited_by_number(client, created.get_json()["id"], "/api/v1/surat")]
-    assignment = with_people(assignment, "bantul")
+    assert created.get_json()["nomor"] is None  # a draft: nothing to cite by number yet
+    assignment = with_people(body("bantul-pelibatan", "penugasan", {"jawaban": created.get_json()["id"]}), "bantul")
     response = post(client, T, assignment)
-    assert ("/dasar/0/nomor", "rujukan_belum_ditandatangani", NASKAH_DINAS) in entries(response)
+    assert ("/dasar/0/id", "rujukan_belum_ditandatangani", NASKAH_DINAS) in entries(response)
 
 
 def test_no_assignment_without_an_approval_where_the_region_requires_one(client, app):
