@@ -78,8 +78,9 @@ def test_the_chain_shows_every_letter_with_its_status_and_history(client, app):
     }
     request = chain["surat"][0]
     assert [r["aksi"] for r in request["riwayat"]] == [
-        "diterbitkan", "dinomori", "ditandatangani", "dijawab", "menjadi_dasar"]
-    assert "dr. H. Akhmad Rasyidi" in request["riwayat"][3]["oleh"]
+        "diterbitkan", "diparaf", "dinomori", "ditandatangani", "dijawab", "menjadi_dasar"]
+    assert "Rusdiana" in request["riwayat"][1]["oleh"]  # its verifikator, before it was signed
+    assert "dr. H. Akhmad Rasyidi" in request["riwayat"][4]["oleh"]
     assert client.get(f"/api/v1/surat/{'f' * 32}/rantai").status_code == 404
 
 

@@ -212,7 +212,7 @@ class PencabutanSchema(BaseSchema):
     """Why a signed letter is withdrawn, and by whom."""
 
     alasan = Teks(required=True, validate=[validate.Length(max=1000, error=REVOCATION_REASON),
-                                              validate.Regexp(r"(?s).*\S", error=REVOCATION_REASON)],
+                                              validate.Regexp(r"[\s\S]*\S", error=REVOCATION_REASON)],
                   error_messages={"required": REVOCATION_REASON},
                   metadata={"description": "Alasan pencabutan (wajib)"})
     nip = Teks(metadata={"description": "NIP penandatangan surat, bila kunci bertindak atas namanya (hak "
@@ -237,7 +237,7 @@ class PengembalianSchema(BaseSchema):
 
     nip = Teks(required=True, metadata={"description": "NIP verifikator (atau penandatangan) yang mengembalikan"})
     catatan = Teks(required=True, validate=[validate.Length(max=2000, error=CATATAN),
-                                            validate.Regexp(r"(?s).*\S", error=CATATAN)],
+                                            validate.Regexp(r"[\s\S]*\S", error=CATATAN)],
                    error_messages={"required": CATATAN}, metadata={"description": "Apa yang perlu diperbaiki"})
 
 
@@ -255,7 +255,7 @@ class PembatalanSchema(BaseSchema):
     """Why a draft is abandoned."""
 
     alasan = Teks(required=True, validate=[validate.Length(max=1000, error=ALASAN),
-                                           validate.Regexp(r"(?s).*\S", error=ALASAN)],
+                                           validate.Regexp(r"[\s\S]*\S", error=ALASAN)],
                   error_messages={"required": ALASAN}, metadata={"description": "Alasan pembatalan (wajib)"})
 
 

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from ..issuing.validation import ValidLetter
 from ..letters.checks import Checker, pointer
 from ..letters.common import akhir_jangka_waktu
-from ..letters.fields import NASKAH_DINAS
 from ..plumbing.errors import InvalidRequest
 from ..plumbing.models import REVOKED, SIGNED
 from ..signatures.revocation import RULE as REVOCATION_RULE, revocation_note
@@ -117,3 +116,19 @@ def check_links(session: Session, valid: ValidLetter) -> list[Link]:
     if c.findings:
         raise InvalidRequest(c.findings)
     return links
+
+
+def check_still_in_force(session: Session, valid: ValidLetter) -> None:
+    """The letters a draft answers or rests on are still in force when it is signed (none revoked meanwhile).
+
+    The other rules across letters were checked when it was drafted or revised; they are not run again,
+    since the draft's own references (outside letters it registered) now stand in the registry.
+
+    :raises InvalidRequest: a referenced letter is revoked, or no longer signed.
+    """
+    if valid.letter_type.reference is None:
+        return
+    c = ChainCheck(session, valid)
+    c.in_force(valid.letter_type.reference.cited(c.data))
+    if c.findings:
+        raise InvalidRequest(c.findings)

@@ -1,6 +1,7 @@
 """Replaying the sample chains (``samples/rantai/*.json``) on a registry.
 
-A chain file lists its steps in order; each step is a letter request (or,
+A chain file lists its steps in order; each step is a letter request (its
+``verifikator``, if any, give paraf in order before it is signed; or,
 with ``"jenis": "surat-luar"``, a letter from outside to register; with
 ``"jenis": "pencabutan"``, the revocation of an earlier step's letter by
 its penandatangan: ``{"surat": "@nama", "nip", "alasan", "surat_pencabut"}``). A value
@@ -27,6 +28,7 @@ from ..plumbing.models import Surat
 from ..signatures.revocation import Pencabutan, revoke, signer_revoker
 from ..signatures.sign_letter import sign_letter
 from ..signatures.signature import signers_of
+from ..workflow.paraf import give_paraf
 
 CHAIN_DIR = REPO_ROOT / "samples" / "rantai"
 OUTSIDE = "surat-luar"
@@ -63,7 +65,8 @@ def bind(value: Any, ids: dict[str, str]) -> Any:
 
 def replay(services: Services, chains: list[tuple[str, list[Step]]],
            passphrase: Callable[[str], str]) -> Iterator[tuple[Step, Any]]:
-    """Issue and sign every step in order, yielding each step with its letter.
+    """Issue every step in order, its verifikators' paraf given, and have it signed, yielding each step with its
+    letter.
 
     :param passphrase: the passphrase of the official with a given NIP.
     """
@@ -78,6 +81,8 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
                 letter = _revoke(services, body)
             else:
                 letter = issue(services, step.jenis, body, CONSOLE).surat
+                for verifikator in letter.verifikator or []:
+                    letter = give_paraf(services, letter, verifikator["nip"], letter.versi, CONSOLE)
                 for official in signers_of(letter):
                     letter = sign_letter(services, letter.id, official["nip"], passphrase(official["nip"]), None,
                                          CONSOLE)

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import delete
 
 from ..chain import Link, check_links, prefill
+from ..chain.rules import check_still_in_force
 from ..directory.fill import fill_from_directory
 from ..plumbing.errors import InvalidRequest
-from ..plumbing.models import Tautan
+from ..plumbing.models import Surat, Tautan
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
 from .validation import ValidLetter, validate_letter
@@ -39,7 +40,7 @@ def prepare(services: Services, jenis: str, payload: Any, revising: str | None =
     """
     with stage("validate"), services.sessions() as session:
         if revising:
-            session.execute(delete(Tautan).where(Tautan.surat_id == revising))  # rolled back: never committed
+            _without_links(session, revising)
         payload = prefill(session, jenis, payload, services.profiles)
         payload, refused = fill_from_directory(session, jenis, payload, services.profiles)
         try:
@@ -49,3 +50,22 @@ def prepare(services: Services, jenis: str, payload: Any, revising: str | None =
         if refused:
             raise InvalidRequest(refused)
         return Prepared(valid, check_links(session, valid))
+
+
+def recheck(services: Services, surat: Surat) -> ValidLetter:
+    """A draft's request as approved, checked again when it is signed: its rules on the date it takes
+    now, and the letters it names still in force (a request revoked meanwhile).
+
+    It is not filled again: the letter signed is the letter approved.
+
+    :raises InvalidRequest: a rule it no longer meets (revise the draft).
+    """
+    with stage("validate"), services.sessions() as session:
+        valid = validate_letter(surat.jenis, surat.permintaan, services.profiles)
+        check_still_in_force(session, valid)
+        return valid
+
+
+def _without_links(session, surat_id: str) -> None:
+    """Check a letter as if it had no links yet (in ``session``, which is rolled back: nothing is written)."""
+    session.execute(delete(Tautan).where(Tautan.surat_id == surat_id))

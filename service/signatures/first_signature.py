@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..issuing.numbering import Sequencer
 from ..issuing.printing import Numbered, letter_date, numbered
-from ..issuing.validation import ValidLetter, validate_letter
+from ..issuing.prepare import recheck
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
 
@@ -48,25 +48,17 @@ class FirstSignature:
                                     f"dari versi {surat.versi} yang disetujui (sha256 {self.approved})"))
 
 
-def revalidated(services: Services, surat: Surat) -> ValidLetter:
-    """The draft's request checked again for the date it takes now.
-
-    :raises InvalidRequest: a rule it no longer meets on that date (revise the draft).
-    """
-    return validate_letter(surat.jenis, surat.permintaan, services.profiles)
-
-
 @contextmanager
 def to_sign(services: Services, surat: Surat, done: int) -> Iterator[tuple[bytes, FirstSignature | None]]:
     """The file the next signature (after ``done``) goes on, and, for a letter without a number, the number
     it takes, held for the block (``surat``, a detached row, then carries it).
 
-    :raises InvalidRequest: see :func:`revalidated`. :raises ServiceUnavailable: conversion failed.
+    :raises InvalidRequest: see :func:`~service.issuing.prepare.recheck`. :raises ServiceUnavailable: conversion failed.
     """
     if done or surat.nomor is not None:
         yield services.store.get(surat.current_sha256), None
         return
-    valid = revalidated(services, surat)
+    valid = recheck(services, surat)
     approved = surat.pdf_sha256
     with numbered(services, valid, letter_date(valid)) as number, services.store.keeping(number.pdf) as (sha256,):
         number.apply(surat)
