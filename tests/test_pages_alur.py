@@ -5,6 +5,7 @@ only to whom may use it, and each refusal shown on the letter's page with the AP
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 
@@ -55,12 +56,12 @@ def page(client, surat_id: str) -> str:
     return response.get_data(as_text=True)
 
 
-def buttons(html: str) -> set[str]:
-    return {b for b in BUTTONS if f'id="{b}"' in html}
+def buttons(text: str) -> set[str]:
+    return {b for b in BUTTONS if f'id="{b}"' in text}
 
 
-def section(html: str, name: str) -> str:
-    return html.split(f'id="{name}"')[1].split("</section>")[0]
+def section(text: str, name: str) -> str:
+    return text.split(f'id="{name}"')[1].split("</section>")[0]
 
 
 def act(client, surat_id: str, step: str, data: dict):
@@ -109,8 +110,8 @@ def test_a_paraf_from_a_page_read_before_a_revision_is_refused_409(client, offic
     assert client.post(f"/api/v1/surat/{sid}/revisi", json={"surat": body}).status_code == 200
 
     stale = act(office.rusdiana, sid, "paraf", {"versi": 1})  # the form of the page read at version 1
-    html = stale.get_data(as_text=True)
-    assert stale.status_code == 409 and "versi 2" in html and 'id="galat"' in html
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "versi 2" in text and 'id="galat"' in text
     assert client.get(f"/api/v1/surat/{sid}/versi").get_json()["items"][1]["paraf"] == []
     assert act(office.rusdiana, sid, "paraf", {"versi": 2}).status_code == 302
 
@@ -121,18 +122,18 @@ def test_returned_with_a_note_revised_then_cancelled(client, office):
     assert act(office.rusdiana, sid, "paraf", {"versi": 1}).status_code == 302
     empty = act(office.fauzi, sid, "kembalikan", {"versi": 1, "catatan": "  "})
     assert empty.status_code == 422 and "Wajib diisi." in empty.get_data(as_text=True)
-    assert act(office.fauzi, sid, "kembalikan", {"versi": 1, "catatan": "Perbaiki maksud dan tujuan."}).status_code == 302
+    note = "Perbaiki maksud dan tujuan."
+    assert act(office.fauzi, sid, "kembalikan", {"versi": 1, "catatan": note}).status_code == 302
 
-    mine = office.konseptor.get("/saya").get_data(as_text=True)
-    assert "Perbaiki maksud dan tujuan." in section(mine, "dikembalikan") and FAUZI["nama"] in section(mine, "dikembalikan")
+    mine = section(office.konseptor.get("/saya").get_data(as_text=True), "dikembalikan")
+    assert note in mine and FAUZI["nama"] in mine
     returned = page(office.konseptor, sid)
     assert "Dikembalikan untuk diperbaiki" in returned and buttons(returned) == {"revisi", "batalkan"}
     assert 'id="catatan-kembali"' in returned
     assert buttons(page(office.fauzi, sid)) == set() and buttons(page(office.pembaca, sid)) == set()
 
-    shown = json.loads(re.search(r'<textarea[^>]*name="permintaan"[^>]*>(.*?)</textarea>', returned, re.S).group(1)
-                       .replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&").replace("&#39;", "'")
-                       .replace("&lt;", "<").replace("&gt;", ">"))
+    shown = json.loads(html.unescape(re.search(r'<textarea[^>]*name="permintaan"[^>]*>(.*?)</textarea>', returned,
+                                               re.S).group(1)))
     assert shown["hal"] == draft["hal"]  # the current version's request, to correct
 
     broken = act(office.konseptor, sid, "revisi", {"versi": 1, "permintaan": "{bukan json"})
@@ -140,7 +141,8 @@ def test_returned_with_a_note_revised_then_cancelled(client, office):
     wrong = dict(shown, hal="", jangka_waktu={**shown["jangka_waktu"], "satuan": "abad"})
     refused = act(office.konseptor, sid, "revisi", {"versi": 1, "permintaan": json.dumps(wrong)})
     listed = refused.get_data(as_text=True).split('id="temuan"')[1].split("</ul>")[0]
-    assert refused.status_code == 422 and "<code>/hal</code>" in listed and "<code>/jangka_waktu/satuan</code>" in listed
+    assert refused.status_code == 422
+    assert "<code>/hal</code>" in listed and "<code>/jangka_waktu/satuan</code>" in listed
     assert listed.count("Dasar:") == listed.count("<li>") >= 2  # one line per field, each with its article
 
     better = dict(shown, maksud_tujuan="penyusunan kajian penurunan prevalensi stunting tingkat desa")
@@ -184,8 +186,8 @@ def test_the_signer_or_the_arsiparis_revokes_a_signed_letter(client, office):
     revoked = client.get(f"/api/v1/surat/{first['id']}").get_json()
     assert revoked["status"] == "dicabut" and revoked["pencabutan"]["nomor"] == "800/9/BAPPEDA/2026"
     assert revoked["pencabutan"]["oleh"].startswith("Ir. H. Muhammad Noor")
-    html = page(office.pembaca, first["id"])
-    assert "DICABUT" in html and "Diganti dengan surat baru." in html and buttons(html) == set()
+    text = page(office.pembaca, first["id"])
+    assert "DICABUT" in text and "Diganti dengan surat baru." in text and buttons(text) == set()
     assert act(office.kepala, first["id"], "cabut", {"alasan": "Lagi."}).status_code == 409
 
     assert act(office.arsip, second["id"], "cabut", {"alasan": "Salah alamat."}).status_code == 302
@@ -198,8 +200,8 @@ def test_the_registry_and_the_letter_page_show_a_draft_without_number(client, of
     assert "(konsep — belum bernomor)" in listed and "Konsep, menunggu paraf" in listed
     mine = office.konseptor.get("/saya").get_data(as_text=True)
     assert draft["hal"] in section(mine, "konsep") and "(konsep — belum bernomor)" in section(mine, "konsep")
-    html = page(office.pembaca, draft["id"])
-    assert 'id="nomor">(konsep — belum bernomor)<' in html and "(ditetapkan saat ditandatangani)" in html
+    text = page(office.pembaca, draft["id"])
+    assert 'id="nomor">(konsep — belum bernomor)<' in text and "(ditetapkan saat ditandatangani)" in text
 
 
 def test_verification_reports_paraf_and_knows_a_preview_from_a_letter_in_force(client, office):
