@@ -47,12 +47,12 @@ def check_version(surat: Surat, form: AlurForm) -> None:
                          f"{surat.versi}: muat ulang halaman dan periksa versi terbaru lebih dulu.")
 
 
-Gate = Callable[[Surat, Principal], object]
-"""Whether the account's role may take a step on the letter at all (checked before its form):
-:raises MissingRight, Forbidden: not."""
+Action = Callable[[Surat, Principal], object]
+"""Something done to the letter as the signed-in account: a step, or its gate (whether the account's role
+may take the step at all, checked before its form is read; :raises MissingRight, Forbidden: not)."""
 
 
-def holding(*rights: str) -> Gate:
+def holding(*rights: str) -> Action:
     """The gate of a step the API allows a caller with one of ``rights``."""
     def gate(surat: Surat, principal: Principal) -> None:
         if not set(rights) & principal.rights:
@@ -66,7 +66,7 @@ def issuer_of(surat: Surat, principal: Principal) -> None:
     issuing_unit(principal, surat)
 
 
-def _step(surat_id: str, step: str, form: FlaskForm, gate: Gate, act: Gate, done: str):
+def _step(surat_id: str, step: str, form: FlaskForm, gate: Action, act: Action, done: str):
     """Take ``step`` on the letter with ``act``, for an account ``gate`` lets through: back to the
     letter's page saying ``done``, or the page again with the refusal."""
     letter = readable(surat_id, BACA)
