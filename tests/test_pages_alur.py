@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 
@@ -235,6 +236,11 @@ def test_verification_reports_paraf_and_knows_a_preview_from_a_letter_in_force(c
     assert "nip" not in paraf[0]
     assert verify(client, v1).get_json()["terbitan"]["paraf"] == paraf  # the letter's, whatever file is shown
 
-    public = office.app.test_client().get(f"/verifikasi/{sid}").get_data(as_text=True)
+    visitor = office.app.test_client()
+    public = visitor.get(f"/verifikasi/{sid}").get_data(as_text=True)  # where the QR code leads
     shown = public.split('id="diparaf"')[1].split("</dd>")[0]
     assert RUSDIANA["nama"] in shown and FAUZI["jabatan"] in shown
+    signed = client.get(f"/api/v1/surat/{sid}/pdf").data
+    uploaded = post_form(visitor, "/verifikasi", {"berkas": (io.BytesIO(signed), "surat.pdf")},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    assert RUSDIANA["nama"] in uploaded.split('id="diparaf"')[1].split("</p>")[0]
