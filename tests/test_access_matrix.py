@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -349,6 +350,12 @@ STAFF_MATRIX = {
     "buka_surat":       (302,       404,       404,      200,    200,      200,      200,        200,          200),
     "pdf_surat":        (302,       404,       404,      200,    200,      200,      200,        200,          200),
     "tandatangani":     (302,       404,       404,      403,    403,      403,      403,        302,          403),
+    "pdf_versi":        (302,       404,       404,      200,    200,      200,      200,        200,          200),
+    "paraf":            (302,       404,       404,      403,    403,      403,      409,        403,          403),
+    "kembalikan":       (302,       404,       404,      403,    403,      403,      403,        302,          403),
+    "revisi":           (302,       404,       404,      403,    302,      302,      403,        403,          403),
+    "batalkan":         (302,       404,       404,      403,    302,      302,      403,        403,          403),
+    "cabut":            (302,       404,       404,      403,    409,      403,      403,        409,          403),
     "verifikasi":       (200,       200,       200,      200,    200,      200,      200,        200,          200),
     "daftar_akun":      (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
     "buat_akun":        (302,       200,       403,      200,    403,      403,      403,        403,          403),
@@ -399,6 +406,19 @@ PAGES = {
     "pdf_surat": Page(lambda c, s, v: c.get(f"/surat/{s.surat['id']}/pdf"), marker=lambda s, v: "%PDF"),
     "tandatangani": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/tandatangan", {"passphrase": PASSPHRASE}),
                          marker=lambda s, v: None),
+    # the draft needs no paraf, so it is ready to sign: the verifikator reaches paraf and gets its 409, and
+    # the signer returns it; cabut is for a signed letter (409 for those who may revoke). A page refusing a
+    # step still shows the letter to whoever may read it: no marker.
+    "pdf_versi": Page(lambda c, s, v: c.get(f"/surat/{s.surat['id']}/versi/1/pdf"), marker=lambda s, v: "%PDF"),
+    "paraf": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/paraf", {"versi": 1}), marker=lambda s, v: None),
+    "kembalikan": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/kembalikan", {
+        "versi": 1, "catatan": "Lengkapi kebutuhan."}), marker=lambda s, v: None),
+    "revisi": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/revisi", {
+        "versi": 1, "permintaan": json.dumps(sample(HSS, JENIS)), "catatan": "diperjelas"}), marker=lambda s, v: None),
+    "batalkan": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/batalkan", {
+        "versi": 1, "alasan": "Tidak jadi."}), marker=lambda s, v: None),
+    "cabut": Page(lambda c, s, v: _form(c, f"/surat/{s.surat['id']}/cabut", {"alasan": "Salah sasaran"}),
+                  marker=lambda s, v: None),
     "verifikasi": Page(lambda c, s, v: _form(c, "/verifikasi", {"berkas": (io.BytesIO(s.pdf), "surat.pdf")},
                                              content_type="multipart/form-data"), marker=lambda s, v: s.surat["nomor"]),
     "daftar_akun": Page(lambda c, s, v: c.get("/admin/akun"), marker=lambda s, v: VICTIM_ACCOUNT),

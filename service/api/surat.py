@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
@@ -19,7 +18,7 @@ from ..access.request import current_principal, require
 from ..access.scope import check_issuer, check_references, letter_for, visible_letters
 from ..plumbing.errors import NotFound
 from ..letters import LETTER_TYPES
-from ..plumbing.models import Riwayat, Surat
+from ..plumbing.models import Riwayat, Surat, as_utc
 from ..issuing.issue import Issued, issue, issue_and_sign, issue_and_sign_remotely
 from ..issuing.prepare import prepare
 from ..plumbing.services import Services
@@ -60,11 +59,6 @@ _ERRORS = {
 
 def services() -> Services:
     return current_app.extensions["suratkerja"]
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def surat_out(surat: Surat) -> dict:

@@ -27,8 +27,10 @@ class Verifikasi(MethodView):
     @blp.response(200, description=(
         "Laporan: indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED), sub_indication, per tanda "
         "tangan (penandatangan, NIP, rantai sertifikat, waktu, tingkat PAdES, keutuhan, perubahan), "
-        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini; problems: [{kode, pesan}], "
-        "kode tetap untuk program, pesan dalam bahasa Indonesia."))
+        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini (terbitan: nomor, tanggal, hal, "
+        "status, pencabutan, dan paraf pada versi yang ditandatangani: nama, jabatan, waktu); keberlakuan "
+        "(berlaku, dicabut, konsep untuk berkas yang tidak dibuat oleh tanda tangan, versi_lama); "
+        "problems: [{kode, pesan}], kode tetap untuk program, pesan dalam bahasa Indonesia."))
     def post(self):
         """Periksa tanda tangan dan keaslian sebuah PDF."""
         return verify_upload(current_app.extensions["suratkerja"], uploaded_file("application/pdf", "PDF"))

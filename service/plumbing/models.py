@@ -43,6 +43,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment read back from the registry, in UTC (SQLite hands back naive datetimes; they were stored as UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 class Surat(Base):
     """One issued letter. The request is kept as received, after validation."""
 

@@ -26,6 +26,9 @@ RULE = ("Permendagri 1/2023 tentang Tata Naskah Dinas di Lingkungan Pemerintah D
         "dicabut oleh pejabat yang menandatanganinya atau atasannya, dengan alasan, nomornya tetap tercatat")
 """The rule a refused revocation names (no primary text of the article was at hand: cited second-hand)."""
 
+ARSIPARIS = "arsiparis"
+"""The staff role (:data:`~service.access.principal.ROLES`) that keeps a unit's register and may revoke its letters."""
+
 
 @dataclass(frozen=True)
 class Pencabutan:
@@ -48,6 +51,20 @@ def check_revoker(principal: Principal, surat: Surat, nip: str | None) -> str:
         return f"arsiparis ({principal.actor})"
     raise MissingRight("Pencabutan perlu hak tandatangan (atas nama penandatangannya, isian nip) atau hak admin "
                        "(arsiparis).")
+
+
+def account_revoker(principal: Principal, surat: Surat) -> str:
+    """Who revokes from the pages: an arsiparis account of the letter's issuing unit, or the penandatangan's
+    own account (a staff account's roles, where a key has rights: the pages have no ``admin`` arsiparis).
+
+    :raises NotRevoker: the penandatangan of another letter. :raises MissingRight: neither role.
+    """
+    if ARSIPARIS in principal.roles and principal.covers(surat.unit_kode):
+        return f"arsiparis ({principal.actor})"
+    if principal.nip and TANDATANGAN in principal.rights:
+        return signer_revoker(surat, principal.nip)
+    raise MissingRight(f"Pencabutan dilakukan oleh penandatangan surat ini atau arsiparis unit penerbitnya. "
+                       f"Dasar: {RULE}.")
 
 
 def signer_revoker(surat: Surat, nip: str) -> str:

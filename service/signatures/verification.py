@@ -15,10 +15,12 @@ import signing
 
 from ..access.audience import SECRET
 from ..plumbing.errors import InvalidRequest, Finding
-from ..plumbing.models import REVOKED, SIGNED, Riwayat, Surat
+from ..plumbing.models import REVOKED, SIGNED, Paraf, Riwayat, Surat, as_utc
 from ..plumbing.services import Services
 
 NOT_PDF = "ISO 32000-2 (format PDF)"
+SIGNATURE_STEP = "ditandatangani"
+"""How the history names the step that made a signed file (``ditandatangani``, ``ditandatangani_mengetahui``)."""
 
 
 class UnreadablePdf(InvalidRequest):
@@ -37,28 +39,30 @@ class UnreadablePdf(InvalidRequest):
         return problem
 
 
-UNSIGNED_FILES = ("diterbitkan", "direvisi", "dinomori", "diparaf")
-"""History steps whose file is not signed: a draft's previews (each version) and the numbered letter
-before its first signature."""
+def issued_letter(services: Services, sha256: str) -> tuple[Surat, str, list[Paraf]] | None:
+    """The letter one of whose files (any version) has ``sha256``, the history step that made that file
+    (a signature where one did), and the paraf on the version it signed.
 
-
-def issued_letter(services: Services, sha256: str) -> tuple[Surat, bool, bool] | None:
-    """The letter whose stored file (any version) has ``sha256``, whether it is the newest, and whether
-    it is an unsigned file (a draft's preview).
-
-    Every file a letter has had is in its history (each version, the
-    numbering, each signature), looked up by index: the answer takes as long
-    with ten letters as with a hundred thousand.
+    Every file a letter has had is in its history (each version's preview, the numbered file, each
+    signature), looked up by index: the answer takes as long with ten letters as with a hundred thousand.
     """
     with services.sessions() as session:
-        found = session.execute(
+        rows = session.execute(
             select(Surat, Riwayat.aksi).join(Riwayat, Riwayat.surat_id == Surat.id).where(Riwayat.sha256 == sha256)
-            .limit(1)
+            .order_by(Riwayat.aksi.like(f"{SIGNATURE_STEP}%").desc(), Riwayat.id).limit(1)
         ).first()
-    if found is None:
-        return None
-    surat, aksi = found
-    return surat, surat.current_sha256 == sha256, aksi in UNSIGNED_FILES
+        if rows is None:
+            return None
+        surat, aksi = rows
+        return surat, aksi, paraf_signed(session, surat)
+
+
+def paraf_signed(session, surat: Surat) -> list[Paraf]:
+    """The paraf on the version that was signed (none before a signature: a draft's paraf are not public)."""
+    if surat.signed_sha256 is None:
+        return []
+    return list(session.scalars(select(Paraf).where(Paraf.surat_id == surat.id, Paraf.versi == surat.versi)
+                                .order_by(Paraf.urutan)))
 
 
 def public_revocation(surat: Surat) -> dict | None:
@@ -68,16 +72,18 @@ def public_revocation(surat: Surat) -> dict | None:
     return {k: surat.pencabutan.get(k) for k in ("waktu", "alasan", "nomor", "tanggal")}
 
 
-def letter_summary(surat: Surat) -> dict:
+def letter_summary(surat: Surat, paraf: list[Paraf]) -> dict:
     """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal.
 
     A revoked letter says since when and why (the revocation is public: whoever holds the letter must
-    learn it is no longer in force).
+    learn it is no longer in force). A signed letter says who gave ``paraf`` on the version signed
+    ("diparaf oleh …": name, jabatan, when; not the NIP).
     """
     summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal and surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
         "sifat": surat.sifat, "pencabutan": public_revocation(surat),
+        "paraf": [{"nama": p.nama, "jabatan": p.jabatan, "waktu": as_utc(p.waktu).isoformat()} for p in paraf],
     }
     if surat.sifat in SECRET:
         del summary["hal"]
@@ -95,12 +101,13 @@ def verify_upload(services: Services, pdf: bytes) -> dict:
     report = signing.verify_pdf(
         pdf, trust_roots=setup.trust_roots, other_certs=setup.other_certs, crls=setup.crls,
     ).to_dict()
-    match = issued_letter(services, hashlib.sha256(pdf).hexdigest())
-    report["terbitan"] = letter_summary(match[0]) if match else None
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    match = issued_letter(services, sha256)
+    report["terbitan"] = letter_summary(match[0], match[2]) if match else None
     report["identik_dengan_terbitan"] = bool(match)
-    report["versi_terbaru"] = bool(match and match[1])
+    report["versi_terbaru"] = bool(match and match[0].current_sha256 == sha256)
     report["tanda_tangan_utuh"] = intact(report)
-    report["keberlakuan"] = standing(*match) if match else None
+    report["keberlakuan"] = standing(match[0], match[1], sha256) if match else None
     if report["sub_indication"] == "FORMAT_FAILURE" and not match:
         raise UnreadablePdf("PDF rusak, terenkripsi, atau tidak dapat dibaca sebagai PDF bertanda tangan.", report)
     return report
@@ -122,18 +129,20 @@ STANDING_TEXT = {
 }
 
 
-def standing(surat: Surat, newest: bool, unsigned: bool) -> dict:
-    """Whether the letter this file is a version of is in force, as the register says (not the signature).
+def standing(surat: Surat, aksi: str, sha256: str) -> dict:
+    """Whether the letter this file is a version of is in force, as the register says (not the signature);
+    ``aksi`` is the history step that made the file.
 
-    In order: revoked (whatever the file), an unsigned file of a letter (a draft's preview of any version,
-    or the numbered file before its signature: not a letter in force, even once the letter is signed), an earlier signed version (superseded by a later signature),
+    In order: revoked (whatever the file); a file no signature made (a version's preview, before or after
+    paraf, the numbered file before its signature, a file sent to BSrE): a draft, not a letter in force,
+    even once the letter is signed; an earlier signed version (superseded by a later signature);
     otherwise in force or still waiting for its signatures.
     """
     if surat.status == REVOKED:
         state = REVOKED_STANDING
-    elif unsigned:
+    elif not aksi.startswith(SIGNATURE_STEP):
         state = DRAFT_STANDING
-    elif not newest:
+    elif sha256 != surat.current_sha256:
         state = SUPERSEDED
     else:
         state = IN_FORCE if surat.status == SIGNED else surat.status

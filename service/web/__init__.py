@@ -8,7 +8,8 @@ from flask import Blueprint
 
 blp = Blueprint("web", __name__, template_folder="templates")
 
-from . import admin, admin_direktori, admin_pemda, masuk, pages, saya  # noqa: E402,F401  (their routes are on blp)
+# their routes are on blp
+from . import admin, admin_direktori, admin_pemda, alur, masuk, pages, saya  # noqa: E402,F401
 from .staff import init_staff  # noqa: E402
 
 __all__ = ["blp", "init_staff"]

@@ -5,14 +5,29 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..access.principal import RIGHTS
 from ..accounts.models import PERAN_STAF
 
 REQUIRED = "Wajib diisi."
+
+
+def at_most(characters: int) -> Length:
+    return Length(max=characters, message=f"Paling banyak {characters} karakter.")
+
+
+class Tanggal(DateField):
+    """A date typed or picked as TTTT-BB-HH, refused in Indonesian."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Bukan tanggal yang sah (TTTT-BB-HH).") from None
 
 
 class Form(FlaskForm):
@@ -49,6 +64,49 @@ class TandatanganForm(FlaskForm):
 
     def credentials(self) -> dict[str, str]:
         return {name: self[name].data for name in ("passphrase", "nik", "totp") if self[name].data}
+
+
+class AlurForm(Form):
+    """A step of a draft's workflow, posted from the letter's page with the version that page shows: a page
+    read before a revision is refused rather than acting on a version its user has not read."""
+
+    versi = IntegerField("Versi", widget=HiddenInput(), validators=[DataRequired(REQUIRED), NumberRange(1)])
+    """Refused unless it is the current one: :func:`service.web.alur.check_version`."""
+
+
+class ParafForm(AlurForm):
+    """Paraf on the version shown: the button is all a verifikator sends."""
+
+
+class KembalikanForm(AlurForm):
+    catatan = TextAreaField("Catatan (yang perlu diperbaiki)", validators=[DataRequired(REQUIRED), at_most(2000)])
+
+
+class RevisiForm(AlurForm):
+    """The corrected request, as JSON (the page fills in the current version's), and what changed."""
+
+    permintaan = TextAreaField("Isi surat (JSON, seperti pada API)", validators=[DataRequired(REQUIRED),
+                                                                                 at_most(200_000)])
+    catatan = StringField("Catatan revisi (yang diubah)", validators=[Optional(), at_most(2000)])
+
+
+class BatalkanForm(AlurForm):
+    alasan = TextAreaField("Alasan pembatalan", validators=[DataRequired(REQUIRED), at_most(1000)])
+
+
+class CabutForm(Form):
+    """Why a signed letter is withdrawn, and the letter that withdraws it where there is one (both, or neither)."""
+
+    alasan = TextAreaField("Alasan pencabutan", validators=[DataRequired(REQUIRED), at_most(1000)])
+    nomor = StringField("Nomor surat pencabut (bila ada)", validators=[Optional(), at_most(120)])
+    tanggal = Tanggal("Tanggal surat pencabut", validators=[Optional()], render_kw={"placeholder": "TTTT-BB-HH"})
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and bool(self.nomor.data) != bool(self.tanggal.data):
+            self.nomor.errors.append("Surat pencabut disebut dengan nomor dan tanggalnya, keduanya.")
+            return False
+        return valid
 
 
 class TombolForm(FlaskForm):

@@ -15,7 +15,7 @@ from ..letters import LETTER_TYPES
 from ..plumbing.errors import SuratError
 from ..plumbing.models import Surat
 from ..plumbing.registry import find_letters
-from ..signatures.verification import UnreadablePdf, letter_summary, verify_upload
+from ..signatures.verification import UnreadablePdf, letter_summary, paraf_signed, verify_upload
 
 from . import blp
 
@@ -90,11 +90,12 @@ def verifikasi_surat(surat_id):
     services = current_app.extensions["suratkerja"]
     with services.sessions() as session:
         surat = session.get(Surat, surat_id)
-    if surat is None:
-        abort(404)
+        if surat is None:
+            abort(404)
+        summary = letter_summary(surat, paraf_signed(session, surat))
     try:
         report = verify_upload(services, services.store.get(surat.current_sha256))
     except SuratError:
         report = None
     return render_template("verifikasi.html", report=report, error=None, verdicts=VERDICTS,
-                           surat=letter_summary(surat), jenis=LETTER_TYPES)
+                           surat=summary, jenis=LETTER_TYPES)
