@@ -10,6 +10,7 @@ import pytest
 
 from service.chain import PROFILE_RULE_KEYS
 from service.devtools.samples import sample_requests
+from service.issuing.printing import NOMOR_KONSEP
 from service.letters.nip import format_nip
 from service.wilayah import CHAIN_SECTION, load_profiles
 
@@ -63,9 +64,21 @@ def test_sample_becomes_a_pdfa_letter_with_its_contents(printed_samples, wilayah
     xmp = re.search(rb"<x:xmpmeta.*?</x:xmpmeta>", pdf, re.S)
     assert xmp and re.search(rb"pdfaid:part(>|=\")2", xmp.group(0)), "no PDF/A-2 claim in XMP"
     text = pdf_text(pdf).casefold()
-    for expected in [created["nomor"], body["hal"], *required_texts(jenis, body),
+    for expected in [NOMOR_KONSEP, body["hal"], *required_texts(jenis, body),
                      *(t["jabatan"] for t in body.get("tembusan", []))]:
         assert folded(expected) in text, f"{expected!r} missing from the {jenis} PDF"
+
+
+@pytest.mark.parametrize("wilayah, jenis", all_samples())
+def test_the_signed_letter_differs_from_the_approved_draft_only_in_its_number(printed_samples, wilayah, jenis):
+    """Printed by LibreOffice: the draft's preview and the numbered letter read the same but for the nomor
+    (every sample request fixes its date)."""
+    created, preview = printed_samples.issue(wilayah, jenis)
+    printed_samples.signed(wilayah, jenis)
+    letter = printed_samples.client.get(created["tautan"]["self"]).get_json()
+    numbered = printed_samples.app.extensions["suratkerja"].store.get(letter["sha256"]["pdf"])
+    assert folded(pdf_text(preview)).replace(folded(NOMOR_KONSEP), folded(letter["nomor"])) == folded(
+        pdf_text(numbered))
 
 
 def test_the_kop_prints_the_emblem_at_300_dpi(printed_samples):
