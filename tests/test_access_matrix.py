@@ -86,6 +86,7 @@ MATRIX = {
     "aktifkan_webhook":        (401,             404,        404,       404,       200),
     "pengiriman_webhook":      (401,             404,        404,       404,       200),
     "kirim_ulang_webhook":     (401,             404,        404,       404,       202),
+    "unit_direktori":          (401,             404,        403,       403,       200),
 }
 # fmt: on
 
@@ -209,6 +210,8 @@ _WEBHOOK_OPERATIONS = {
                                      ("admin",), lambda s: None, True),
 }
 OPERATIONS.update(_WEBHOOK_OPERATIONS)
+OPERATIONS["unit_direktori"] = Operation(lambda c, s: c.get(f"/api/v1/direktori/{HSS}/unit"), ("admin",),
+                                         lambda s: None, True)
 
 
 def _registry(services) -> dict:
