@@ -62,7 +62,8 @@ def test_the_nips_of_a_route_may_be_parted_by_spaces_commas_or_semicolons(client
 @pytest.mark.parametrize(("cell", "code", "pasal"), [
     (f"{FAUZI}; 19820109200604100", "nip_format", "Peraturan Kepala BKN 22/2007"),          # 17 digits
     (f"{FAUZI}; 198213092006041008", "nip_tanggal_lahir", "Peraturan Kepala BKN 22/2007"),  # month 13
-    (f"{FAUZI}; 196001011985031001", "rute_paraf_tidak_dikenal", "Permendagri 1/2023"),    # not in the file
+    (f"{FAUZI}; 196001011985031001", "rute_paraf_tidak_dikenal", "Format berkas direktori"),  # not in the file
+    (" ".join(f"1982010920060410{n:02}" for n in range(11)), "rute_paraf_panjang", "Format berkas direktori"),
     (f"{FAUZI}; {RUSDIANA}; {FAUZI}", "rute_paraf_ganda", "Permendagri 1/2023"),
 ])
 def test_a_bad_route_is_a_finding_on_its_cell_and_nothing_is_imported(client, cell, code, pasal):

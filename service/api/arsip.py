@@ -43,5 +43,5 @@ class SuratArsip(MethodView):
         if surat.sifat in SECRET:
             audit.record("surat.unduh_rahasia", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
                          sifat=surat.sifat, salinan="arsip")
-        return send_file(io.BytesIO(pdf), mimetype="application/pdf",
-                         as_attachment=True, download_name=download_name(surat).replace(".pdf", "_arsip.pdf"))
+        return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name(surat).removesuffix(".pdf") + "_arsip.pdf")

@@ -29,7 +29,7 @@ from typing import Iterable
 from marshmallow import ValidationError, validate
 
 from ..letters.checks import findings_from_messages
-from ..letters.common import GOLONGAN, KODE_UNIT, PERAN, PERAN_LABEL
+from ..letters.common import GOLONGAN, KODE_UNIT, MAX_VERIFIKATOR, PERAN, PERAN_LABEL
 from ..letters.fields import BaseSchema, Logika, Msg, Teks, length
 from ..letters.nip import NIP, check_nip
 from ..plumbing.errors import Finding, InvalidRequest
@@ -86,6 +86,9 @@ class RuteParaf(Teks):
             except ValidationError as e:
                 reason = e.messages[0]
                 raise ValidationError(Msg(f"Rute paraf: {nip}: {reason}", reason.code, reason.pasal)) from None
+        if len(nips) > MAX_VERIFIKATOR:
+            raise ValidationError(Msg(f"Rute paraf paling banyak {MAX_VERIFIKATOR} verifikator.",
+                                      "rute_paraf_panjang"))
         doubled = sorted({nip for nip in nips if nips.count(nip) > 1})
         if doubled:
             raise ValidationError(Msg(f"NIP {', '.join(doubled)} tertulis lebih dari sekali dalam rute paraf.",
@@ -240,8 +243,7 @@ def _check_routes(roster: Roster, seen: dict[tuple[str, str], int], findings: li
         unknown = [nip for nip in unit.get("rute_paraf") or () if nip not in roster.pegawai]
         if unknown:
             findings.append(_finding(seen["rute_paraf", kode], "UNIT_RUTE_PARAF", "rute_paraf_tidak_dikenal",
-                                     f"Rute paraf unit {kode}: NIP {', '.join(unknown)} bukan pegawai di berkas ini.",
-                                     ROUTE_RULE))
+                                     f"Rute paraf unit {kode}: NIP {', '.join(unknown)} bukan pegawai di berkas ini."))
 
 
 def read_roster(data: bytes) -> Roster:
