@@ -15,6 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from service.archive.paraf_table import FOOTER_TOP, ParafLine, with_paraf_table
 from service.chain import PROFILE_RULE_KEYS
+from service.letters import LETTER_TYPES
 from service.wilayah import PROFILE_DIR, REGION_CODES, ParafRule, ProfileError, load_profile
 
 from .support import LEADING, PAGE_HEIGHT, pdf_text, sample, sign, text_pdf
@@ -149,3 +150,32 @@ def test_every_profile_keeps_paraf_off_the_letter_by_default():
     assert len(REGION_CODES) == 5
     for code in REGION_CODES:
         assert "cetak_arsip = false" in Path(PROFILE_DIR / f"{code}.toml").read_text(encoding="utf-8")
+
+
+def _words(pdf: bytes, page: int) -> set[tuple[str, float, float]]:
+    """Each word of ``page`` (1-based) with its top and bottom, from the top edge, as poppler reads them (a
+    cell of the table is one "word": its spaces are glyphs, not gaps)."""
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", "-", "-"], input=pdf,
+                         capture_output=True, check=True).stdout.decode()
+    return {(w, float(top), float(bottom)) for top, bottom, w in
+            re.findall(r'<word [^>]*yMin="([0-9.]+)"[^>]*yMax="([0-9.]+)">([^<]*)</word>', out)}
+
+
+@pytest.mark.parametrize(("wilayah", "jenis"), [*((HSS, j) for j in sorted(LETTER_TYPES)),
+                                                ("bantul", "pengajuan-sukarela")])
+def test_on_a_printed_letter_the_table_sits_between_its_last_line_and_its_footer(printed_samples, wilayah, jenis):
+    """Bantul's pengajuan sukarela ends 30 points above its footer: its table goes on a page of its own."""
+    _, letter = printed_samples.issue(wilayah, jenis)
+    last = _pages(letter)
+    copy = with_paraf_table(letter, "Paraf konsep", ROWS)
+    height = float(PdfFileReader(io.BytesIO(letter)).root["/Pages"]["/Kids"][0]["/MediaBox"][3])
+    before = _words(letter, last)
+    footer = {w for w in before if w[2] > height - FOOTER_TOP}
+    body = before - footer
+    page = _pages(copy)
+    table = _words(copy, page) - (before if page == last else set())
+    assert {"Paraf konsep", "Jabatan", "Ahmad Fauzi, S.T.", "06-12-2026 14:20 WIB"} <= {w for w, _, _ in table}
+    assert max(bottom for _, _, bottom in table) < min(top for _, top, _ in footer)
+    if page == last:
+        assert min(top for _, top, _ in table) > max(bottom for _, _, bottom in body)
+    assert page in (last, last + 1) and (page == last + 1 or (wilayah, jenis) != ("bantul", "pengajuan-sukarela"))
