@@ -121,13 +121,20 @@ def _lowest_text(pdf: bytes, page: int, page_height: float) -> float | None:
     return min((b for b in bottoms if b > FOOTER_TOP), default=None)
 
 
+def _media_box(page: generic.DictionaryObject) -> tuple[float, ...]:
+    """The page's MediaBox, its own or inherited from the page tree."""
+    while "/MediaBox" not in page:
+        page = page["/Parent"]
+    return tuple(float(v) for v in page["/MediaBox"])
+
+
 def with_paraf_table(pdf: bytes, title: str, rows: list[ParafLine]) -> bytes:
     """``pdf`` with ``title`` and a table of ``rows`` (No, Nama, Jabatan, Waktu paraf) at the foot of its
     last page, or of a page added after it when the last has no room; ``pdf`` itself is the first revision."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     last = int(writer.root["/Pages"]["/Count"]) - 1
     page_ref, _ = writer.find_page_for_modification(last)
-    x1, y1, x2, y2 = (float(v) for v in page_ref.get_object()["/MediaBox"])
+    x1, y1, x2, y2 = _media_box(page_ref.get_object())
     table = _Table(writer, title, rows, (x2 - x1) - LEFT - RIGHT)
     bottom = y1 + FOOTER_TOP + GAP
     lowest = _lowest_text(pdf, last, y2 - y1)
