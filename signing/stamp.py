@@ -207,6 +207,13 @@ class _FixedMaskQRStampStyle(QRStampStyle):
         return _FixedMaskQRStamp(writer, style=self, url=url, text_params=params, box=box)
 
 
+@lru_cache(maxsize=4)
+def embedded_font(font_size: int = 8) -> GlyphAccumulatorFactory:
+    """Liberation Sans as the stamps embed it (rescaled, see :func:`_font`; a subset per document, the
+    subset's program kept for the next document with the same glyphs), for other text drawn on a letter."""
+    return _StampFont(FONT_FILE, font_size=font_size, font_bytes=_font(FONT_FILE))
+
+
 @lru_cache(maxsize=STYLES_KEPT)
 def _stamp_style(font_size: int, with_qr: bool, stamp_text: str) -> TextStampStyle:
     """The style for one stamp text, with Liberation Sans cut to its characters."""

@@ -96,6 +96,8 @@ MATRIX = {
     "aktifkan_webhook":        (401,             404,        404,       404,       200),
     "pengiriman_webhook":      (401,             404,        404,       404,       200),
     "kirim_ulang_webhook":     (401,             404,        404,       404,       202),
+    "unit_direktori":          (401,             404,        403,       403,       200),
+    "arsip_surat":             (401,             404,        404,       403,       404),
 }
 # fmt: on
 
@@ -231,6 +233,10 @@ _WEBHOOK_OPERATIONS = {
                                      ("admin",), lambda s: None, True),
 }
 OPERATIONS.update(_WEBHOOK_OPERATIONS)
+OPERATIONS["unit_direktori"] = Operation(lambda c, s: c.get(f"/api/v1/direktori/{HSS}/unit"), ("admin",),
+                                         lambda s: None, True)
+OPERATIONS["arsip_surat"] = Operation(lambda c, s: c.get(f"/api/v1/surat/{s.surat['id']}/arsip.pdf"), ("baca",),
+                                      marker=lambda s: None)  # a draft of a region without cetak_arsip: 404
 
 
 def _registry(services) -> dict:

@@ -133,7 +133,7 @@ def test_export_reads_back_to_the_same_directory(client):
     rows = exported.data.decode().splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == [SIGNER_NIP, KADINKES, NUTRISIONIS]  # by unit, then NIP
     assert rows[2] == (f"{NUTRISIONIS},,Rina Wati,S.Gz.,Penata,III/c,Nutrisionis Ahli Muda,pejabat_fungsional,"
-                       f"{KADINKES},DINKES,Dinas Kesehatan,,Jalan Singakarsa Nomor 1,,,,,ya")
+                       f"{KADINKES},DINKES,Dinas Kesehatan,,Jalan Singakarsa Nomor 1,,,,,ya,")  # no UNIT_RUTE_PARAF
 
 
 ACCESS = [

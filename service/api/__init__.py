@@ -21,7 +21,7 @@ from ..chain.outside import SuratLuarInSchema
 from ..letters import LETTER_TYPES
 from ..access.request import PUBLIC_API
 from ..idempotency.http import IdempotencyHeader
-from . import admin, alur, direktori, rantai, surat, verifikasi, webhook, wilayah
+from . import admin, alur, arsip, direktori, rantai, surat, verifikasi, webhook, wilayah
 from .schemas import DaftarArgsSchema, OneSecret, ProblemSchema, typed_create_and_sign
 
 SECURITY_SCHEME = "kunciApi"
@@ -111,6 +111,7 @@ def init_api(app: Flask) -> None:
                                    schema=typed_create_and_sign(surat.schema_name(jenis), kind.schema))
     api.register_blueprint(surat.blp)
     api.register_blueprint(alur.blp)
+    api.register_blueprint(arsip.blp)
     for rule in ("/api/v1/surat/<jenis_lain:jenis>", "/api/v1/surat/<jenis_lain:jenis>/validasi"):
         app.add_url_rule(rule, "unknown_jenis", surat.unknown_jenis, methods=["POST"])
     api.register_blueprint(rantai.blp)

@@ -1,4 +1,5 @@
-"""``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
+"""``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV,
+and list its units (with each unit's default paraf route).
 
 For the pemda's administrators (the ``admin`` right for the whole pemda;
 another pemda's directory answers 404). The CSV's columns are those of
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..access import audit
 from ..access.request import require_admin
 from ..access.scope import check_pemda
-from ..directory.directory import ImportReport, export_csv, import_csv
+from ..directory.directory import ImportReport, export_csv, import_csv, list_units
 from ..letters.fields import BaseSchema, Logika
 from ..wilayah import RegionProfile
 from .body import upload_body, uploaded_file
@@ -44,6 +45,21 @@ class LaporanImporSchema(BaseSchema):
     baru = fields.Integer(metadata={"description": "Pegawai yang belum ada di direktori"})
     berubah = fields.Integer(metadata={"description": "Pegawai yang datanya (atau data unitnya) berubah"})
     dihapus = fields.Integer(metadata={"description": "Pegawai direktori yang tidak ada lagi di berkas"})
+
+
+class UnitDirektoriSchema(BaseSchema):
+    kode = fields.String()
+    nama = fields.String()
+    induk = fields.String(allow_none=True, metadata={"description": "Kode unit induk"})
+    alamat = fields.String(allow_none=True)
+    kode_pos = fields.String(allow_none=True)
+    telepon = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    laman = fields.String(allow_none=True)
+    ada_pengawas = fields.Boolean(metadata={"description": "Masih ada Pejabat Pengawas di unit ini"})
+    rute_paraf = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Rute paraf bawaan unit: NIP verifikator berurutan, dipakai bila permintaan konsep tidak "
+                       "menyebut verifikator (kolom UNIT_RUTE_PARAF)"})
 
 
 def directory_registry(wilayah: str) -> tuple[sessionmaker[Session], Mapping[str, RegionProfile]]:
@@ -104,3 +120,12 @@ class Ekspor(MethodView):
     def get(self, wilayah):
         """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
         return directory_download(wilayah)
+
+
+@blp.route("/<string:wilayah>/unit")
+class UnitList(MethodView):
+    @blp.doc(responses={"404": {"description": "Wilayah tidak dikenal", **_PROBLEM}})
+    @blp.response(200, UnitDirektoriSchema(many=True))
+    def get(self, wilayah):
+        """Unit-unit pemda menurut kode, dengan kop dan rute paraf bawaannya."""
+        return list_units(*directory_registry(wilayah), wilayah)

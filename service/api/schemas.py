@@ -124,6 +124,9 @@ class WilayahSchema(BaseSchema):
     jenis_surat = fields.List(fields.String())
     direktori_wajib = fields.Boolean(metadata={
         "description": "true: surat hanya boleh menyebut unit dan pegawai yang ada di direktori pemda"})
+    paraf_cetak_arsip = fields.Boolean(metadata={
+        "description": "true: surat yang ditandatangani punya salinan arsip (…/arsip.pdf) dengan tabel paraf "
+                       "([paraf] cetak_arsip)"})
 
 
 

@@ -2,7 +2,8 @@
 
 A unit has no row of its own: its columns (``UNIT_…``) repeat on the row
 of each of its pegawai, as SIMPEG exports do, and a unit's value may be
-left blank on all but one of its rows. Columns other than :data:`COLUMNS`
+left blank on all but one of its rows (``UNIT_RUTE_PARAF``, the unit's
+default paraf route, names pegawai of the file). Columns other than :data:`COLUMNS`
 (a SIMPEG export has dozens) are ignored; the delimiter is a comma or a
 semicolon (Excel's in an Indonesian locale), read from the header line.
 
@@ -28,10 +29,11 @@ from typing import Iterable
 from marshmallow import ValidationError, validate
 
 from ..letters.checks import findings_from_messages
-from ..letters.common import GOLONGAN, KODE_UNIT, PERAN, PERAN_LABEL
+from ..letters.common import GOLONGAN, KODE_UNIT, MAX_VERIFIKATOR, PERAN, PERAN_LABEL
 from ..letters.fields import BaseSchema, Logika, Msg, Teks, length
-from ..letters.nip import NIP
+from ..letters.nip import NIP, check_nip
 from ..plumbing.errors import Finding, InvalidRequest
+from ..workflow.route import RULE as ROUTE_RULE
 
 FORMAT = "Format berkas direktori suratkerja (README, Directory)"
 """What an import finding cites when no regulation is at stake (columns, units, PPK)."""
@@ -43,7 +45,7 @@ PEGAWAI_COLUMNS = {
 UNIT_COLUMNS = {
     "UNIT_KODE": "kode", "UNIT_NAMA": "nama", "UNIT_INDUK": "induk", "UNIT_ALAMAT": "alamat",
     "UNIT_KODE_POS": "kode_pos", "UNIT_TELEPON": "telepon", "UNIT_POS_EL": "email", "UNIT_LAMAN": "laman",
-    "UNIT_ADA_PENGAWAS": "ada_pengawas",
+    "UNIT_ADA_PENGAWAS": "ada_pengawas", "UNIT_RUTE_PARAF": "rute_paraf",
 }
 COLUMNS = (*PEGAWAI_COLUMNS, *UNIT_COLUMNS)
 """The columns, in the order the export writes them."""
@@ -51,6 +53,7 @@ REQUIRED_COLUMNS = ("NIP", "NAMA", "PANGKAT", "GOLONGAN", "JABATAN", "PERAN", "U
 
 _NOTHING_IMPORTED = "{} isian berkas direktori tidak memenuhi ketentuan; tidak ada yang diimpor."
 _PERAN_SPLIT = re.compile(r"[\s,;|]+")
+_ROUTE_SPLIT = re.compile(r"[\s,;]+")
 TEXT_MARK = "'"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0", TEXT_MARK)
 """What a spreadsheet runs as a formula when a cell starts with it; and the text mark itself, so that
@@ -68,6 +71,29 @@ class Peran(Teks):
                 f"Peran tidak dikenal: {', '.join(unknown) or '(kosong)'}; yang dikenal: {', '.join(PERAN)}.",
                 "peran_tidak_dikenal"))
         return list(dict.fromkeys(roles))
+
+
+class RuteParaf(Teks):
+    """A unit's default paraf route in one cell: the verifikators' NIPs in order, ``198507232010011003;
+    197503102000032001`` (spaces, commas or semicolons between them, so each NIP is written without spaces).
+    Whether each is a pegawai of the file is :func:`_check_routes`'s."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[str] | None:
+        nips = [nip for nip in _ROUTE_SPLIT.split(super()._deserialize(value, attr, data, **kwargs)) if nip]
+        for nip in nips:
+            try:
+                check_nip(nip)
+            except ValidationError as e:
+                reason = e.messages[0]
+                raise ValidationError(Msg(f"Rute paraf: {nip}: {reason}", reason.code, reason.pasal)) from None
+        if len(nips) > MAX_VERIFIKATOR:
+            raise ValidationError(Msg(f"Rute paraf paling banyak {MAX_VERIFIKATOR} verifikator.",
+                                      "rute_paraf_panjang"))
+        doubled = sorted({nip for nip in nips if nips.count(nip) > 1})
+        if doubled:
+            raise ValidationError(Msg(f"NIP {', '.join(doubled)} tertulis lebih dari sekali dalam rute paraf.",
+                                      "rute_paraf_ganda", ROUTE_RULE))
+        return nips or None
 
 
 def _text(max: int, required: bool = False, **kwargs) -> Teks:
@@ -103,6 +129,7 @@ class RowSchema(BaseSchema):
                                falsy={"tidak", "Tidak", "TIDAK", "t", "T", "0", "false"},
                                data_key="UNIT_ADA_PENGAWAS",
                                error_messages={"invalid": Msg("Isi ya atau tidak.", "bukan_logika")})
+    unit_rute_paraf = RuteParaf(data_key="UNIT_RUTE_PARAF")
 
 
 @dataclass
@@ -207,12 +234,24 @@ def _check_links(roster: Roster, lines: dict[str, int], seen: dict[tuple[str, st
                                      f"Pegawai {ppk} tidak berperan {PERAN_LABEL['ppk']} (kolom PERAN)."))
 
 
+def _check_routes(roster: Roster, seen: dict[tuple[str, str], int], findings: list[Finding]) -> None:
+    """Each NIP of a unit's UNIT_RUTE_PARAF is a pegawai of the file (the directory fills in the verifikator).
+
+    :param seen: the line of each unit's value, by (key, kode).
+    """
+    for kode, unit in roster.units.items():
+        unknown = [nip for nip in unit.get("rute_paraf") or () if nip not in roster.pegawai]
+        if unknown:
+            findings.append(_finding(seen["rute_paraf", kode], "UNIT_RUTE_PARAF", "rute_paraf_tidak_dikenal",
+                                     f"Rute paraf unit {kode}: NIP {', '.join(unknown)} bukan pegawai di berkas ini."))
+
+
 def read_roster(data: bytes) -> Roster:
     """The directory in a CSV file, every row checked.
 
     :raises InvalidRequest: every bad row and cell (missing column, bad
-        NIP, duplicate NIP, unknown parent unit or PPK, conflicting unit
-        values…); nothing is returned for a file that has one.
+        NIP, duplicate NIP, unknown parent unit or PPK, a paraf route naming
+        someone not in the file, conflicting unit values…); nothing is returned for a file that has one.
     """
     header, rows, findings = _records(_decoded(data))
     missing = [c for c in REQUIRED_COLUMNS if c not in header] if header else []
@@ -238,6 +277,7 @@ def read_roster(data: bytes) -> Roster:
         _check_unit(roster, seen, line, row, findings)
         roster.pegawai[nip] = {key: row.get(key) for key in PEGAWAI_COLUMNS.values()} | {"unit_kode": row["unit_kode"]}
     _check_links(roster, lines, seen, findings)
+    _check_routes(roster, seen, findings)
     if findings:
         raise InvalidRequest(findings, _NOTHING_IMPORTED.format(len(findings)))
     return roster

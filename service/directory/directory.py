@@ -62,7 +62,7 @@ def pegawai_dict(pegawai: Pegawai) -> dict:
 
 
 def list_units(sessions: sessionmaker[Session], profiles: Mapping[str, RegionProfile], wilayah: str) -> list[dict]:
-    """The pemda's units by kode: kode, nama, induk, the kop fields, ada_pengawas."""
+    """The pemda's units by kode: kode, nama, induk, the kop fields, ada_pengawas, rute_paraf (NIPs)."""
     with sessions() as session:
         rows = session.scalars(select(Unit).where(Unit.wilayah == _pemda(profiles, wilayah)).order_by(Unit.kode))
         return [unit_dict(u) for u in rows]

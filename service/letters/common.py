@@ -132,6 +132,10 @@ class RujukanSchema(BaseSchema):
     hal = text(300)
 
 
+MAX_VERIFIKATOR = 10
+"""The longest paraf route a draft (or a unit's default route in the directory) may have."""
+
+
 class VerifikatorSchema(BaseSchema):
     """An official who gives paraf on the draft before it is signed (nama and jabatan from the directory
     where it holds the NIP)."""
@@ -153,7 +157,7 @@ class SuratSchema(BaseSchema):
     pengirim = Objek(UnitSchema, required=True)
     penandatangan = Objek(PejabatSchema, required=True)
     tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
-    verifikator = Daftar(Objek(VerifikatorSchema), load_default=list, validate=length(0, 10), metadata={
+    verifikator = Daftar(Objek(VerifikatorSchema), load_default=list, validate=length(0, MAX_VERIFIKATOR), metadata={
         "description": "Pemberi paraf konsep, berurutan; kosong = rute paraf bawaan unit di direktori"})
 
 

@@ -3,7 +3,8 @@
 Each region is one TOML file in ``service/wilayah/``; a sixth region is a new
 file, not new code. The top-level keys are the region's identity (name,
 instrument, letterhead, numbering, and the optional ``[cetak]`` section: paper,
-page numbers, the electronic-signature notice); each letter type has a section of its own
+page numbers, the electronic-signature notice; ``[direktori]``; ``[paraf]``: whether paraf print on an
+archive copy); each letter type has a section of its own
 whose keys that letter type's module declares in ``RULE_KEYS`` and interprets,
 and ``[aturan.rantai]`` holds the articles of the rules across letters
 (:mod:`service.chain.rules`).
@@ -100,6 +101,19 @@ DIRECTORY_KEYS = frozenset({"wajib", "pasal"})
 
 
 @dataclass(frozen=True)
+class ParafRule:
+    """``[paraf]``: where a letter's paraf show. They are always recorded, shown on the letter's page and in its
+    verification report; some offices also print them on the archive copy."""
+
+    cetak_arsip: bool = False
+    """True: a signed letter has an archive copy (``GET /api/v1/surat/<id>/arsip.pdf``), the numbered letter
+    with a table of its paraf at the foot of its last page; the signed letter itself never changes."""
+
+
+PARAF_KEYS = frozenset({"cetak_arsip"})
+
+
+@dataclass(frozen=True)
 class RegionProfile:
     kode: str
     """URL-safe identifier, e.g. ``hulu-sungai-selatan``; the file's stem."""
@@ -117,6 +131,7 @@ class RegionProfile:
     """Per letter type, the region's rules (keys declared by the letter module)."""
     cetak: Printing = Printing()
     direktori: DirectoryRule = DirectoryRule()
+    paraf: ParafRule = ParafRule()
 
     def cite(self, ref: str) -> str:
         """Turn a rule reference from the profile into a full citation.
@@ -155,12 +170,13 @@ class RegionProfile:
             "kertas": self.cetak.kertas,
             "jenis_surat": sorted(k for k in self.aturan if k != CHAIN_SECTION),
             "direktori_wajib": self.direktori.wajib,
+            "paraf_cetak_arsip": self.paraf.cetak_arsip,
         }
 
 
 _TOP_KEYS = {
     "nama", "pemerintah", "kepala_daerah", "ibu_kota", "lambang",
-    "instrumen", "penomoran", "mengingat", "aturan", "cetak", "direktori",
+    "instrumen", "penomoran", "mengingat", "aturan", "cetak", "direktori", "paraf",
 }
 _PRINTING_KEYS = {"kertas", "nomor_halaman", "keterangan_tte"}
 
@@ -186,6 +202,19 @@ def _printing(name: str, cetak: Mapping[str, Any]) -> Printing:
         raise ProfileError(f"{name}: [cetak] nomor_halaman may use only {{halaman}} and {{jumlah}}, "
                            f"without format specs: {printing.nomor_halaman!r}")
     return printing
+
+
+def _paraf(name: str, paraf: Mapping[str, Any]) -> ParafRule:
+    """The ``[paraf]`` section.
+
+    :raises ProfileError: an unknown key, or a value that is not true or false.
+    """
+    if set(paraf) - PARAF_KEYS:
+        raise ProfileError(f"{name}: [paraf] unknown keys {sorted(set(paraf) - PARAF_KEYS)}")
+    wrong = sorted(k for k, v in paraf.items() if not isinstance(v, bool))
+    if wrong:
+        raise ProfileError(f"{name}: [paraf] {', '.join(wrong)} must be true or false")
+    return ParafRule(**paraf)
 
 
 def _check_numbering(name: str, penomoran: Mapping[str, Any], letter_types: set[str]) -> None:
@@ -262,6 +291,7 @@ def load_profile(path: Path, rule_keys: Mapping[str, frozenset[str]]) -> RegionP
             aturan=MappingProxyType({k: MappingProxyType(v) for k, v in aturan.items()}),
             cetak=_printing(path.name, data.get("cetak", {})),
             direktori=DirectoryRule(**direktori),
+            paraf=_paraf(path.name, data.get("paraf", {})),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as e:
         raise ProfileError(f"{path.name}: {e!r}") from e
