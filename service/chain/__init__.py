@@ -9,7 +9,7 @@ package holds what is the same for every type:
 
 - filling a new letter from the letters it names (:func:`prefill`, :func:`draft`),
 - checking the rules that span letters, each with its article (:func:`check_links`, :class:`ChainCheck`),
-- recording the links with the letter, in its transaction (:func:`record_links`, :func:`taken`),
+- recording the links with the letter, in its transaction (:func:`record_links`, :func:`exclusive_links`),
 - walking the chain of any letter for ``GET /surat/<id>/rantai`` (:func:`chain_of`),
 - and the reports its assignments and decrees ask for, made and due (:func:`reports_due`).
 """
@@ -19,7 +19,7 @@ from ..wilayah import CHAIN_SECTION
 from .due import Due, reports_due
 from .graph import chain_of
 from .known import Known, Lookup, resolve
-from .links import Link, record_links, taken
+from .links import Link, exclusive_links, record_links, taken
 from .prefill import Filling, draft, prefill
 from .rules import RULE_KEYS, ChainCheck, check_links
 
@@ -28,5 +28,5 @@ PROFILE_RULE_KEYS = {**LETTER_RULE_KEYS, CHAIN_SECTION: RULE_KEYS}
 
 __all__ = [
     "ChainCheck", "Due", "Filling", "Known", "Link", "Lookup", "PROFILE_RULE_KEYS", "RULE_KEYS", "chain_of",
-    "check_links", "draft", "prefill", "record_links", "reports_due", "resolve", "taken",
+    "check_links", "draft", "exclusive_links", "prefill", "record_links", "reports_due", "resolve", "taken",
 ]

@@ -9,14 +9,16 @@ the same moment end with one answer, whatever the validation before saw.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from contextlib import contextmanager
+from typing import Iterator, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..plumbing.errors import Finding
+from ..plumbing.errors import Finding, InvalidRequest
 from ..plumbing.models import Riwayat, Surat, SuratLuar, Tautan
+from ..plumbing.services import Services
 from .known import Known, named_letter
 
 HISTORY = {"menjawab": "dijawab", "meneruskan": "diteruskan", "dasar": "menjadi_dasar"}
@@ -81,3 +83,20 @@ def taken(session: Session, wilayah: str, links: list[Link]) -> list[Finding]:
             if session.scalar(select(Tautan.id).where(Tautan.kunci == _kunci(link, ref.id))) is not None:
                 found.append(link.conflict)
     return found
+
+
+@contextmanager
+def exclusive_links(services: Services, wilayah: str, links: list[Link]) -> Iterator[None]:
+    """Around the transaction that records ``links``: a link another letter took meanwhile (the unique
+    ``kunci``, e.g. a second answer to one request) fails it, and the client gets the rule it broke.
+
+    :raises InvalidRequest: another letter took a link this one may share with none.
+    """
+    try:
+        yield
+    except IntegrityError as e:
+        with services.sessions() as session:
+            conflicts = taken(session, wilayah, links)
+        if conflicts:
+            raise InvalidRequest(conflicts) from e
+        raise

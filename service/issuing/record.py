@@ -3,12 +3,9 @@ transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
 from ..access import audit
 from ..access.audience import audience
-from ..chain import record_links, taken
-from ..plumbing.errors import InvalidRequest
+from ..chain import exclusive_links, record_links
 from ..plumbing.models import SIGNED, Riwayat, SuratAkses, SuratVersi
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
@@ -38,7 +35,7 @@ def record(services: Services, prepared: Prepared, letter: Printed, rows: list[R
     :raises InvalidRequest: another letter took a link this one may share with none.
     """
     surat = letter.surat
-    try:
+    with exclusive_links(services, surat.wilayah, prepared.links):
         with stage("store"), audit.transaction(services) as session:
             if letter.key is not None:
                 Sequencer.consume(session, letter.key, surat.urut)
@@ -56,9 +53,3 @@ def record(services: Services, prepared: Prepared, letter: Printed, rows: list[R
             outbox.emit(session, outbox.DIBUAT, surat)
             if surat.status == SIGNED:
                 outbox.emit(session, outbox.DITANDATANGANI, surat)
-    except IntegrityError as e:
-        with services.sessions() as session:
-            conflicts = taken(session, surat.wilayah, prepared.links)
-        if conflicts:
-            raise InvalidRequest(conflicts) from e
-        raise

@@ -12,11 +12,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 
 from ..access import audit
 from ..access.audience import audience
-from ..chain import record_links, taken
+from ..chain import exclusive_links, record_links
 from ..issuing.prepare import Prepared, prepare
 from ..issuing.printing import as_json, draft_pdf, print_pdf
 from ..issuing.record import issuer
@@ -64,34 +63,27 @@ def _record(services: Services, surat: Surat, prepared: Prepared, sha256: str, c
     data, versi = prepared.valid.data, surat.versi + 1
     permintaan = as_json(data)
     oleh = issuer(prepared)
-    try:
-        with audit.transaction(services) as session:
-            moved = session.execute(
-                update(Surat).where(Surat.id == surat.id, Surat.status == surat.status, Surat.versi == surat.versi)
-                .values(versi=versi, permintaan=permintaan, hal=data["hal"], sifat=data["sifat"],
-                        verifikator=data["verifikator"], pdf_sha256=sha256,
-                        status=status_of_draft(data["verifikator"]),
-                        tanggal=surat.tanggal if surat.nomor else data["tanggal"],
-                        diubah=dt.datetime.now(dt.timezone.utc))).rowcount
-            if moved != 1:
-                raise WrongState("Surat ini baru saja diubah oleh permintaan lain; muat ulang dan periksa lagi.")
-            session.execute(delete(Tautan).where(Tautan.surat_id == surat.id))
-            session.execute(delete(SuratAkses).where(SuratAkses.surat_id == surat.id))
-            session.add_all(SuratAkses(surat_id=surat.id, unit_kode=unit, peran=peran)
-                            for unit, peran in audience(permintaan))
-            row = session.get(Surat, surat.id)
-            record_links(session, row, prepared.links, oleh)
-            session.add_all([
-                SuratVersi(surat_id=surat.id, versi=versi, permintaan=permintaan, pdf_sha256=sha256, oleh=oleh,
-                           catatan=catatan),
-                Riwayat(surat_id=surat.id, aksi="direvisi", oleh=oleh, sha256=sha256,
-                        catatan=f"versi {versi}" + (f": {catatan}" if catatan else "")),
-            ])
-            audit.add(session, actor, "surat.revisi", wilayah=surat.wilayah, objek=surat.id,
-                      rincian={"versi": versi, "status": row.status})
-    except IntegrityError as e:
-        with services.sessions() as session:
-            conflicts = taken(session, surat.wilayah, prepared.links)
-        if conflicts:
-            raise InvalidRequest(conflicts) from e
-        raise
+    with exclusive_links(services, surat.wilayah, prepared.links), audit.transaction(services) as session:
+        moved = session.execute(
+            update(Surat).where(Surat.id == surat.id, Surat.status == surat.status, Surat.versi == surat.versi)
+            .values(versi=versi, permintaan=permintaan, hal=data["hal"], sifat=data["sifat"],
+                    verifikator=data["verifikator"], pdf_sha256=sha256,
+                    status=status_of_draft(data["verifikator"]),
+                    tanggal=surat.tanggal if surat.nomor else data["tanggal"],
+                    diubah=dt.datetime.now(dt.timezone.utc))).rowcount
+        if moved != 1:
+            raise WrongState("Surat ini baru saja diubah oleh permintaan lain; muat ulang dan periksa lagi.")
+        session.execute(delete(Tautan).where(Tautan.surat_id == surat.id))
+        session.execute(delete(SuratAkses).where(SuratAkses.surat_id == surat.id))
+        session.add_all(SuratAkses(surat_id=surat.id, unit_kode=unit, peran=peran)
+                        for unit, peran in audience(permintaan))
+        row = session.get(Surat, surat.id)
+        record_links(session, row, prepared.links, oleh)
+        session.add_all([
+            SuratVersi(surat_id=surat.id, versi=versi, permintaan=permintaan, pdf_sha256=sha256, oleh=oleh,
+                       catatan=catatan),
+            Riwayat(surat_id=surat.id, aksi="direvisi", oleh=oleh, sha256=sha256,
+                    catatan=f"versi {versi}" + (f": {catatan}" if catatan else "")),
+        ])
+        audit.add(session, actor, "surat.revisi", wilayah=surat.wilayah, objek=surat.id,
+                  rincian={"versi": versi, "status": row.status})
