@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..chain import Link, check_links, prefill
+from ..directory.delegation import check_delegation
 from ..directory.fill import fill_from_directory
 from ..plumbing.errors import InvalidRequest
 from ..plumbing.services import Services
@@ -27,7 +28,9 @@ class Prepared:
 
 
 def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
-    """Fill the request from the letters it names and from the directory, validate it, check the rules across letters.
+    """Fill the request from the letters it names and from the directory, validate it, check the rules across
+    letters and, for a letter signed on someone's behalf, the delegation register on the letter's date (today
+    when the request gives none).
 
     :raises NotFound: unknown ``jenis``.
     :raises InvalidRequest: a rule of the letter, of the directory or of the chain is broken.
@@ -39,6 +42,8 @@ def prepare(services: Services, jenis: str, payload: Any) -> Prepared:
             valid = validate_letter(jenis, payload, services.profiles)
         except InvalidRequest as e:
             raise InvalidRequest(refused + e.findings) from None
+        from .printing import today  # printing prints what prepare gives: imported once both are loaded
+        refused += check_delegation(session, valid.profile.kode, valid.data, valid.data.get("tanggal") or today())
         if refused:
             raise InvalidRequest(refused)
         return Prepared(valid, check_links(session, valid))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 import signing
 
 from ..access.audience import SECRET
+from ..letters.common import blok_satu_baris
 from ..plumbing.errors import InvalidRequest, Finding
 from ..plumbing.models import REVOKED, SIGNED, Riwayat, Surat
 from ..plumbing.services import Services
@@ -62,12 +63,14 @@ def letter_summary(surat: Surat) -> dict:
     """What anyone holding a letter may learn of it: for a Rahasia or Sangat Rahasia letter, not its hal.
 
     A revoked letter says since when and why (the revocation is public: whoever holds the letter must
-    learn it is no longer in force).
+    learn it is no longer in force). ``ditandatangani_sebagai`` is the signature block's jabatan, with
+    on whose behalf it was signed (``a.n. Kepala Dinas X, Sekretaris``), as the letter prints it.
     """
     summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
         "sifat": surat.sifat, "pencabutan": public_revocation(surat),
+        "ditandatangani_sebagai": blok_satu_baris(surat.permintaan["penandatangan"]),
     }
     if surat.sifat in SECRET:
         del summary["hal"]
