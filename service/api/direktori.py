@@ -1,10 +1,16 @@
-"""``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV.
+"""``/api/v1/direktori/<wilayah>``: import and export a pemda's directory of units and officials as CSV,
+and its delegation register.
 
 For the pemda's administrators (the ``admin`` right for the whole pemda;
 another pemda's directory answers 404). The CSV's columns are those of
-:mod:`service.directory.csvfile`; an import replaces the pemda's directory
-whole and is recorded in the audit trail, or with ``uji=true`` only
-reports what it would do.
+:mod:`service.directory.csvfile`; an import replaces the pemda's units and
+pegawai whole (never the delegation register) and is recorded in the audit
+trail, or with ``uji=true`` only reports what it would do.
+
+The delegation register (:mod:`service.directory.delegation`): an
+administrator records and ends delegations (both in the audit trail); any
+key of the pemda with ``baca`` lists them (an e-office system learns who may
+sign a.n., u.b., Plt. or Plh. before it sends a letter).
 """
 
 from __future__ import annotations
@@ -18,10 +24,15 @@ from marshmallow import fields
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import audit
-from ..access.request import require_admin
+from ..access.principal import BACA
+from ..access.request import require, require_admin
 from ..access.scope import check_pemda
+from ..directory.delegation import add_delegation, end_delegation, list_delegations
 from ..directory.directory import ImportReport, export_csv, import_csv
-from ..letters.fields import BaseSchema, Logika
+from ..issuing.printing import today
+from ..letters.common import JENIS_ATAS_NAMA
+from ..letters.fields import BaseSchema, Logika, Tanggal, Teks, length, one_of
+from ..letters.nip import NIP
 from ..wilayah import RegionProfile
 from .body import upload_body, uploaded_file
 
@@ -104,3 +115,85 @@ class Ekspor(MethodView):
     def get(self, wilayah):
         """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
         return directory_download(wilayah)
+
+
+class DelegasiBaruSchema(BaseSchema):
+    jenis = Teks(required=True, validate=one_of(JENIS_ATAS_NAMA))
+    nip_pemberi = NIP(required=True, metadata={"description": "Pejabat yang diatasnamakan, atau yang jabatannya "
+                                                              "dilaksanakan (Plt./Plh.)"})
+    nip_penerima = NIP(required=True, metadata={"description": "Pejabat yang menandatangani"})
+    nip_antara = NIP(metadata={"description": "Untuk u.b. saja: pemegang a.n. yang melimpahkannya satu tingkat ke "
+                                              "bawah"})
+    berlaku_dari = Tanggal(required=True)
+    berlaku_sampai = Tanggal(required=True, metadata={"description": "Hari terakhir (termasuk)"})
+    dasar_nomor = Teks(validate=length(1, 120), metadata={
+        "description": "Nomor surat yang menjadi dasarnya (surat perintah Plt./Plh.: wajib)"})
+    dasar_tanggal = Tanggal()
+
+
+class DelegasiSchema(BaseSchema):
+    id = fields.String()
+    wilayah = fields.String()
+    jenis = fields.String()
+    nip_pemberi = fields.String()
+    nama_pemberi = fields.String(allow_none=True, metadata={"description": "Dari direktori, bila ada"})
+    nip_penerima = fields.String()
+    nama_penerima = fields.String(allow_none=True)
+    nip_antara = fields.String(allow_none=True)
+    nama_antara = fields.String(allow_none=True)
+    berlaku_dari = fields.Date()
+    berlaku_sampai = fields.Date()
+    dasar_nomor = fields.String(allow_none=True)
+    dasar_tanggal = fields.Date(allow_none=True)
+    dicatat = fields.DateTime()
+    diakhiri = fields.DateTime(allow_none=True)
+    status = fields.String(metadata={"description": "Hari ini: berlaku, belum_berlaku atau berakhir"})
+
+
+class DaftarDelegasiArgsSchema(BaseSchema):
+    nip = NIP(metadata={"description": "Hanya delegasi yang diberikan, diterima atau diteruskan pejabat ini"})
+
+
+class AkhiriDelegasiSchema(BaseSchema):
+    sampai = Tanggal(metadata={"description": "Hari terakhir delegasi (termasuk); kosong = hari ini"})
+
+
+@blp.route("/<string:wilayah>/delegasi")
+class Delegasi(MethodView):
+    @blp.arguments(DaftarDelegasiArgsSchema, location="query")
+    @blp.doc(responses={"404": {"description": "Wilayah tidak dikenal", **_PROBLEM}})
+    @blp.response(200, DelegasiSchema(many=True))
+    def get(self, args, wilayah):
+        """Register delegasi pemda (a.n., u.b., Plt., Plh.), yang terbaru dulu."""
+        check_pemda(require(BACA), wilayah)
+        services = current_app.extensions["suratkerja"]
+        return list_delegations(services.sessions, services.profiles, wilayah, per=today(), nip=args.get("nip"))
+
+    @blp.arguments(DelegasiBaruSchema)
+    @blp.doc(responses={
+        "404": {"description": "Wilayah tidak dikenal", **_PROBLEM},
+        "422": {"description": "Delegasi yang tidak mungkin (u.b. tanpa pemegang a.n., Plt./Plh. tanpa surat "
+                               "perintah, tanggal terbalik…), dengan pasalnya", **_PROBLEM},
+    })
+    @blp.response(201, DelegasiSchema)
+    def post(self, data, wilayah):
+        """Catat delegasi penandatanganan di register pemda (administrator)."""
+        entry = add_delegation(*directory_registry(wilayah), wilayah, data, per=today())
+        audit.record("delegasi.catat", wilayah=wilayah, objek=entry["id"], jenis=entry["jenis"])
+        return entry
+
+
+@blp.route("/<string:wilayah>/delegasi/<string:delegasi_id>/akhiri")
+class AkhiriDelegasi(MethodView):
+    @blp.arguments(AkhiriDelegasiSchema)
+    @blp.doc(responses={
+        "404": {"description": "Wilayah atau delegasi tidak dikenal", **_PROBLEM},
+        "409": {"description": "Delegasi sudah berakhir pada hari itu atau sebelumnya", **_PROBLEM},
+    })
+    @blp.response(200, DelegasiSchema)
+    def post(self, data, wilayah, delegasi_id):
+        """Akhiri delegasi lebih awal: surat bertanggal sesudah hari terakhirnya ditolak (administrator)."""
+        entry = end_delegation(*directory_registry(wilayah), wilayah, delegasi_id, per=today(),
+                               sampai=data.get("sampai"))
+        audit.record("delegasi.akhiri", wilayah=wilayah, objek=delegasi_id, sampai=entry["berlaku_sampai"].isoformat())
+        return entry
