@@ -197,3 +197,26 @@ def test_the_stamp_prints_the_block_line_by_line():
                        nip="19820109 200604 1 008")
     assert stamp.lines()[2:6] == ["a.n. Kepala Badan Perencanaan", "Pembangunan Daerah", "Perencana Ahli Muda",
                                   "Ahmad Fauzi, S.T."]
+
+
+def test_the_cli_records_lists_and_ends_a_delegation(tmp_path, monkeypatch, capsys):
+    import json
+
+    from service.cli import main
+
+    config = tmp_path / "suratkerja.toml"
+    config.write_text(f'instance_dir = "{tmp_path / "instance"}"\n', encoding="utf-8")
+    monkeypatch.setenv("SURATKERJA_CONFIG", str(config))
+    main(["delegasi", "catat", HSS, "--jenis", "Plh.", "--pemberi", KEPALA, "--penerima", MUDA, "--dari",
+          "2026-02-01", "--sampai", "2026-02-28", "--dasar-nomor", "800/3/BAPPEDA/2026", "--dasar-tanggal",
+          "2026-01-30"])
+    made = json.loads(capsys.readouterr().out)
+    main(["delegasi", "akhiri", HSS, made["id"], "--sampai", "2026-02-14"])
+    assert json.loads(capsys.readouterr().out)["berlaku_sampai"] == "2026-02-14"
+    main(["delegasi", "daftar", HSS])
+    assert [d["jenis"] for d in json.loads(capsys.readouterr().out)] == ["Plh."]
+
+    with pytest.raises(SystemExit) as refused:
+        main(["delegasi", "catat", HSS, "--jenis", "Plt.", "--pemberi", KEPALA, "--penerima", MUDA, "--dari",
+              "2026-02-01", "--sampai", "2026-02-28"])
+    assert "/dasar_nomor" in str(refused.value)

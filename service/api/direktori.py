@@ -27,11 +27,10 @@ from ..access import audit
 from ..access.principal import BACA
 from ..access.request import require, require_admin
 from ..access.scope import check_pemda
-from ..directory.delegation import add_delegation, end_delegation, list_delegations
+from ..directory.delegation import DelegasiBaruSchema, add_delegation, end_delegation, list_delegations
 from ..directory.directory import ImportReport, export_csv, import_csv
 from ..issuing.printing import today
-from ..letters.common import JENIS_ATAS_NAMA
-from ..letters.fields import BaseSchema, Logika, Tanggal, Teks, length, one_of
+from ..letters.fields import BaseSchema, Logika, Tanggal
 from ..letters.nip import NIP
 from ..wilayah import RegionProfile
 from .body import upload_body, uploaded_file
@@ -115,20 +114,6 @@ class Ekspor(MethodView):
     def get(self, wilayah):
         """Direktori pemda sebagai CSV, dalam bentuk yang dibaca impor."""
         return directory_download(wilayah)
-
-
-class DelegasiBaruSchema(BaseSchema):
-    jenis = Teks(required=True, validate=one_of(JENIS_ATAS_NAMA))
-    nip_pemberi = NIP(required=True, metadata={"description": "Pejabat yang diatasnamakan, atau yang jabatannya "
-                                                              "dilaksanakan (Plt./Plh.)"})
-    nip_penerima = NIP(required=True, metadata={"description": "Pejabat yang menandatangani"})
-    nip_antara = NIP(metadata={"description": "Untuk u.b. saja: pemegang a.n. yang melimpahkannya satu tingkat ke "
-                                              "bawah"})
-    berlaku_dari = Tanggal(required=True)
-    berlaku_sampai = Tanggal(required=True, metadata={"description": "Hari terakhir (termasuk)"})
-    dasar_nomor = Teks(validate=length(1, 120), metadata={
-        "description": "Nomor surat yang menjadi dasarnya (surat perintah Plt./Plh.: wajib)"})
-    dasar_tanggal = Tanggal()
 
 
 class DelegasiSchema(BaseSchema):

@@ -34,10 +34,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..issuing.bahasa import tanggal as tanggal_id
-from ..letters.nip import format_nip, normalise_nip
+from ..letters.common import JENIS_ATAS_NAMA
+from ..letters.fields import BaseSchema, Tanggal, Teks, length, one_of
+from ..letters.nip import NIP, format_nip, normalise_nip
 from ..plumbing.errors import Conflict, Finding, InvalidRequest, NotFound
 from ..wilayah import RegionProfile
-from .models import JENIS_DELEGASI, Delegasi, Pegawai
+from .models import Delegasi, Pegawai
 
 SUMBER = ("Permendagri 1/2023 tentang Tata Naskah Dinas, penandatanganan a.n., u.b., Plt. dan Plh. "
           "(sumber sekunder: pedoman tata naskah dinas yang mengutipnya; nomor pasal belum diverifikasi)")
@@ -47,6 +49,22 @@ DASAR_WAJIB = ("Plt.", "Plh.")
 """The kinds that rest on a letter of appointment (surat perintah) the register must name."""
 
 AT = "/penandatangan/atas_nama"
+
+
+class DelegasiBaruSchema(BaseSchema):
+    """A new entry of the register, as the API and the CLI take it."""
+
+    jenis = Teks(required=True, validate=one_of(JENIS_ATAS_NAMA))
+    nip_pemberi = NIP(required=True, metadata={"description": "Pejabat yang diatasnamakan, atau yang jabatannya "
+                                                              "dilaksanakan (Plt./Plh.)"})
+    nip_penerima = NIP(required=True, metadata={"description": "Pejabat yang menandatangani"})
+    nip_antara = NIP(metadata={"description": "Untuk u.b. saja: pemegang a.n. yang melimpahkannya satu tingkat ke "
+                                              "bawah"})
+    berlaku_dari = Tanggal(required=True)
+    berlaku_sampai = Tanggal(required=True, metadata={"description": "Hari terakhir (termasuk)"})
+    dasar_nomor = Teks(validate=length(1, 120), metadata={
+        "description": "Nomor surat yang menjadi dasarnya (surat perintah Plt./Plh.: wajib)"})
+    dasar_tanggal = Tanggal()
 
 
 def _now() -> dt.datetime:

@@ -67,11 +67,6 @@ class Pegawai(Base):
         return f"{nama}, {self.gelar_belakang}" if self.gelar_belakang else nama
 
 
-JENIS_DELEGASI = ("a.n.", "u.b.", "Plt.", "Plh.")
-"""The kinds of signing on someone's behalf, as the signature block prints them: atas nama, untuk
-beliau, pelaksana tugas, pelaksana harian."""
-
-
 class Delegasi(Base):
     """One entry of the delegation register: who may sign for whom, of what kind, from when to when, and
     the letter it rests on (:mod:`service.directory.delegation`)."""
@@ -82,7 +77,7 @@ class Delegasi(Base):
     wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     jenis: Mapped[str] = mapped_column(String(4))
-    """One of :data:`JENIS_DELEGASI`."""
+    """a.n., u.b., Plt. or Plh. (:data:`service.letters.common.JENIS_ATAS_NAMA`), as the signature block prints it."""
     nip_pemberi: Mapped[str] = mapped_column(String(18))
     """The official on whose behalf the letter is signed (a.n., u.b.), or whose office is held (Plt., Plh.)."""
     nip_penerima: Mapped[str] = mapped_column(String(18))
