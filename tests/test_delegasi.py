@@ -220,3 +220,30 @@ def test_the_cli_records_lists_and_ends_a_delegation(tmp_path, monkeypatch, caps
         main(["delegasi", "catat", HSS, "--jenis", "Plt.", "--pemberi", KEPALA, "--penerima", MUDA, "--dari",
               "2026-02-01", "--sampai", "2026-02-28"])
     assert "/dasar_nomor" in str(refused.value)
+
+
+def test_the_directory_page_keeps_the_register(app, client):
+    from .staff import post_form, signed_in
+
+    page = app.test_client()
+    signed_in(page, app, "admin.pemda", "admin")
+    entry = {"jenis": "Plt.", "nip_pemberi": KEPALA, "nip_penerima": MUDA, "berlaku_dari": "2026-02-01",
+             "berlaku_sampai": "2026-12-31"}
+    refused = post_form(page, "/admin/direktori/delegasi", entry, page="/admin/direktori")
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Nomor surat dasar (surat perintah Plt./Plh.): Plt. ditetapkan dengan surat perintah" in html
+    assert SUMBER in html and "Belum ada delegasi." in html
+
+    made = post_form(page, "/admin/direktori/delegasi", {**entry, "dasar_nomor": "800/5/BAPPEDA/2026",
+                                                         "dasar_tanggal": "2026-01-30"},
+                     page="/admin/direktori", follow_redirects=True)
+    assert "Delegasi Plt. dicatat" in made.get_data(as_text=True)
+    [listed] = client.get(DELEGASI).get_json()
+    assert listed["dasar_nomor"] == "800/5/BAPPEDA/2026"
+
+    ended = post_form(page, f"/admin/direktori/delegasi/{listed['id']}/akhiri", {}, page="/admin/direktori",
+                      follow_redirects=True)
+    assert "diakhiri" in ended.get_data(as_text=True)
+    assert client.get(DELEGASI).get_json()[0]["diakhiri"]
+    assert [e["pelaku"] for e in client.get("/api/v1/audit").get_json()[:2]] == ["akun:admin.pemda"] * 2

@@ -15,6 +15,7 @@ sign a.n., u.b., Plt. or Plh. before it sends a letter).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from flask import Response, current_app
@@ -83,6 +84,27 @@ def directory_download(wilayah: str) -> Response:
     text = export_csv(*directory_registry(wilayah), wilayah)
     return Response(text.encode("utf-8"), mimetype=CSV, headers={
         "Content-Disposition": f'attachment; filename="direktori_{wilayah}.csv"'})
+
+
+def record_delegation(wilayah: str, data: dict) -> dict:
+    """Record a delegation in ``wilayah``'s register for its administrator, in the audit trail.
+
+    :raises InvalidRequest: an impossible entry.
+    """
+    entry = add_delegation(*directory_registry(wilayah), wilayah, data, per=today())
+    audit.record("delegasi.catat", wilayah=wilayah, objek=entry["id"], jenis=entry["jenis"])
+    return entry
+
+
+def end_delegation_early(wilayah: str, delegasi_id: str, sampai: dt.date | None) -> dict:
+    """End a delegation of ``wilayah``'s register for its administrator (``sampai``: its new last day, default
+    today), in the audit trail.
+
+    :raises NotFound: no such delegation. :raises Conflict: it ends by then already.
+    """
+    entry = end_delegation(*directory_registry(wilayah), wilayah, delegasi_id, per=today(), sampai=sampai)
+    audit.record("delegasi.akhiri", wilayah=wilayah, objek=delegasi_id, sampai=entry["berlaku_sampai"].isoformat())
+    return entry
 
 
 @blp.route("/<string:wilayah>/impor")
@@ -163,9 +185,7 @@ class Delegasi(MethodView):
     @blp.response(201, DelegasiSchema)
     def post(self, data, wilayah):
         """Catat delegasi penandatanganan di register pemda (administrator)."""
-        entry = add_delegation(*directory_registry(wilayah), wilayah, data, per=today())
-        audit.record("delegasi.catat", wilayah=wilayah, objek=entry["id"], jenis=entry["jenis"])
-        return entry
+        return record_delegation(wilayah, data)
 
 
 @blp.route("/<string:wilayah>/delegasi/<string:delegasi_id>/akhiri")
@@ -178,7 +198,4 @@ class AkhiriDelegasi(MethodView):
     @blp.response(200, DelegasiSchema)
     def post(self, data, wilayah, delegasi_id):
         """Akhiri delegasi lebih awal: surat bertanggal sesudah hari terakhirnya ditolak (administrator)."""
-        entry = end_delegation(*directory_registry(wilayah), wilayah, delegasi_id, per=today(),
-                               sampai=data.get("sampai"))
-        audit.record("delegasi.akhiri", wilayah=wilayah, objek=delegasi_id, sampai=entry["berlaku_sampai"].isoformat())
-        return entry
+        return end_delegation_early(wilayah, delegasi_id, data.get("sampai"))
