@@ -225,7 +225,8 @@ def delegasi(args: argparse.Namespace) -> None:
             audit.append(services, audit.CONSOLE, "delegasi.catat", wilayah=args.wilayah, objek=result["id"],
                          rincian={"jenis": result["jenis"]})
         else:
-            last = load(DelegasiBaruSchema(only=("berlaku_sampai",)), {"berlaku_sampai": args.sampai}) if args.sampai else {}
+            last = load(DelegasiBaruSchema(only=("berlaku_sampai",)),
+                        {"berlaku_sampai": args.sampai}) if args.sampai else {}
             result = end_delegation(*registry, args.wilayah, args.id or "", per=per, sampai=last.get("berlaku_sampai"))
             audit.append(services, audit.CONSOLE, "delegasi.akhiri", wilayah=args.wilayah, objek=args.id,
                          rincian={"sampai": result["berlaku_sampai"].isoformat()})
@@ -287,11 +288,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("wilayah", help="kode wilayah, mis. hulu-sungai-selatan")
     p.add_argument("id", nargs="?", help="akhiri: id delegasi")
     p.add_argument("--jenis", help="catat: a.n., u.b., Plt. atau Plh.")
-    p.add_argument("--pemberi", dest="nip_pemberi", help="catat: NIP pejabat yang diatasnamakan/jabatannya dilaksanakan")
+    p.add_argument("--pemberi", dest="nip_pemberi",
+                   help="catat: NIP pejabat yang diatasnamakan/jabatannya dilaksanakan")
     p.add_argument("--penerima", dest="nip_penerima", help="catat: NIP pejabat yang menandatangani")
     p.add_argument("--antara", dest="nip_antara", help="catat, u.b.: NIP pemegang a.n.")
     p.add_argument("--dari", dest="berlaku_dari", help="catat: tanggal mulai TTTT-BB-HH")
-    p.add_argument("--sampai", help="catat: hari terakhir TTTT-BB-HH; akhiri: hari terakhir yang baru (bawaan: hari ini)")
+    p.add_argument("--sampai",
+                   help="catat: hari terakhir TTTT-BB-HH; akhiri: hari terakhir yang baru (bawaan: hari ini)")
     p.add_argument("--dasar-nomor", dest="dasar_nomor", help="catat: nomor surat dasarnya (Plt./Plh.: wajib)")
     p.add_argument("--dasar-tanggal", dest="dasar_tanggal", help="catat: tanggal surat dasarnya")
     p.set_defaults(func=delegasi)

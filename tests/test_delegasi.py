@@ -247,3 +247,11 @@ def test_the_directory_page_keeps_the_register(app, client):
     assert "diakhiri" in ended.get_data(as_text=True)
     assert client.get(DELEGASI).get_json()[0]["diakhiri"]
     assert [e["pelaku"] for e in client.get("/api/v1/audit").get_json()[:2]] == ["akun:admin.pemda"] * 2
+
+
+def test_an_answer_to_a_request_signed_a_n_is_addressed_to_the_official_it_was_signed_for(directory):
+    assert catat(directory).status_code == 201
+    made = directory.post(f"/api/v1/surat/{JENIS}", json=on_behalf(AN))
+    assert made.status_code == 201, made.get_json()
+    konsep = directory.get(f"/api/v1/surat/{made.get_json()['id']}/konsep/jawaban").get_json()
+    assert konsep["kepada"]["jabatan"] == KEPALA_JABATAN and konsep["kepada"]["peran"] == "pimpinan_unit"

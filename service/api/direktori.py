@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import audit
@@ -31,8 +31,8 @@ from ..access.scope import check_pemda
 from ..directory.delegation import DelegasiBaruSchema, add_delegation, end_delegation, list_delegations
 from ..directory.directory import ImportReport, export_csv, import_csv
 from ..issuing.printing import today
-from ..letters.fields import BaseSchema, Logika, Tanggal
-from ..letters.nip import NIP
+from ..letters.fields import BaseSchema, Logika, Msg, Tanggal, Teks
+from ..letters.nip import NIP_PATTERN, normalise_nip
 from ..wilayah import RegionProfile
 from .body import upload_body, uploaded_file
 
@@ -158,7 +158,9 @@ class DelegasiSchema(BaseSchema):
 
 
 class DaftarDelegasiArgsSchema(BaseSchema):
-    nip = NIP(metadata={"description": "Hanya delegasi yang diberikan, diterima atau diteruskan pejabat ini"})
+    nip = Teks(validate=validate.Regexp(NIP_PATTERN, error=Msg("NIP: 18 angka.", "nip_format")), metadata={
+        "pattern": NIP_PATTERN, "description": "Hanya delegasi yang diberikan, diterima atau diteruskan pejabat ini"})
+    """A filter: any NIP-shaped value, an impossible one simply lists nothing."""
 
 
 class AkhiriDelegasiSchema(BaseSchema):
@@ -174,7 +176,8 @@ class Delegasi(MethodView):
         """Register delegasi pemda (a.n., u.b., Plt., Plh.), yang terbaru dulu."""
         check_pemda(require(BACA), wilayah)
         services = current_app.extensions["suratkerja"]
-        return list_delegations(services.sessions, services.profiles, wilayah, per=today(), nip=args.get("nip"))
+        nip = normalise_nip(args["nip"]) if args.get("nip") else None
+        return list_delegations(services.sessions, services.profiles, wilayah, per=today(), nip=nip)
 
     @blp.arguments(DelegasiBaruSchema)
     @blp.doc(responses={

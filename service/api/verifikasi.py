@@ -27,7 +27,9 @@ class Verifikasi(MethodView):
     @blp.response(200, description=(
         "Laporan: indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED), sub_indication, per tanda "
         "tangan (penandatangan, NIP, rantai sertifikat, waktu, tingkat PAdES, keutuhan, perubahan), "
-        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini; problems: [{kode, pesan}], "
+        "dan apakah berkas identik dengan surat yang diterbitkan layanan ini (terbitan: nomor, tanggal, hal, status, "
+        "ditandatangani_sebagai: jabatan penanda tangan, dengan a.n./u.b./Plt./Plh. bila atas nama orang lain); "
+        "problems: [{kode, pesan}], "
         "kode tetap untuk program, pesan dalam bahasa Indonesia."))
     def post(self):
         """Periksa tanda tangan dan keaslian sebuah PDF."""
