@@ -8,10 +8,10 @@ which day, and on which letter it rests. u.b. is a.n. passed on one level
 down, so it names the a.n. holder it passes through (``nip_antara``) and is
 valid only while that a.n. is.
 
-:func:`check_delegation` is the one check, called when a letter is prepared
-(with the letter's date) and again when it is signed (with the signing
-date). The register is the pemda's own record: a CSV import of units and
-pegawai does not touch it.
+:func:`check_delegation` is the one check. Preparing a letter calls it with
+the letter's date; it takes the date as an argument so that signing can ask
+again on the signing date. The register is the pemda's own record: a CSV
+import of units and pegawai does not touch it.
 
 The rules' source: Permendagri 1/2023 on Tata Naskah Dinas regulates the
 a.n., u.b., Plt. and Plh. signature; its text was not at hand, so the
@@ -19,8 +19,8 @@ citation says it is second-hand (public naskah dinas guides quoting it:
 a.n. is a written grant to a lower official; u.b. is given by the a.n.
 holder one level further down and is written after a.n.; Plt. and Plh. are
 appointed by a surat perintah, and Plt./Plh. is written before the jabatan
-held). Only Pasal 44 (how the name of a Plt. or Plh. signer is written) was
-read first-hand.
+held). Only its Pasal 44 (how the name of a Plt. or Plh. signer is written)
+was read, at pasal.id.
 """
 
 from __future__ import annotations
