@@ -10,7 +10,8 @@ service also does at start-up).
 ``suratkerja kunci buat|daftar|cabut|putar`` manages API keys;
 ``suratkerja audit verify`` checks the audit trail's hash chain.
 ``suratkerja direktori impor|ekspor`` imports (or, with ``--uji``, checks)
-and exports a pemda's directory as CSV, on the registry of the settings.
+and exports a pemda's directory as CSV, on the registry of the settings;
+``suratkerja delegasi daftar|catat|akhiri`` keeps its delegation register.
 ``suratkerja akun`` manages staff accounts (:mod:`service.accounts.commands`).
 ``suratkerja worker`` delivers the webhooks' events (a process beside ``serve``).
 """
@@ -205,6 +206,35 @@ def direktori(args: argparse.Namespace) -> None:
         services.sessions.kw["bind"].dispose()
 
 
+def delegasi(args: argparse.Namespace) -> None:
+    """The pemda's delegation register: list it, record an entry, end one (both audited)."""
+    from .access import audit
+    from .directory.delegation import DelegasiBaruSchema, add_delegation, end_delegation, list_delegations
+    from .issuing.printing import today
+    from .issuing.validation import load
+
+    services = _registry()
+    registry, per = (services.sessions, services.profiles), today()
+    try:
+        if args.aksi == "daftar":
+            result = list_delegations(*registry, args.wilayah, per=per)
+        elif args.aksi == "catat":
+            given = {**vars(args), "berlaku_sampai": args.sampai}
+            entry = load(DelegasiBaruSchema(), {k: given[k] for k in DelegasiBaruSchema().fields if given.get(k)})
+            result = add_delegation(*registry, args.wilayah, entry, per=per)
+            audit.append(services, audit.CONSOLE, "delegasi.catat", wilayah=args.wilayah, objek=result["id"],
+                         rincian={"jenis": result["jenis"]})
+        else:
+            last = load(DelegasiBaruSchema(only=("berlaku_sampai",)),
+                        {"berlaku_sampai": args.sampai}) if args.sampai else {}
+            result = end_delegation(*registry, args.wilayah, args.id or "", per=per, sampai=last.get("berlaku_sampai"))
+            audit.append(services, audit.CONSOLE, "delegasi.akhiri", wilayah=args.wilayah, objek=args.id,
+                         rincian={"sampai": result["berlaku_sampai"].isoformat()})
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    finally:
+        services.sessions.kw["bind"].dispose()
+
+
 def worker(args: argparse.Namespace) -> None:
     """Send the webhooks' events until stopped (SIGTERM or Ctrl+C finish the round in progress)."""
     import signal
@@ -253,6 +283,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("berkas", help="berkas CSV yang dibaca (impor) atau ditulis (ekspor; - = keluaran standar)")
     p.add_argument("--uji", action="store_true", help="impor: hanya periksa berkas, tidak ada yang diimpor")
     p.set_defaults(func=direktori)
+    p = sub.add_parser("delegasi", help="register delegasi penandatanganan (a.n., u.b., Plt., Plh.) sebuah pemda")
+    p.add_argument("aksi", choices=("daftar", "catat", "akhiri"))
+    p.add_argument("wilayah", help="kode wilayah, mis. hulu-sungai-selatan")
+    p.add_argument("id", nargs="?", help="akhiri: id delegasi")
+    p.add_argument("--jenis", help="catat: a.n., u.b., Plt. atau Plh.")
+    p.add_argument("--pemberi", dest="nip_pemberi",
+                   help="catat: NIP pejabat yang diatasnamakan/jabatannya dilaksanakan")
+    p.add_argument("--penerima", dest="nip_penerima", help="catat: NIP pejabat yang menandatangani")
+    p.add_argument("--antara", dest="nip_antara", help="catat, u.b.: NIP pemegang a.n.")
+    p.add_argument("--dari", dest="berlaku_dari", help="catat: tanggal mulai TTTT-BB-HH")
+    p.add_argument("--sampai",
+                   help="catat: hari terakhir TTTT-BB-HH; akhiri: hari terakhir yang baru (bawaan: hari ini)")
+    p.add_argument("--dasar-nomor", dest="dasar_nomor", help="catat: nomor surat dasarnya (Plt./Plh.: wajib)")
+    p.add_argument("--dasar-tanggal", dest="dasar_tanggal", help="catat: tanggal surat dasarnya")
+    p.set_defaults(func=delegasi)
     add_account_commands(sub)
     p = sub.add_parser("db", help="skema register")
     db = p.add_subparsers(dest="db_command", required=True)

@@ -53,6 +53,8 @@ class Appearance:
     :param qr_url: encoded as a QR code left of the text (omit for none).
     :param footer: sentence printed under the signer's details, e.g. which
         authority issued the certificate; wrapped to ``footer_width``.
+    :param jabatan: as the signature block prints it, one line per line
+        (``a.n. Kepala Dinas …`` then the signer's own jabatan).
     :param line_width: characters a line of the heading, jabatan and name
         holds before it wraps. pyHanko shrinks the whole text until its
         longest line fits the box: a long jabatan on one line printed every
@@ -77,7 +79,10 @@ class Appearance:
         return lines
 
     def _wrapped(self, text: str) -> list[str]:
-        return textwrap.wrap(text, self.line_width, break_long_words=False, break_on_hyphens=False) or [""]
+        """Each line of ``text`` wrapped on its own (a jabatan signed a.n. is two lines, as in the letter)."""
+        return [wrapped for line in text.split("\n")
+                for wrapped in textwrap.wrap(line, self.line_width, break_long_words=False, break_on_hyphens=False)
+                or [""]]
 
     def style(self) -> TextStampStyle:
         """The pyHanko stamp style that draws this appearance (shared by every letter with the same text)."""

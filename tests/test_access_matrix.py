@@ -40,7 +40,8 @@ from sqlalchemy import func, select
 from service.access.principal import RIGHTS
 from service.accounts.models import Akun
 from service.devtools.samples import SAMPLES
-from service.directory.models import Pegawai, Unit
+from service.directory.delegation import add_delegation
+from service.directory.models import Delegasi, Pegawai, Unit
 from service.access.keys import principal_of
 from service.plumbing.models import (JejakAudit, KunciApi, Paraf, Penomoran, Riwayat, Surat, SuratLuar, SuratVersi,
                                      Tautan)
@@ -89,6 +90,9 @@ MATRIX = {
     "ekspor_audit":            (401,             KOSONG,     403,       403,       200),
     "impor_direktori":         (401,             404,        403,       403,       200),
     "ekspor_direktori":        (401,             404,        403,       403,       200),
+    "daftar_delegasi":         (401,             404,        200,       403,       200),
+    "catat_delegasi":          (401,             404,        403,       403,       201),
+    "akhiri_delegasi":         (401,             404,        403,       403,       200),
     "buat_webhook":            (401,             201,        201,       403,       201),
     "daftar_webhook":          (401,             KOSONG,     KOSONG,    KOSONG,    200),
     "baca_webhook":            (401,             404,        404,       404,       200),
@@ -122,6 +126,8 @@ class Setting:
     pdf: bytes
     langganan: dict | None = None
     """The victim key's webhook subscription, with the delivery of the letter's event."""
+    delegasi: dict | None = None
+    """A delegation in the pemda's register (:func:`_delegation`)."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,26 @@ OPERATIONS = {
                                                      content_type="text/csv"), ("admin",), lambda s: None, True),
     "ekspor_direktori": Operation(lambda c, s: c.get(f"/api/v1/direktori/{HSS}/ekspor"), ("admin",),
                                   lambda s: "NIP,GELAR_DEPAN,NAMA", True),
+    "daftar_delegasi": Operation(lambda c, s: c.get(f"/api/v1/direktori/{HSS}/delegasi"), ("baca",),
+                                 lambda s: DELEGATION_MARKER),
+    "catat_delegasi": Operation(lambda c, s: c.post(f"/api/v1/direktori/{HSS}/delegasi", json={
+        "jenis": "a.n.", "nip_pemberi": SIGNER_NIP, "nip_penerima": "198201092006041008",
+        "berlaku_dari": "2026-01-01", "berlaku_sampai": "2026-12-31"}), ("admin",), lambda s: None, True),
+    "akhiri_delegasi": Operation(lambda c, s: c.post(f"/api/v1/direktori/{HSS}/delegasi/{s.delegasi['id']}/akhiri",
+                                                     json={"sampai": "2026-03-31"}), ("admin",),
+                                 lambda s: DELEGATION_MARKER, True),
 }
+
+DELEGATION_MARKER = "800/77/BAPPEDA/2026"
+"""The nomor of the surat perintah the register's delegation rests on."""
+
+
+def _delegation(services, wilayah: str = HSS) -> dict:
+    """A Plh. of BAPPEDA's Kepala in the pemda's register, resting on :data:`DELEGATION_MARKER`."""
+    return add_delegation(services.sessions, services.profiles, wilayah, {
+        "jenis": "Plh.", "nip_pemberi": SIGNER_NIP, "nip_penerima": "198201092006041008",
+        "berlaku_dari": dt.date(2026, 1, 1), "berlaku_sampai": dt.date(2026, 12, 31),
+        "dasar_nomor": DELEGATION_MARKER, "dasar_tanggal": dt.date(2025, 12, 30)}, per=dt.date(2026, 2, 10))
 
 
 WEBHOOK_URL = "http://127.0.0.1:9/penerima-dinas-kesehatan"
@@ -244,7 +269,8 @@ def _registry(services) -> dict:
     with services.sessions() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
                   for m in (Surat, Riwayat, SuratLuar, Tautan, KunciApi, JejakAudit, Unit, Pegawai, Langganan,
-                            Pengiriman, SuratVersi, Paraf)}
+                            Pengiriman, SuratVersi, Paraf, Delegasi)}
+        counts["delegasi_sampai"] = sorted(session.scalars(select(Delegasi.berlaku_sampai)))
         counts["penomoran"] = session.scalar(select(func.sum(Penomoran.terakhir)))
         counts["dicabut"] = session.scalar(select(func.count()).where(KunciApi.dicabut.is_not(None)))
         counts["status"] = sorted(session.scalars(select(Surat.status)))
@@ -288,6 +314,7 @@ def test_who_may_do_what(app, name, caller, expected):
     operation = OPERATIONS[name]
     _grant_callers(services, operation)
     setting.langganan = _victim_subscription(services)
+    setting.delegasi = _delegation(services)
     client = bearer(app.test_client(), TOKENS.get(caller))
     before = _registry(services)
 
@@ -318,7 +345,7 @@ def test_a_staff_session_is_no_credential_on_the_api(app, name):
     surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
     luar = admin.post("/api/v1/surat-luar", json=_luar_body()).get_json()
     setting = Setting(surat, luar, admin.get(surat["tautan"]["pdf"]).data,
-                      _victim_subscription(app.extensions["suratkerja"]))
+                      _victim_subscription(app.extensions["suratkerja"]), _delegation(app.extensions["suratkerja"]))
     client = app.test_client()
     signed_in(client, app, "semua.peran", *STAFF_ROLES, nip=SIGNER_NIP)
     before = _registry(app.extensions["suratkerja"])
@@ -378,6 +405,8 @@ STAFF_MATRIX = {
     "periksa_direktori":(302,       200,       403,      200,    403,      403,      403,        403,          403),
     "impor_direktori":  (302,       302,       403,      302,    403,      403,      403,        403,          403),
     "ekspor_direktori": (302,       KOSONG,    403,      200,    403,      403,      403,        403,          403),
+    "catat_delegasi":   (302,       302,       403,      302,    403,      403,      403,        403,          403),
+    "akhiri_delegasi":  (302,       404,       403,      302,    403,      403,      403,        403,          403),
 }
 # fmt: on
 
@@ -448,6 +477,11 @@ PAGES = {
     "periksa_direktori": Page(lambda c, s, v: _upload(c, "periksa"), marker=lambda s, v: None),
     "impor_direktori": Page(lambda c, s, v: _upload(c, "impor"), marker=lambda s, v: None),
     "ekspor_direktori": Page(lambda c, s, v: c.get("/admin/direktori.csv"), marker=lambda s, v: DIRECTORY_MARKER),
+    "catat_delegasi": Page(lambda c, s, v: _form(c, "/admin/direktori/delegasi", {
+        "jenis": "a.n.", "nip_pemberi": SIGNER_NIP, "nip_penerima": "198201092006041008", "berlaku_dari": "2026-01-01",
+        "berlaku_sampai": "2026-12-31"}), marker=lambda s, v: None),
+    "akhiri_delegasi": Page(lambda c, s, v: _form(c, f"/admin/direktori/delegasi/{s.delegasi['id']}/akhiri", {}),
+                            marker=lambda s, v: None),
 }
 
 
@@ -479,7 +513,7 @@ def test_which_staff_role_may_do_what_in_the_pages(app, name, caller, expected):
     admin = admin_client(app)
     services = app.extensions["suratkerja"]
     surat = admin.post(f"/api/v1/surat/{JENIS}", json=sample(HSS, JENIS)).get_json()
-    setting = Setting(surat, {}, admin.get(surat["tautan"]["pdf"]).data)
+    setting = Setting(surat, {}, admin.get(surat["tautan"]["pdf"]).data, delegasi=_delegation(services))
     victim, _ = make_account(app, VICTIM_ACCOUNT, "pembaca", unit=("DINKES",))
     assert admin.post(f"/api/v1/direktori/{HSS}/impor", data=DIREKTORI, content_type="text/csv").status_code == 200
     grant_key(services, VICTIM, wilayah=HSS, rights={"baca"})

@@ -28,7 +28,8 @@ class Verifikasi(MethodView):
         "Laporan: indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED), sub_indication, per tanda "
         "tangan (penandatangan, NIP, rantai sertifikat, waktu, tingkat PAdES, keutuhan, perubahan), "
         "dan apakah berkas identik dengan surat yang diterbitkan layanan ini (terbitan: nomor, tanggal, hal, "
-        "status, pencabutan, dan paraf pada versi yang ditandatangani: nama, jabatan, waktu); keberlakuan "
+        "status, pencabutan, paraf pada versi yang ditandatangani: nama, jabatan, waktu; ditandatangani_sebagai: "
+        "jabatan penanda tangan, dengan a.n./u.b./Plt./Plh. bila atas nama orang lain); keberlakuan "
         "(berlaku, dicabut, konsep untuk berkas yang tidak dibuat oleh tanda tangan, versi_lama); "
         "problems: [{kode, pesan}], kode tetap untuk program, pesan dalam bahasa Indonesia."))
     def post(self):

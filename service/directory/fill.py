@@ -16,6 +16,11 @@ a report's kepada) appears, whatever the letter type.
   replaced: "Ketua Tim …" is what a report's kepada prints.) A role
   (``peran``) left out is the official's main role; a role claimed that the
   directory does not grant is a 422 entry citing the rule that needs it.
+  A signer on someone's behalf (``atas_nama``) plays that official's role
+  (their main role by default, checked against theirs), and the jabatan
+  printed for that official, and for the a.n. holder of a u.b., is the
+  directory's. Whether the delegation holds is
+  :func:`service.directory.delegation.check_delegation`'s question.
 - A decree's ``unit_masih_ada_pengawas`` is whether the directory says a
   Pejabat Pengawas remains in the owner unit.
 - With ``[direktori] wajib = true`` in the profile, a unit or an official of
@@ -37,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from ..letters import LETTER_TYPES
 from ..letters.checks import pointer, same_instansi
-from ..letters.common import PERAN_LABEL, PejabatSchema, UnitRefSchema, UnitSchema
+from ..letters.common import PERAN_LABEL, PejabatRujukanSchema, PejabatSchema, UnitRefSchema, UnitSchema
 from ..letters.nip import normalise_nip
 from ..plumbing.errors import Finding
 from ..wilayah import NATIONAL, RegionProfile
@@ -60,7 +65,8 @@ class Shape:
     official: bool
     """Names an official by ``nip``."""
     signature_block: bool
-    """A :class:`PejabatSchema`: the directory's signature block replaces the request's."""
+    """A :class:`PejabatSchema`, or an official a signature block names beside its signer (on whose behalf
+    it signs): the directory's jabatan and names replace the request's."""
     unit: bool
     """A :class:`UnitRefSchema`, named by ``kode``."""
     kop: bool
@@ -77,7 +83,8 @@ def shape(schema_class: type[Schema]) -> Shape:
         inner = field.inner if isinstance(field, fields.List) else field
         if isinstance(inner, fields.Nested):
             children.append((field.data_key or name, isinstance(field, fields.List), shape(type(inner.schema))))
-    return Shape(frozenset(schema.fields), "nip" in schema.fields, isinstance(schema, PejabatSchema),
+    return Shape(frozenset(schema.fields), "nip" in schema.fields,
+                 isinstance(schema, (PejabatSchema, PejabatRujukanSchema)),
                  isinstance(schema, UnitRefSchema), isinstance(schema, UnitSchema), tuple(children))
 
 
@@ -129,16 +136,27 @@ def _role_pasal(profile: RegionProfile, jenis: str, where: tuple) -> str:
     return profile.cite(pasal if isinstance(pasal, str) else NATIONAL)
 
 
+def _authority(d: _Directory, value: dict, pegawai: Pegawai) -> Pegawai:
+    """Whose roles the official's ``peran`` speaks of: a signer's own, or, signing on someone's behalf
+    (``atas_nama``), those of the official whose authority or office is used, when the directory holds them
+    (the rules ask who issues the letter: a decree signed a.n. Kepala Dinas is the Kepala Dinas's)."""
+    atas_nama = value.get("atas_nama")
+    nip = atas_nama.get("nip") if isinstance(atas_nama, dict) else None
+    return d.pegawai.get(normalise_nip(nip), pegawai) if isinstance(nip, str) else pegawai
+
+
 def _fill_official(d: _Directory, node: Shape, value: dict, pegawai: Pegawai) -> None:
     known = {"nama": pegawai.nama_lengkap, "pangkat": pegawai.pangkat, "golongan": pegawai.golongan,
-             "jabatan": pegawai.jabatan, "unit": d.unit_ref(pegawai.unit_kode), "peran": pegawai.peran[0]}
+             "jabatan": pegawai.jabatan, "unit": d.unit_ref(pegawai.unit_kode),
+             "peran": _authority(d, value, pegawai).peran[0]}
     for key, known_value in known.items():
         if key in node.fields and (key not in value or (node.signature_block and key != "peran")):
             value[key] = known_value
 
 
 def _role_finding(d: _Directory, jenis: str, where: tuple, value: dict) -> Finding | None:
-    pegawai, claimed = d.pegawai[normalise_nip(value["nip"])], value.get("peran")
+    pegawai = _authority(d, value, d.pegawai[normalise_nip(value["nip"])])
+    claimed = value.get("peran")
     if not isinstance(claimed, str) or claimed not in PERAN_LABEL or claimed in pegawai.peran:
         return None
     return Finding(

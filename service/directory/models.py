@@ -3,13 +3,19 @@
 Registered on the registry's :class:`~service.plumbing.models.Base`, so the
 schema and the migrations see them. Every row names its pemda (``wilayah``,
 the region profile's code), first in each primary key, so a pemda's rows
-are read by index; a pemda's directory is replaced whole by an import, so
-nothing else points into these rows by key.
+are read by index; a pemda's units and pegawai are replaced whole by an
+import, so nothing else points into these rows by key. The delegation
+register (:class:`Delegasi`) is not part of the import: it is the pemda's
+own record of who signs for whom, kept across imports, and names officials
+by NIP only (an official who leaves the directory keeps the delegations
+given while they served, for the letters already signed under them).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Index, String, Text
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..plumbing.models import Base
@@ -61,3 +67,32 @@ class Pegawai(Base):
         """``Ir. H. Muhammad Noor, M.T.``: gelar depan, name, a comma and gelar belakang."""
         nama = " ".join(p for p in (self.gelar_depan, self.nama) if p)
         return f"{nama}, {self.gelar_belakang}" if self.gelar_belakang else nama
+
+
+class Delegasi(Base):
+    """One entry of the delegation register: who may sign for whom, of what kind, from when to when, and
+    the letter it rests on (:mod:`service.directory.delegation`)."""
+
+    __tablename__ = "direktori_delegasi"
+    __table_args__ = (Index("ix_direktori_delegasi_penerima", "wilayah", "nip_penerima"),)
+
+    wilayah: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    jenis: Mapped[str] = mapped_column(String(4))
+    """a.n., u.b., Plt. or Plh. (:data:`service.letters.common.JENIS_ATAS_NAMA`), as the signature block prints it."""
+    nip_pemberi: Mapped[str] = mapped_column(String(18))
+    """The official on whose behalf the letter is signed (a.n., u.b.), or whose office is held (Plt., Plh.)."""
+    nip_penerima: Mapped[str] = mapped_column(String(18))
+    """Who signs."""
+    nip_antara: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    """u.b. only: the official who holds the a.n. of :attr:`nip_pemberi` and passes it one level down."""
+    berlaku_dari: Mapped[dt.date] = mapped_column(Date)
+    berlaku_sampai: Mapped[dt.date] = mapped_column(Date)
+    """The last day it may be used (inclusive); ending a delegation early moves it."""
+    dasar_nomor: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    """The nomor of the letter it rests on (the surat perintah of a Plt. or Plh., a surat kuasa…)."""
+    dasar_tanggal: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    dicatat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    """When it was entered in the register."""
+    diakhiri: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When it was ended early, if it was."""

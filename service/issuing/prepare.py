@@ -14,6 +14,7 @@ from sqlalchemy import delete
 
 from ..chain import Link, check_links, prefill
 from ..chain.rules import check_still_in_force
+from ..directory.delegation import check_delegation
 from ..directory.fill import fill_from_directory
 from ..plumbing.errors import InvalidRequest
 from ..plumbing.models import Surat, Tautan
@@ -31,7 +32,9 @@ class Prepared:
 
 
 def prepare(services: Services, jenis: str, payload: Any, revising: str | None = None) -> Prepared:
-    """Fill the request from the letters it names and from the directory, validate it, check the rules across letters.
+    """Fill the request from the letters it names and from the directory, validate it, check the rules across
+    letters and, for a letter signed on someone's behalf, the delegation register on the letter's date (today
+    when the request gives none).
 
     :param revising: the id of the draft this request revises: its own links do not count against it
         (it is checked as if it had none; nothing is written).
@@ -47,6 +50,7 @@ def prepare(services: Services, jenis: str, payload: Any, revising: str | None =
             valid = validate_letter(jenis, payload, services.profiles)
         except InvalidRequest as e:
             raise InvalidRequest(refused + e.findings) from None
+        refused += check_delegation(session, valid.profile.kode, valid.data, _date_of(valid))
         if refused:
             raise InvalidRequest(refused)
         return Prepared(valid, check_links(session, valid))
@@ -54,7 +58,8 @@ def prepare(services: Services, jenis: str, payload: Any, revising: str | None =
 
 def recheck(services: Services, surat: Surat) -> ValidLetter:
     """A draft's request as approved, checked again when it is signed: its rules on the date it takes
-    now, and the letters it names still in force (a request revoked meanwhile).
+    now, a delegation it is signed under still valid on that date, and the letters it names still in
+    force (a request revoked meanwhile).
 
     It is not filled again: the letter signed is the letter approved.
 
@@ -62,8 +67,17 @@ def recheck(services: Services, surat: Surat) -> ValidLetter:
     """
     with stage("validate"), services.sessions() as session:
         valid = validate_letter(surat.jenis, surat.permintaan, services.profiles)
+        refused = check_delegation(session, valid.profile.kode, valid.data, _date_of(valid))
+        if refused:
+            raise InvalidRequest(refused)
         check_still_in_force(session, valid)
         return valid
+
+
+def _date_of(valid: ValidLetter):
+    """The letter's date: the one its request fixes, else today (WIB), the day it is signed."""
+    from .printing import letter_date  # printing prints what prepare gives: imported once both are loaded
+    return letter_date(valid)
 
 
 def _without_links(session, surat_id: str) -> None:

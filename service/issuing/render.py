@@ -31,7 +31,7 @@ from lxml import etree
 from PIL import Image
 
 from . import bahasa
-from ..letters.common import PERAN_LABEL, nama_jabatan
+from ..letters.common import PERAN_LABEL, blok_jabatan, jabatan_dinas, nama_jabatan
 from ..letters.nip import format_nip
 from ..wilayah import RegionProfile
 from .validation import ValidLetter
@@ -255,12 +255,20 @@ def letter_context(valid: ValidLetter, *, nomor: str, tanggal: dt.date, template
             "kepala_daerah": profile.kepala_daerah, "ibu_kota": profile.ibu_kota,
             "instrumen": profile.instrumen,
         },
+        "penandatangan": signer_context(data["penandatangan"]),
         "mengingat": data.get("mengingat") or list(profile.mengingat),
         "tembusan": [{**t, "jabatan": nama_jabatan(t["jabatan"], t.get("instansi")), "instansi": None}
                      for t in data.get("tembusan", ())],
         "lambang": InlineImage(template, BytesIO(printed_emblem(profile.lambang)), width=Mm(LAMBANG_MM)),
         "kaki": page_footer(profile, footer),
     }
+
+
+def signer_context(penandatangan: dict) -> dict:
+    """The penandatangan as the templates print them: ``blok``, the lines of the signature block above the
+    signature (a.n. and the authority's jabatan first when signing on someone's behalf; docxtpl turns each
+    line break into a ``<w:br/>``), and ``jabatan``, the office the letter speaks for (a decree's title)."""
+    return {**penandatangan, "jabatan": jabatan_dinas(penandatangan), "blok": "\n".join(blok_jabatan(penandatangan))}
 
 
 def set_paper(template: DocxTemplate, profile: RegionProfile) -> None:

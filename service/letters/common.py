@@ -84,6 +84,33 @@ class PejabatSchema(BaseSchema):
     unit = Objek(UnitRefSchema, required=True)
 
 
+JENIS_ATAS_NAMA = ("a.n.", "u.b.", "Plt.", "Plh.")
+"""How a letter is signed on someone's behalf (the directory's delegation register records the same kinds)."""
+
+
+class PejabatRujukanSchema(BaseSchema):
+    """An official a signature block names beside its signer: by NIP, with the jabatan it prints."""
+
+    nip = NIP(required=True)
+    jabatan = text(200, metadata={"description": "Diisi dari direktori bila pejabat ada di sana"})
+
+
+class AtasNamaSchema(PejabatRujukanSchema):
+    """Signing on someone's behalf: the official whose authority (a.n., u.b.) or office (Plt., Plh.) the
+    signer uses, checked against the delegation register on the letter's date."""
+
+    jenis = Teks(required=True, validate=one_of(JENIS_ATAS_NAMA), metadata={"pasal": NASKAH_DINAS})
+    melalui = Objek(PejabatRujukanSchema, metadata={
+        "description": "Untuk u.b. saja: pejabat pemegang a.n. yang melimpahkannya satu tingkat ke bawah"})
+
+
+class PenandatanganSchema(PejabatSchema):
+    """Who signs the letter, on their own authority or on someone's behalf (``atas_nama``)."""
+
+    atas_nama = Objek(AtasNamaSchema, metadata={
+        "description": "Kosong = atas kewenangan sendiri; a.n./u.b./Plt./Plh. harus tercatat di register delegasi"})
+
+
 class KepadaSchema(BaseSchema):
     """The addressee: printed after "Yth.", then "di" and the place."""
 
@@ -155,7 +182,7 @@ class SuratSchema(BaseSchema):
     lampiran = Teks(load_default="-", validate=length(1, 100))
     hal = text(300, metadata={"pasal": NASKAH_DINAS})
     pengirim = Objek(UnitSchema, required=True)
-    penandatangan = Objek(PejabatSchema, required=True)
+    penandatangan = Objek(PenandatanganSchema, required=True)
     tembusan = Daftar(Objek(TembusanSchema), load_default=list, validate=length(0, 20))
     verifikator = Daftar(Objek(VerifikatorSchema), load_default=list, validate=length(0, MAX_VERIFIKATOR), metadata={
         "description": "Pemberi paraf konsep, berurutan; kosong = rute paraf bawaan unit di direktori"})
@@ -182,6 +209,38 @@ def nama_jabatan(jabatan: str, *bagian: str | None) -> str:
         if part and not any(folded(form) in said for form in (part, part.removeprefix("Pemerintah "))):
             line = f"{line} {part}"
     return line
+
+
+def blok_jabatan(penandatangan: dict) -> list[str]:
+    """The lines of a signature block above the signature, as naskah dinas prints them (the last one
+    followed by a comma in the letter).
+
+    On someone's behalf the prefix goes before the jabatan whose authority is used: ``a.n. Kepala Dinas
+    X`` then the signer's own jabatan; for u.b. the chain, ``a.n. Kepala Dinas X``, ``Sekretaris``,
+    ``u.b.``, the signer's jabatan; a Plt. or Plh. signs as the office held, ``Plt. Kepala Dinas X``.
+    """
+    atas_nama = penandatangan.get("atas_nama")
+    if not atas_nama:
+        return [penandatangan["jabatan"]]
+    jenis, pemberi = atas_nama["jenis"], atas_nama["jabatan"]
+    if jenis in ("Plt.", "Plh."):
+        return [f"{jenis} {pemberi}"]
+    if jenis == "u.b." and atas_nama.get("melalui"):
+        return [f"a.n. {pemberi}", atas_nama["melalui"]["jabatan"], "u.b.", penandatangan["jabatan"]]
+    return [f"a.n. {pemberi}", penandatangan["jabatan"]]
+
+
+def blok_satu_baris(penandatangan: dict) -> str:
+    """The signature block's lines on one line, for a stamp-less place (the verification report):
+    ``a.n. Kepala Dinas X, Sekretaris``; ``a.n. Kepala Dinas X, Sekretaris, u.b. Kepala Bagian Umum``."""
+    return ", ".join(blok_jabatan(penandatangan)).replace("u.b., ", "u.b. ")
+
+
+def jabatan_dinas(penandatangan: dict) -> str:
+    """The office a letter speaks for: the signer's, or the one whose authority or office they sign with
+    (a decree signed a.n. is still the Kepala Dinas's decree: its title names him)."""
+    atas_nama = penandatangan.get("atas_nama")
+    return atas_nama["jabatan"] if atas_nama else penandatangan["jabatan"]
 
 
 def akhir_jangka_waktu(jangka: dict) -> dt.date:

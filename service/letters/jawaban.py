@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from ..plumbing.errors import Finding
 from ..wilayah import RegionProfile
 from .checks import Checker, ReferenceField, pointer, same_instansi
-from .common import JALUR, JangkaWaktuSchema, KepadaSchema, PejabatSchema, RujukanSchema, SuratSchema
+from .common import JALUR, JangkaWaktuSchema, KepadaSchema, PejabatSchema, RujukanSchema, SuratSchema, jabatan_dinas
 from .fields import BaseSchema, Daftar, Objek, Tanggal, Teks, length, one_of, text
 from .permohonan_pelibatan import is_forwarding
 
@@ -139,7 +139,8 @@ def final_answers(lookup: Lookup, request: Known) -> list[Known]:
 
 
 def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> None:
-    """An answer goes back to whoever signed the request, on its route, subject and period."""
+    """An answer goes back to whoever signed the request (to the official it was signed on behalf of, if it
+    was), on its route, subject and period."""
     _, request = named[0]
     d = request.data
     signer = d.get("penandatangan")
@@ -150,7 +151,7 @@ def prefill(fill: Filling, payload: dict, named: list[tuple[dict, Known]]) -> No
         "jalur": d.get("jalur"),
         "jangka_waktu": d.get("jangka_waktu"),
         "kepada": signer and {
-            "jabatan": signer["jabatan"], "peran": signer["peran"], "unit": signer["unit"],
+            "jabatan": jabatan_dinas(signer), "peran": signer["peran"], "unit": signer["unit"],
             "tempat": d.get("tempat") or (profile.ibu_kota if profile else None),
         },
     })

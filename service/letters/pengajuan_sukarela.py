@@ -33,6 +33,8 @@ PEMOHON = {"peran": ["pejabat_fungsional", "pelaksana"], "pasal": "nasional"}
 
 
 class Schema(SuratSchema):
+    penandatangan = Objek(PejabatSchema, required=True, metadata={
+        "description": "Pemohon sendiri: pengajuan pribadi tidak ditandatangani atas nama orang lain"})
     kepada = Objek(KepadaSchema, required=True)
     unit_tujuan = Objek(UnitRefSchema, required=True, metadata={"description": "Unit pemilik kinerja"})
     kinerja = text(1000, metadata={"description": "Kinerja yang ingin diikuti"})

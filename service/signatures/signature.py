@@ -30,6 +30,7 @@ import signing
 from signing import Appearance, PadesLevel
 from signing.esign import with_anchors
 
+from ..letters.common import blok_jabatan
 from ..letters.nip import format_nip
 from ..plumbing.errors import Conflict, Forbidden, ServiceUnavailable, TooManyAttempts, Unauthorized
 from ..plumbing.models import AWAITING_COUNTERSIGN, SIGNED, UNCERTAIN, Riwayat, Surat
@@ -192,7 +193,7 @@ def sign(services: Services, surat: Surat, pdf: bytes, signer, done: int, level:
     pades = PadesLevel(level or services.settings.pades_level)
     setup = services.signing
     appearance = Appearance(
-        jabatan=official["jabatan"], nama=official["nama"], nip=format_nip(official["nip"]),
+        jabatan="\n".join(blok_jabatan(official)), nama=official["nama"], nip=format_nip(official["nip"]),
         qr_url=qr_url(services, surat),
     )  # the electronic-signature notice is printed at the foot of every page (the template's footer)
     options = dict(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 import signing
 
 from ..access.audience import SECRET
+from ..letters.common import blok_satu_baris
 from ..plumbing.errors import InvalidRequest, Finding
 from ..plumbing.models import REVOKED, SIGNED, Paraf, Riwayat, Surat, as_utc
 from ..plumbing.services import Services
@@ -77,13 +78,16 @@ def letter_summary(surat: Surat, paraf: list[Paraf]) -> dict:
 
     A revoked letter says since when and why (the revocation is public: whoever holds the letter must
     learn it is no longer in force). A signed letter says who gave ``paraf`` on the version signed
-    ("diparaf oleh …": name, jabatan, when; not the NIP).
+    ("diparaf oleh …": name, jabatan, when; not the NIP). ``ditandatangani_sebagai`` is the signature
+    block's jabatan, with on whose behalf it was signed (``a.n. Kepala Dinas X, Sekretaris``), as the
+    letter prints it.
     """
     summary = {
         "id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "tanggal": surat.tanggal and surat.tanggal.isoformat(),
         "hal": surat.hal, "wilayah": surat.wilayah, "unit": surat.unit_nama, "status": surat.status,
         "sifat": surat.sifat, "pencabutan": public_revocation(surat),
         "paraf": [{"nama": p.nama, "jabatan": p.jabatan, "waktu": as_utc(p.waktu).isoformat()} for p in paraf],
+        "ditandatangani_sebagai": blok_satu_baris(surat.permintaan["penandatangan"]),
     }
     if surat.sifat in SECRET:
         del summary["hal"]

@@ -159,3 +159,24 @@ class DirektoriForm(Form):
 
     def importing(self) -> bool:
         return self.is_submitted() and request.form.get("aksi") == "impor"
+
+
+class DelegasiForm(Form):
+    """A new entry of the delegation register, as text: the register's own schema checks it
+    (:class:`service.directory.delegation.DelegasiBaruSchema`), as it does the API's."""
+
+    jenis = SelectField("Jenis", choices=[SelectChoice(k, f"{k} ({v})") for k, v in (
+        ("a.n.", "atas nama"), ("u.b.", "untuk beliau"), ("Plt.", "pelaksana tugas"), ("Plh.", "pelaksana harian"))])
+    nip_pemberi = StringField("NIP pejabat yang diatasnamakan / jabatannya dilaksanakan",
+                              validators=[DataRequired(REQUIRED), Length(max=40)])
+    nip_penerima = StringField("NIP penanda tangan", validators=[DataRequired(REQUIRED), Length(max=40)])
+    nip_antara = StringField("NIP pemegang a.n. (u.b. saja)", validators=[Optional(), Length(max=40)])
+    berlaku_dari = StringField("Berlaku dari (TTTT-BB-HH)", validators=[DataRequired(REQUIRED), Length(max=10)])
+    berlaku_sampai = StringField("Sampai dengan (TTTT-BB-HH)", validators=[DataRequired(REQUIRED), Length(max=10)])
+    dasar_nomor = StringField("Nomor surat dasar (surat perintah Plt./Plh.)", validators=[Optional(), Length(max=120)])
+    dasar_tanggal = StringField("Tanggal surat dasar", validators=[Optional(), Length(max=10)])
+
+    def entry(self) -> dict:
+        """The filled fields, for the register's schema."""
+        return {name: field.data.strip() for name, field in self._fields.items()
+                if name != "csrf_token" and isinstance(field.data, str) and field.data.strip()}

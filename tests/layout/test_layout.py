@@ -24,7 +24,7 @@ from service import build_services
 from service.wilayah import Printing
 
 from ..support import admin_client, all_samples, sample, sign
-from .checker import Footer, Printed, check_letter, signers
+from .checker import Footer, Printed, check_letter, folded, signers
 
 F4_PT = (215 * 72 / 25.4, 330 * 72 / 25.4)
 
@@ -193,3 +193,23 @@ def test_a_region_on_f4_prints_on_f4_with_its_own_page_numbers_and_notice(libreo
     assert printed.pages > 1
     for size in printed.sizes:  # LibreOffice rounds the page to whole points
         assert all(abs(got - want) <= 1 for got, want in zip(size, F4_PT)), size
+
+
+def test_a_letter_signed_on_someones_behalf_holds_together(libreoffice_app, tmp_path):
+    """a.n. a long jabatan: the block prints it first, wrapped, then the signer's own jabatan just above the stamp,
+    and the stamp says it too."""
+    body = sample("hulu-sungai-selatan", "permohonan-pelibatan")
+    kepala = body["penandatangan"]
+    body["penandatangan"] = dict(kepala, nama="Ahmad Fauzi, S.T.", nip="198201092006041008", pangkat="Penata Tingkat I",
+                                 golongan="III/d", jabatan="Perencana Ahli Muda",
+                                 atas_nama={"jenis": "a.n.", "nip": kepala["nip"], "jabatan": LONG_JABATAN})
+    with fresh_registry(libreoffice_app, tmp_path) as client:
+        assert client.post("/api/v1/direktori/hulu-sungai-selatan/delegasi", json={
+            "jenis": "a.n.", "nip_pemberi": kepala["nip"], "nip_penerima": body["penandatangan"]["nip"],
+            "berlaku_dari": "2026-01-01", "berlaku_sampai": "2026-12-31"}).status_code == 201
+        pdf = check_issued(libreoffice_app, client, issued(client, "permohonan-pelibatan", body), body)
+    printed = Printed.read(pdf)
+    block = folded(" ".join(ln.text for ln in printed.lines if not printed.in_stamp(ln)))
+    assert folded(f"a.n. {LONG_JABATAN} Perencana Ahli Muda, Ahmad Fauzi, S.T.") in block
+    stamp = folded(" ".join(ln.text for ln in printed.lines if printed.in_stamp(ln)))
+    assert folded(f"oleh: a.n. {LONG_JABATAN} Perencana Ahli Muda Ahmad Fauzi") in stamp
