@@ -3,12 +3,15 @@ signed without a delegation valid on its date, and what the letter, its stamp an
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.directory.delegation import SUMBER
 from service.devtools.samples import SAMPLES
+from service.issuing.printing import today
 
-from .support import PASSPHRASE, SIGNER_NIP, bearer, grant_key, pdf_text, sample
+from .support import PASSPHRASE, SIGNER_NIP, bearer, grant_key, last_number, pdf_text, sample, sign
 
 HSS, BANTUL = "hulu-sungai-selatan", "bantul"
 JENIS = "permohonan-pelibatan"
@@ -255,3 +258,22 @@ def test_an_answer_to_a_request_signed_a_n_is_addressed_to_the_official_it_was_s
     assert made.status_code == 201, made.get_json()
     konsep = directory.get(f"/api/v1/surat/{made.get_json()['id']}/konsep/jawaban").get_json()
     assert konsep["kepada"]["jabatan"] == KEPALA_JABATAN and konsep["kepada"]["peran"] == "pimpinan_unit"
+
+
+def test_a_draft_signed_later_needs_the_delegation_on_the_day_it_is_signed(directory):
+    """A draft without a date takes the signing day: a delegation ended before it refuses the signature,
+    and the number stays free."""
+    day = today()
+    entry = catat(directory, dari=(day - dt.timedelta(days=30)).isoformat(),
+                  sampai=(day + dt.timedelta(days=30)).isoformat())
+    assert entry.status_code == 201
+    body = on_behalf(AN)
+    body.pop("tanggal")
+    draft = directory.post(f"/api/v1/surat/{JENIS}", json=body)
+    assert draft.status_code == 201, draft.get_json()
+    ended = directory.post(f"{DELEGASI}/{entry.get_json()['id']}/akhiri",
+                           json={"sampai": (day - dt.timedelta(days=1)).isoformat()})
+    assert ended.status_code == 200
+    refused = sign(directory, draft.get_json()["id"], nip=MUDA)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"].startswith("/penandatangan/atas_nama")
+    assert last_number(directory) == 0
