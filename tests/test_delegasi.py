@@ -256,6 +256,7 @@ def test_an_answer_to_a_request_signed_a_n_is_addressed_to_the_official_it_was_s
     assert catat(directory).status_code == 201
     made = directory.post(f"/api/v1/surat/{JENIS}", json=on_behalf(AN))
     assert made.status_code == 201, made.get_json()
+    assert sign(directory, made.get_json()["id"], nip=MUDA).status_code == 200  # answered once signed
     konsep = directory.get(f"/api/v1/surat/{made.get_json()['id']}/konsep/jawaban").get_json()
     assert konsep["kepada"]["jabatan"] == KEPALA_JABATAN and konsep["kepada"]["peran"] == "pimpinan_unit"
 
