@@ -200,6 +200,14 @@ class RekonsiliasiSchema(BaseSchema):
                        "tidak_ditandatangani: nyatakan surat tidak ditandatangani (kembali menjadi konsep)"})
 
 
+def written(max: int, error: Msg, description: str) -> Teks:
+    """A reason or a note a person must write: required, not blank, at most ``max`` characters (one message
+    for each way it can be missing)."""
+    return Teks(required=True, validate=[validate.Length(max=max, error=error),
+                                         validate.Regexp(r"[\s\S]*\S", error=error)],
+                error_messages={"required": error}, metadata={"description": description})
+
+
 REVOCATION_REASON = Msg("Alasan pencabutan wajib diisi.", "alasan_wajib",
                         "Permendagri 1/2023 tentang Tata Naskah Dinas, pencabutan naskah dinas (sumber sekunder)")
 
@@ -214,10 +222,7 @@ class SuratPencabutSchema(BaseSchema):
 class PencabutanSchema(BaseSchema):
     """Why a signed letter is withdrawn, and by whom."""
 
-    alasan = Teks(required=True, validate=[validate.Length(max=1000, error=REVOCATION_REASON),
-                                              validate.Regexp(r"[\s\S]*\S", error=REVOCATION_REASON)],
-                  error_messages={"required": REVOCATION_REASON},
-                  metadata={"description": "Alasan pencabutan (wajib)"})
+    alasan = written(1000, REVOCATION_REASON, "Alasan pencabutan (wajib)")
     nip = Teks(metadata={"description": "NIP penandatangan surat, bila kunci bertindak atas namanya (hak "
                                         "tandatangan); kosong bila arsiparis (hak admin) yang mencabut"})
     surat_pencabut = fields.Nested(SuratPencabutSchema, metadata={
@@ -239,9 +244,7 @@ class PengembalianSchema(BaseSchema):
     """A draft sent back, by the verifikator whose turn it is or the penandatangan, with what to correct."""
 
     nip = Teks(required=True, metadata={"description": "NIP verifikator (atau penandatangan) yang mengembalikan"})
-    catatan = Teks(required=True, validate=[validate.Length(max=2000, error=CATATAN),
-                                            validate.Regexp(r"[\s\S]*\S", error=CATATAN)],
-                   error_messages={"required": CATATAN}, metadata={"description": "Apa yang perlu diperbaiki"})
+    catatan = written(2000, CATATAN, "Apa yang perlu diperbaiki")
 
 
 class RevisiSchema(BaseSchema):
@@ -257,9 +260,7 @@ ALASAN = Msg("Alasan pembatalan wajib diisi (paling banyak 1000 karakter).", "al
 class PembatalanSchema(BaseSchema):
     """Why a draft is abandoned."""
 
-    alasan = Teks(required=True, validate=[validate.Length(max=1000, error=ALASAN),
-                                           validate.Regexp(r"[\s\S]*\S", error=ALASAN)],
-                  error_messages={"required": ALASAN}, metadata={"description": "Alasan pembatalan (wajib)"})
+    alasan = written(1000, ALASAN, "Alasan pembatalan (wajib)")
 
 
 class ParafOutSchema(BaseSchema):
