@@ -27,7 +27,7 @@ fi
 KEYFILE=instance/kunci-api-demo.txt
 if [ ! -s "$KEYFILE" ]; then
   .venv/bin/suratkerja kunci buat --nama "demo pengembangan" --wilayah hulu-sungai-selatan \
-    --hak terbit,tandatangan,baca,verifikasi --berkas "$KEYFILE"
+    --hak terbit,paraf,tandatangan,baca,verifikasi --berkas "$KEYFILE"
   echo "Kunci API pengembangan (ditampilkan sekali ini saja; tersimpan di $KEYFILE): $(cat "$KEYFILE")"
 fi
 auth=$(mktemp); chmod 600 "$auth"
