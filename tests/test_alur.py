@@ -222,3 +222,15 @@ def test_a_draft_answer_is_checked_again_when_signed_its_request_revoked_meanwhi
     refused = sign(client, drafted["id"], nip=signer)
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["code"] == "rujukan_dicabut"
     assert letter(client, drafted["id"])["nomor"] is None and last_number(client) == 1  # only the request's
+
+
+def test_a_client_that_read_an_older_version_is_refused_rather_than_obeyed(client):
+    created = draft(client)
+    body = sample(HSS, JENIS)
+    body["verifikator"] = [PERTAMA, KEDUA]
+    assert client.post(f"/api/v1/surat/{created['id']}/revisi", json={"surat": body, "versi": 1}).status_code == 200
+    for stale in (client.post(f"/api/v1/surat/{created['id']}/revisi", json={"surat": body, "versi": 1}),
+                  act(client, created["id"], "batalkan", alasan="Tidak jadi", versi=1),
+                  act(client, created["id"], "kembalikan", nip=SIGNER_NIP, catatan="Perbaiki", versi=1)):
+        assert stale.status_code == 409 and "versi 2" in stale.get_json()["detail"]
+    assert letter(client, created["id"])["versi"] == 2 and letter(client, created["id"])["status"] == "konsep"

@@ -26,6 +26,7 @@ from ..workflow.batal import cancel
 from ..workflow.kembalikan import return_draft
 from ..workflow.paraf import give_paraf
 from ..workflow.revisi import revise
+from ..workflow.state import check_version
 from .schemas import DaftarVersiSchema, ParafSchema, PembatalanSchema, PengembalianSchema, RevisiSchema, SuratOutSchema
 from .surat import _PROBLEM, as_utc, load_surat, may_issue, services, surat_out
 
@@ -71,6 +72,7 @@ class SuratKembalikan(MethodView):
         surat = load_surat(surat_id, BACA)
         if not {PARAF, TANDATANGAN} & principal.rights:
             raise MissingRight("Pengembalian konsep perlu hak paraf atau tandatangan.")
+        check_version(surat, args.get("versi"))
         return surat_out(return_draft(services(), surat, normalise_nip(args["nip"]), args["catatan"].strip(),
                                       audit.request_actor()))
 
@@ -89,6 +91,7 @@ class SuratRevisi(MethodView):
         surat = load_surat(surat_id, TERBIT)
         issuing_unit(current_principal(), surat)
         may_issue(current_principal(), args["surat"])
+        check_version(surat, args.get("versi"))
         return surat_out(revise(services(), surat, args["surat"], args.get("catatan"), audit.request_actor()))
 
 
@@ -102,6 +105,7 @@ class SuratBatalkan(MethodView):
         principal = current_principal()
         surat = load_surat(surat_id, TERBIT)
         issuing_unit(principal, surat)
+        check_version(surat, args.get("versi"))
         return surat_out(cancel(services(), surat, args["alasan"].strip(), principal.actor, audit.request_actor()))
 
 

@@ -245,6 +245,8 @@ class PengembalianSchema(BaseSchema):
 
     nip = Teks(required=True, metadata={"description": "NIP verifikator (atau penandatangan) yang mengembalikan"})
     catatan = written(2000, CATATAN, "Apa yang perlu diperbaiki")
+    versi = Bilangan(validate=validate.Range(1, 10_000), metadata={
+        "description": "Versi konsep yang dibaca pemanggil; ditolak (409) bila sudah ada versi yang lebih baru"})
 
 
 class RevisiSchema(BaseSchema):
@@ -252,6 +254,8 @@ class RevisiSchema(BaseSchema):
 
     surat = fields.Dict(required=True, metadata={"description": "Isi surat lengkap, sesuai skema jenisnya"})
     catatan = Teks(validate=validate.Length(max=2000), metadata={"description": "Apa yang diubah"})
+    versi = Bilangan(validate=validate.Range(1, 10_000), metadata={
+        "description": "Versi konsep yang dibaca pemanggil; ditolak (409) bila sudah ada versi yang lebih baru"})
 
 
 ALASAN = Msg("Alasan pembatalan wajib diisi (paling banyak 1000 karakter).", "alasan_wajib")
@@ -261,6 +265,8 @@ class PembatalanSchema(BaseSchema):
     """Why a draft is abandoned."""
 
     alasan = written(1000, ALASAN, "Alasan pembatalan (wajib)")
+    versi = Bilangan(validate=validate.Range(1, 10_000), metadata={
+        "description": "Versi konsep yang dibaca pemanggil; ditolak (409) bila sudah ada versi yang lebih baru"})
 
 
 class ParafOutSchema(BaseSchema):

@@ -22,12 +22,13 @@ from ..access.principal import BACA, PARAF, TANDATANGAN, TERBIT, Principal
 from ..access.request import current_principal
 from ..api.alur import issuing_unit
 from ..api.surat import may_issue
-from ..plumbing.errors import Finding, InvalidRequest, MissingRight, SuratError, WrongState
+from ..plumbing.errors import Finding, InvalidRequest, MissingRight, SuratError
 from ..plumbing.models import Surat
 from ..signatures.revocation import Pencabutan, account_revoker, revoke
 from ..workflow.batal import cancel
 from ..workflow.kembalikan import return_draft
 from ..workflow.paraf import give_paraf
+from ..workflow import state
 from ..workflow.revisi import revise
 from . import blp
 from .actions import BATALKAN, BERI_PARAF, CABUT, KEMBALIKAN, REVISI
@@ -40,11 +41,9 @@ JSON_RULE = "RFC 8259 (format JSON), isi surat seperti pada API"
 def check_version(surat: Surat, form: AlurForm) -> None:
     """The form was posted from a page showing the current version.
 
-    :raises WrongState: a revision came after the page was read (409, as the API's paraf on an old version).
+    :raises WrongState: a revision came after the page was read (409, as the API's).
     """
-    if form.versi.data != surat.versi:
-        raise WrongState(f"Halaman ini menampilkan versi {form.versi.data}, padahal versi yang berlaku versi "
-                         f"{surat.versi}: muat ulang halaman dan periksa versi terbaru lebih dulu.")
+    state.check_version(surat, form.versi.data)
 
 
 Action = Callable[[Surat, Principal], object]

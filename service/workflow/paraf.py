@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from ..access import audit
 from ..letters.nip import format_nip
-from ..plumbing.errors import Forbidden, WrongState
+from ..plumbing.errors import Forbidden
 from ..plumbing.models import DRAFT, READY, Paraf, Riwayat, Surat
 from ..plumbing.services import Services
 from ..webhooks import outbox
 from .route import RULE
-from .state import check_state, due, move, official_line
+from .state import check_state, check_version, due, move, official_line
 
 
 def whose_paraf(services: Services, surat: Surat, nip: str) -> dict:
@@ -36,9 +36,7 @@ def give_paraf(services: Services, surat: Surat, nip: str, versi: int, actor: au
     :raises WrongState: another version is current, or the letter is not waiting for paraf.
     :raises Forbidden: not this verifikator's turn.
     """
-    if versi != surat.versi:
-        raise WrongState(f"Paraf diberikan pada versi {versi}, padahal versi yang berlaku versi {surat.versi}: "
-                         "periksa versi terbaru lebih dulu.")
+    check_version(surat, versi)
     person = whose_paraf(services, surat, nip)
     place = (surat.verifikator or []).index(person)
     last = place == len(surat.verifikator) - 1

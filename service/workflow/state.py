@@ -31,6 +31,16 @@ def check_state(surat: Surat, allowed: Iterable[str], what: str) -> None:
         raise WrongState(f"Surat ini {now}: {what} tidak dapat dilakukan.")
 
 
+def check_version(surat: Surat, versi: int | None) -> None:
+    """The caller acts on the version it read (none named: whatever is current).
+
+    :raises WrongState: a revision came after the caller read it.
+    """
+    if versi is not None and versi != surat.versi:
+        raise WrongState(f"Permintaan ini untuk versi {versi}, padahal versi yang berlaku versi {surat.versi}: "
+                         "periksa versi terbaru lebih dulu.")
+
+
 def official_line(person: dict) -> str:
     """A verifikator or signer as the history and the answers name them."""
     return f"{person['nama']} (NIP {format_nip(person['nip'])})"
