@@ -21,7 +21,7 @@ from ..access import audit
 from ..access.principal import BACA, PARAF, TANDATANGAN, TERBIT, Principal
 from ..access.request import current_principal
 from ..api.alur import issuing_unit
-from ..api.surat import may_issue
+from ..api.surat import load_surat, may_issue
 from ..plumbing.errors import Finding, InvalidRequest, MissingRight, SuratError
 from ..plumbing.models import Surat
 from ..signatures.revocation import Pencabutan, account_revoker, revoke
@@ -32,18 +32,10 @@ from ..workflow import state
 from ..workflow.revisi import revise
 from . import blp
 from .actions import BATALKAN, BERI_PARAF, CABUT, KEMBALIKAN, REVISI
-from .forms import AlurForm, BatalkanForm, CabutForm, KembalikanForm, ParafForm, RevisiForm
-from .letter import letter_page, readable
+from .forms import BatalkanForm, CabutForm, KembalikanForm, ParafForm, RevisiForm
+from .letter import letter_page
 
 JSON_RULE = "RFC 8259 (format JSON), isi surat seperti pada API"
-
-
-def check_version(surat: Surat, form: AlurForm) -> None:
-    """The form was posted from a page showing the current version.
-
-    :raises WrongState: a revision came after the page was read (409, as the API's).
-    """
-    state.check_version(surat, form.versi.data)
 
 
 Action = Callable[[Surat, Principal], object]
@@ -68,7 +60,7 @@ def issuer_of(surat: Surat, principal: Principal) -> None:
 def _step(surat_id: str, step: str, form: FlaskForm, gate: Action, act: Action, done: str):
     """Take ``step`` on the letter with ``act``, for an account ``gate`` lets through: back to the
     letter's page saying ``done``, or the page again with the refusal."""
-    letter = readable(surat_id, BACA)
+    letter = load_surat(surat_id, BACA)
     principal = current_principal()
     posted = {step: form}
     try:
@@ -104,7 +96,7 @@ def kembalikan(surat_id):
     form = KembalikanForm()
 
     def act(surat: Surat, principal: Principal):
-        check_version(surat, form)
+        state.check_version(surat, form.versi.data)
         return_draft(_services(), surat, principal.nip or "", form.catatan.data.strip(), audit.request_actor())
 
     return _step(surat_id, KEMBALIKAN, form, holding(PARAF, TANDATANGAN), act,
@@ -119,7 +111,7 @@ def revisi(surat_id):
     form = RevisiForm()
 
     def act(surat: Surat, principal: Principal):
-        check_version(surat, form)
+        state.check_version(surat, form.versi.data)
         payload = _request_json(form.permintaan.data)
         may_issue(principal, payload)
         revise(_services(), surat, payload, form.catatan.data or None, audit.request_actor())
@@ -149,7 +141,7 @@ def batalkan(surat_id):
     form = BatalkanForm()
 
     def act(surat: Surat, principal: Principal):
-        check_version(surat, form)
+        state.check_version(surat, form.versi.data)
         cancel(_services(), surat, form.alasan.data.strip(), principal.actor, audit.request_actor())
 
     return _step(surat_id, BATALKAN, form, issuer_of, act, "Konsep telah dibatalkan.")

@@ -71,7 +71,7 @@ class AlurForm(Form):
     read before a revision is refused rather than acting on a version its user has not read."""
 
     versi = IntegerField("Versi", widget=HiddenInput(), validators=[DataRequired(REQUIRED), NumberRange(1)])
-    """Refused unless it is the current one: :func:`service.web.alur.check_version`."""
+    """Refused unless it is the current one: :func:`service.workflow.state.check_version`."""
 
 
 class ParafForm(AlurForm):

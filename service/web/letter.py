@@ -11,8 +11,8 @@ from flask import current_app, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from ..access.request import current_principal, require
-from ..access.scope import letter_for, visible_ids
+from ..access.request import current_principal
+from ..access.scope import visible_ids
 from ..chain import chain_of
 from ..letters import LETTER_TYPES
 from ..plumbing.errors import Finding
@@ -48,16 +48,6 @@ def _blank(step: str, surat: Surat) -> FlaskForm:
     if step == REVISI:
         data["permintaan"] = json.dumps(surat.permintaan, ensure_ascii=False, indent=2)
     return FORMS[step](formdata=None, data=data)
-
-
-def readable(surat_id: str, *rights: str) -> Surat:
-    """The letter if the signed-in account (with ``rights``) may see it.
-
-    :raises NotFound: alike for one that does not exist and one out of reach.
-    """
-    principal = require(*rights)
-    with current_app.extensions["suratkerja"].sessions() as session:
-        return letter_for(session, principal, surat_id)
 
 
 def letter_page(surat: Surat, *, posted: Mapping[str, FlaskForm] | None = None, errors: list[str] | None = None,

@@ -20,7 +20,7 @@ from ..access.audience import SECRET
 from ..access.principal import BACA, TANDATANGAN
 from ..access.request import current_principal
 from ..accounts.inbox import surat_saya
-from ..api.surat import download_name
+from ..api.surat import download_name, load_surat
 from ..letters import LETTER_TYPES
 from ..plumbing.errors import InvalidRequest, NotFound, SuratError
 from ..plumbing.models import Surat, SuratVersi
@@ -28,7 +28,7 @@ from ..signatures.sign_as import sign_as
 from . import blp
 from .actions import TANDA_TANGAN
 from .forms import TandatanganForm
-from .letter import letter_page, readable
+from .letter import letter_page
 
 
 def _services():
@@ -49,14 +49,14 @@ def saya():
 def surat(surat_id):
     """A letter's page: data, the PDF in the page, the route of paraf, versions, history and chain; the forms
     of what the account may do with it (:mod:`.letter`)."""
-    return letter_page(readable(surat_id, BACA))
+    return letter_page(load_surat(surat_id, BACA))
 
 
 @blp.route("/surat/<string:surat_id>/pdf")
 @login_required
 def surat_pdf(surat_id):
     """The letter's current PDF, shown in the page (the API's download is for clients with a key)."""
-    letter = readable(surat_id, BACA)
+    letter = load_surat(surat_id, BACA)
     return _pdf(letter, letter.current_sha256, download_name(letter))
 
 
@@ -64,7 +64,7 @@ def surat_pdf(surat_id):
 @login_required
 def surat_versi_pdf(surat_id, versi):
     """The preview of one version of a draft (earlier versions stay readable)."""
-    letter = readable(surat_id, BACA)
+    letter = load_surat(surat_id, BACA)
     with _services().sessions() as session:
         row = session.get(SuratVersi, (letter.id, versi))
     if row is None:
@@ -85,7 +85,7 @@ def _pdf(letter: Surat, sha256: str, name: str):
 @login_required
 def tandatangan(surat_id):
     """Sign as the account's own official; a refusal (wrong passphrase, lock-out, not my turn) shows on the page."""
-    letter = readable(surat_id, BACA)
+    letter = load_surat(surat_id, BACA)
     form = TandatanganForm()
     principal = current_principal()
     posted = {TANDA_TANGAN: form}
