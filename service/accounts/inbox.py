@@ -16,6 +16,7 @@ from ..access.principal import Principal
 from ..access.scope import visible_letters
 from ..plumbing.models import AWAITING_COUNTERSIGN, DRAFT, READY, RETURNED, SIGNED, Paraf, Riwayat, Surat, SuratAkses
 from ..signatures.signature import signers_of
+from ..workflow.state import still_due
 
 LIMIT = 50
 """Newest letters per section; the registry page finds the rest."""
@@ -82,7 +83,7 @@ def _next_paraf_is(session: Session, principal: Principal) -> list[Surat]:
         select(Paraf.surat_id, func.count()).join(Surat, Surat.id == Paraf.surat_id)
         .where(Paraf.surat_id.in_([s.id for s in candidates]), Paraf.versi == Surat.versi)
         .group_by(Paraf.surat_id)).all())
-    due = [(surat, (surat.verifikator or [])[given.get(surat.id, 0):]) for surat in candidates]
+    due = [(surat, still_due(surat, given.get(surat.id, 0))) for surat in candidates]
     return [surat for surat, people in due if people and people[0]["nip"] == principal.nip][:LIMIT]
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
-
 from flask import send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -21,12 +19,12 @@ from ..access.principal import BACA, PARAF, TANDATANGAN, TERBIT, Principal
 from ..access.request import current_principal
 from ..letters.nip import normalise_nip
 from ..plumbing.errors import Forbidden, MissingRight, NotFound
-from ..plumbing.models import Paraf, Surat, SuratVersi
+from ..plumbing.models import Surat, SuratVersi
 from ..workflow.batal import cancel
 from ..workflow.kembalikan import return_draft
 from ..workflow.paraf import give_paraf
 from ..workflow.revisi import revise
-from ..workflow.state import check_version
+from ..workflow.state import Version, check_version, versions
 from .schemas import DaftarVersiSchema, ParafSchema, PembatalanSchema, PengembalianSchema, RevisiSchema, SuratOutSchema
 from .surat import _PROBLEM, as_utc, load_surat, may_issue, services, surat_out
 
@@ -109,14 +107,14 @@ class SuratBatalkan(MethodView):
         return surat_out(cancel(services(), surat, args["alasan"].strip(), principal.actor, audit.request_actor()))
 
 
-def versions_out(surat: Surat, versions: list[SuratVersi], paraf: list[Paraf]) -> list[dict]:
+def versions_out(surat: Surat, found: list[Version]) -> list[dict]:
     return [{
-        "versi": v.versi, "dibuat": as_utc(v.dibuat), "oleh": v.oleh, "catatan": v.catatan, "sha256": v.pdf_sha256,
-        "berlaku": v.versi == surat.versi,
+        "versi": v.row.versi, "dibuat": as_utc(v.row.dibuat), "oleh": v.row.oleh, "catatan": v.row.catatan,
+        "sha256": v.row.pdf_sha256, "berlaku": v.row.versi == surat.versi,
         "paraf": [{"urutan": p.urutan, "nip": p.nip, "nama": p.nama, "jabatan": p.jabatan, "waktu": as_utc(p.waktu),
-                   "sha256": p.sha256} for p in paraf if p.versi == v.versi],
-        "pdf": url_for("alur.SuratVersiPdf", surat_id=surat.id, versi=v.versi),
-    } for v in versions]
+                   "sha256": p.sha256} for p in v.paraf],
+        "pdf": url_for("alur.SuratVersiPdf", surat_id=surat.id, versi=v.row.versi),
+    } for v in found]
 
 
 @blp.route("/<surat_id:surat_id>/versi")
@@ -127,10 +125,7 @@ class SuratVersiList(MethodView):
         """Versi-versi konsep surat, dengan paraf pada masing-masing; yang lama tetap dapat dibaca."""
         surat = load_surat(surat_id, BACA)
         with services().sessions() as session:
-            versions = session.scalars(select(SuratVersi).where(SuratVersi.surat_id == surat_id)
-                                       .order_by(SuratVersi.versi)).all()
-            paraf = session.scalars(select(Paraf).where(Paraf.surat_id == surat_id).order_by(Paraf.urutan)).all()
-        return {"items": versions_out(surat, list(versions), list(paraf))}
+            return {"items": versions_out(surat, versions(session, surat_id))}
 
 
 @blp.route("/<surat_id:surat_id>/versi/<int:versi>/pdf")

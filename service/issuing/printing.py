@@ -111,12 +111,14 @@ def letter_date(valid: ValidLetter) -> dt.date:
 
 
 @contextmanager
-def numbered(services: Services, valid: ValidLetter, tanggal: dt.date) -> Iterator[Numbered]:
-    """``valid`` numbered in its unit's sequence for ``tanggal``'s year and printed, the sequence held for the
-    block, which records the number (:meth:`Sequencer.consume`) or fails and leaves it free.
+def numbered(services: Services, valid: ValidLetter) -> Iterator[Numbered]:
+    """``valid`` dated (:func:`letter_date`), numbered in its unit's sequence for that year and printed, the
+    sequence held for the block, which records the number (:meth:`Sequencer.consume`) or fails and leaves it
+    free.
 
     :raises ServiceUnavailable: conversion failed after its retry; nothing is kept.
     """
+    tanggal = letter_date(valid)
     key = SequenceKey(valid.profile.kode, valid.data["pengirim"]["kode"], tanggal.year)
     with services.sequencer.hold(key):
         with stage("number"), services.sessions() as session:
@@ -151,7 +153,7 @@ def printed(services: Services, prepared: Prepared) -> Iterator[Printed]:
 
     :raises ServiceUnavailable: conversion failed after its retry; nothing is kept.
     """
-    with numbered(services, prepared.valid, letter_date(prepared.valid)) as number:
+    with numbered(services, prepared.valid) as number:
         surat = new_letter(prepared.valid)
         number.apply(surat)
         yield Printed(surat, number.key, number.pdf)

@@ -20,7 +20,7 @@ from typing import Iterator
 from sqlalchemy.orm import Session
 
 from ..issuing.numbering import Sequencer
-from ..issuing.printing import Numbered, letter_date, numbered
+from ..issuing.printing import Numbered, numbered
 from ..issuing.prepare import recheck
 from ..plumbing.models import Riwayat, Surat
 from ..plumbing.services import Services
@@ -60,7 +60,7 @@ def to_sign(services: Services, surat: Surat, done: int) -> Iterator[tuple[bytes
         return
     valid = recheck(services, surat)
     approved = surat.pdf_sha256
-    with numbered(services, valid, letter_date(valid)) as number, services.store.keeping(number.pdf) as (sha256,):
+    with numbered(services, valid) as number, services.store.keeping(number.pdf) as (sha256,):
         number.apply(surat)
         surat.pdf_sha256 = sha256
         yield number.pdf, FirstSignature(number, sha256, approved)

@@ -9,7 +9,6 @@ from typing import Mapping
 
 from flask import current_app, render_template
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from ..access.request import current_principal
 from ..access.scope import visible_ids
@@ -17,9 +16,9 @@ from ..chain import chain_of
 from ..letters import LETTER_TYPES
 from ..plumbing.errors import Finding
 from ..plumbing.models import (AWAITING_COUNTERSIGN, CANCELLED, DRAFT, READY, RETURNED, REVOKED, SIGNED,
-                               UNCERTAIN, Paraf, Surat, SuratVersi)
+                               UNCERTAIN, Surat)
 from ..signatures.verification import SIGNATURE_STEP
-from ..workflow.state import due
+from ..workflow.state import due, versions
 from . import blp
 from .actions import BATALKAN, BERI_PARAF, CABUT, KEMBALIKAN, REVISI, TANDA_TANGAN, allowed
 from .forms import BatalkanForm, CabutForm, KembalikanForm, ParafForm, RevisiForm, TandatanganForm
@@ -60,10 +59,7 @@ def letter_page(surat: Surat, *, posted: Mapping[str, FlaskForm] | None = None, 
         letters, _, history = chain_of(session, surat.id)
         seen = visible_ids(session, principal, letters)
         waiting = due(session, surat) if surat.status == DRAFT else []
-        paraf = list(session.scalars(select(Paraf).where(Paraf.surat_id == surat.id).order_by(Paraf.versi,
-                                                                                             Paraf.urutan)))
-        versions = list(session.scalars(select(SuratVersi).where(SuratVersi.surat_id == surat.id)
-                                        .order_by(SuratVersi.versi)))
+        found = versions(session, surat.id)
     riwayat = history[surat.id]
     signed = sum(1 for r in riwayat if r.aksi.startswith(SIGNATURE_STEP))
     steps = allowed(principal, surat, waiting, signed)
@@ -73,8 +69,8 @@ def letter_page(surat: Surat, *, posted: Mapping[str, FlaskForm] | None = None, 
     page = render_template(
         "surat.html", surat=surat, riwayat=riwayat, chain=[(k, not k.luar) for k in letters if k.id in seen],
         jenis=LETTER_TYPES, forms=forms, esign=esign, errors=errors or [], findings=findings or [],
-        given=[p for p in paraf if p.versi == surat.versi], waiting=waiting, versions=versions,
-        paraf_of={v.versi: [p for p in paraf if p.versi == v.versi] for v in versions},
+        given=next((v.paraf for v in found if v.row.versi == surat.versi), []), waiting=waiting,
+        versions=[v.row for v in found], paraf_of={v.row.versi: v.paraf for v in found},
         returned=returned if surat.status == RETURNED else None, opened=next(iter(posted or {}), None),
         signer=surat.permintaan["penandatangan"], my_nip=principal.nip)
     return page, status, dict(headers or {})

@@ -3,6 +3,7 @@ history line, audit entry and webhook event, in one transaction; of two requests
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import func, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import audit
 from ..letters.nip import format_nip
 from ..plumbing.errors import WrongState
-from ..plumbing.models import CANCELLED, DRAFT, READY, RETURNED, Paraf, Riwayat, Surat
+from ..plumbing.models import CANCELLED, DRAFT, READY, RETURNED, Paraf, Riwayat, Surat, SuratVersi
 from ..plumbing.services import Services
 from ..webhooks import outbox
 
@@ -54,7 +55,30 @@ def paraf_given(session, surat: Surat) -> int:
 
 def due(session, surat: Surat) -> list[dict]:
     """The verifikators still to give paraf on the current version, in order."""
-    return list((surat.verifikator or [])[paraf_given(session, surat):])
+    return still_due(surat, paraf_given(session, surat))
+
+
+def still_due(surat: Surat, given: int) -> list[dict]:
+    """The verifikators after the ``given`` who gave paraf on the current version (they give it in order)."""
+    return list((surat.verifikator or [])[given:])
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a draft and the paraf given on it, in the route's order."""
+
+    row: SuratVersi
+    paraf: list[Paraf]
+
+
+def versions(session, surat_id: str) -> list[Version]:
+    """Every version of a letter, oldest first, each with its paraf (the API's list and the letter's page)."""
+    paraf = session.scalars(select(Paraf).where(Paraf.surat_id == surat_id).order_by(Paraf.versi, Paraf.urutan))
+    given: dict[int, list[Paraf]] = {}
+    for p in paraf:
+        given.setdefault(p.versi, []).append(p)
+    rows = session.scalars(select(SuratVersi).where(SuratVersi.surat_id == surat_id).order_by(SuratVersi.versi))
+    return [Version(row, given.get(row.versi, [])) for row in rows]
 
 
 def move(services: Services, surat: Surat, *, to: str, entry: Riwayat, actor: audit.Actor, aksi: str,
