@@ -234,3 +234,10 @@ def test_a_client_that_read_an_older_version_is_refused_rather_than_obeyed(clien
                   act(client, created["id"], "kembalikan", nip=SIGNER_NIP, catatan="Perbaiki", versi=1)):
         assert stale.status_code == 409 and "versi 2" in stale.get_json()["detail"]
     assert letter(client, created["id"])["versi"] == 2 and letter(client, created["id"])["status"] == "konsep"
+
+
+def test_a_secret_drafts_version_handed_out_is_in_the_audit_trail(client):
+    created = issue(client, sifat="Rahasia")
+    assert client.get(f"/api/v1/surat/{created['id']}/versi/1/pdf").status_code == 200
+    read = [e for e in client.get("/api/v1/audit").get_json() if e["aksi"] == "surat.unduh_rahasia"]
+    assert [(e["objek"], e["rincian"]["versi"]) for e in read] == [(created["id"], 1)]

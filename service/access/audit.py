@@ -29,9 +29,10 @@ from flask import current_app, request
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..plumbing.models import JejakAudit
+from ..plumbing.models import JejakAudit, Surat
 from ..plumbing.services import Services
 from ..plumbing.timing import stage
+from .audience import SECRET
 from .request import current_principal
 
 GENESIS = "0" * 64
@@ -152,6 +153,14 @@ def record(aksi: str, *, wilayah: str | None, objek: str | None = None, **rincia
     with stage("audit"):
         append(current_app.extensions["suratkerja"], request_actor(), aksi, wilayah=wilayah, objek=objek,
                rincian=rincian)
+
+
+def record_secret_download(surat: Surat, **rincian: Any) -> None:
+    """A file of a Rahasia or Sangat Rahasia letter handed to the caller: recorded, whichever file it is
+    (the letter, a version's preview, its archive copy); other letters' downloads are not."""
+    if surat.sifat in SECRET:
+        record("surat.unduh_rahasia", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor, sifat=surat.sifat,
+               **rincian)
 
 
 def record_sign_in(username: str, *, wilayah: str | None, berhasil: bool, alasan: str | None = None) -> None:

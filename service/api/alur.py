@@ -140,5 +140,6 @@ class SuratVersiPdf(MethodView):
             row = session.get(SuratVersi, (surat_id, versi))
         if row is None:
             raise NotFound(f"Surat {surat_id} tidak memiliki versi {versi}.")
+        audit.record_secret_download(surat, versi=versi)
         return send_file(io.BytesIO(services().store.get(row.pdf_sha256)), mimetype="application/pdf",
                          as_attachment=True, download_name=f"{surat.jenis}_konsep-v{versi}.pdf", etag=row.pdf_sha256)

@@ -13,7 +13,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..access import audit
-from ..access.audience import SECRET
 from ..access.principal import BACA
 from ..archive.archive_copy import archive_copy
 from .surat import download_name, load_surat, services
@@ -40,8 +39,6 @@ class SuratArsip(MethodView):
         """
         surat = load_surat(surat_id, BACA)
         pdf = archive_copy(services(), surat)
-        if surat.sifat in SECRET:
-            audit.record("surat.unduh_rahasia", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
-                         sifat=surat.sifat, salinan="arsip")
+        audit.record_secret_download(surat, salinan="arsip")
         return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                          download_name=download_name(surat).removesuffix(".pdf") + "_arsip.pdf")

@@ -12,7 +12,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..access import audit
-from ..access.audience import SECRET
 from ..access.principal import BACA, TANDATANGAN, TERBIT
 from ..access.request import current_principal, require
 from ..access.scope import check_issuer, check_references, letter_for, visible_letters
@@ -317,9 +316,7 @@ class SuratPdf(MethodView):
     def get(self, surat_id):
         """Unduh PDF surat."""
         surat = load_surat(surat_id, BACA)
-        if surat.sifat in SECRET:
-            audit.record("surat.unduh_rahasia", wilayah=surat.wilayah, objek=surat.id, nomor=surat.nomor,
-                         sifat=surat.sifat)
+        audit.record_secret_download(surat)
         pdf = io.BytesIO(services().store.get(surat.current_sha256))  # letters are small
         return send_file(pdf, mimetype="application/pdf", as_attachment=True,
                          download_name=download_name(surat), etag=surat.current_sha256)

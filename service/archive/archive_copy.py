@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from ..issuing.printing import WIB
 from ..plumbing.errors import NotFound
-from ..plumbing.models import Paraf, Surat
+from ..plumbing.models import Surat, as_utc
 from ..plumbing.services import Services
+from ..signatures.verification import paraf_signed
 from .paraf_table import ParafLine, with_paraf_table
 
 TITLE = "Paraf konsep (salinan arsip; tidak mengubah surat yang ditandatangani)"
 
 
 def _waktu(moment: dt.datetime) -> str:
-    """``06-12-2026 14:03 WIB`` (SQLite hands back naive datetimes, stored as UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
+    """``06-12-2026 14:03 WIB``."""
+    return as_utc(moment).astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
 
 
 def archive_copy(services: Services, surat: Surat) -> bytes:
@@ -38,7 +36,5 @@ def archive_copy(services: Services, surat: Surat) -> bytes:
     if surat.signed_sha256 is None:
         raise NotFound("Salinan arsip ada setelah surat ditandatangani.")
     with services.sessions() as session:
-        paraf = session.scalars(select(Paraf).where(Paraf.surat_id == surat.id, Paraf.versi == surat.versi)
-                                .order_by(Paraf.urutan)).all()
-        rows = [ParafLine(p.nama, p.jabatan, _waktu(p.waktu)) for p in paraf]
+        rows = [ParafLine(p.nama, p.jabatan, _waktu(p.waktu)) for p in paraf_signed(session, surat)]
     return with_paraf_table(services.store.get(surat.pdf_sha256), TITLE, rows)

@@ -16,7 +16,6 @@ from flask import current_app, flash, redirect, render_template, send_file, url_
 from flask_login import login_required
 
 from ..access import audit
-from ..access.audience import SECRET
 from ..access.principal import BACA, TANDATANGAN
 from ..access.request import current_principal
 from ..accounts.inbox import surat_saya
@@ -74,9 +73,7 @@ def surat_versi_pdf(surat_id, versi):
 
 def _pdf(letter: Surat, sha256: str, name: str):
     """One of the letter's files, shown in the page; reading a Rahasia letter's is audited."""
-    if letter.sifat in SECRET:
-        audit.record("surat.unduh_rahasia", wilayah=letter.wilayah, objek=letter.id, nomor=letter.nomor,
-                     sifat=letter.sifat)
+    audit.record_secret_download(letter)
     return send_file(io.BytesIO(_services().store.get(sha256)), mimetype="application/pdf", download_name=name,
                      etag=sha256)
 
