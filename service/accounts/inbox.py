@@ -77,7 +77,7 @@ def _next_paraf_is(session: Session, principal: Principal) -> list[Surat]:
     """Drafts the account sees whose next paraf (on the current version) is the account's official's."""
     candidates = session.scalars(
         select(Surat).where(visible_letters(principal), Surat.status == DRAFT,
-                            cast(Surat.verifikator, String).contains(principal.nip))
+                            cast(Surat.permintaan, String).contains(principal.nip))
         .order_by(Surat.dibuat.desc())).all()
     given = dict(session.execute(
         select(Paraf.surat_id, func.count()).join(Surat, Surat.id == Paraf.surat_id)

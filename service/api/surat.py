@@ -65,7 +65,7 @@ def surat_out(surat: Surat) -> dict:
         "id": surat.id, "jenis": surat.jenis, "wilayah": surat.wilayah,
         "unit": {"kode": surat.unit_kode, "nama": surat.unit_nama},
         "nomor": surat.nomor, "hal": surat.hal, "tanggal": surat.tanggal,
-        "status": surat.status, "versi": surat.versi, "verifikator": surat.verifikator or [],
+        "status": surat.status, "versi": surat.versi, "verifikator": surat.verifikator,
         "pencabutan": surat.pencabutan, "dibuat": as_utc(surat.dibuat),
         "sha256": {"pdf": surat.pdf_sha256, "ditandatangani": surat.signed_sha256},
         "tautan": {

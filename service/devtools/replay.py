@@ -81,7 +81,7 @@ def replay(services: Services, chains: list[tuple[str, list[Step]]],
                 letter = _revoke(services, body)
             else:
                 letter = issue(services, step.jenis, body, CONSOLE).surat
-                for verifikator in letter.verifikator or []:
+                for verifikator in letter.verifikator:
                     letter = give_paraf(services, letter, verifikator["nip"], letter.versi, CONSOLE)
                 for official in signers_of(letter):
                     letter = sign_letter(services, letter.id, official["nip"], passphrase(official["nip"]), None,

@@ -133,7 +133,7 @@ def new_letter(valid: ValidLetter) -> Surat:
     return Surat(
         id=uuid.uuid4().hex, jenis=valid.letter_type.jenis, wilayah=valid.profile.kode,
         unit_kode=data["pengirim"]["kode"], unit_nama=data["pengirim"]["nama"], hal=data["hal"],
-        tanggal=data["tanggal"], status=DRAFT, sifat=data["sifat"], versi=1, verifikator=data["verifikator"],
+        tanggal=data["tanggal"], status=DRAFT, sifat=data["sifat"], versi=1,
         permintaan=as_json(data),
     )
 

@@ -72,8 +72,6 @@ class Surat(Base):
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     versi: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     """The draft's current version (:class:`SuratVersi`); each revision adds one."""
-    verifikator: Mapped[list | None] = mapped_column(JSON, nullable=True)
-    """Who gives paraf before signing, in order: ``[{"nip", "nama", "jabatan"}]`` (may be empty)."""
     sifat: Mapped[str] = mapped_column(String(20), default="Biasa", server_default="Biasa")
     """Biasa, Terbatas, Rahasia or Sangat Rahasia: the last two are read only by the units it concerns."""
     permintaan: Mapped[dict] = mapped_column(JSON)
@@ -90,6 +88,12 @@ class Surat(Base):
     revokes it, or null}``; null while the letter is in force."""
     dibuat: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     diubah: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    @property
+    def verifikator(self) -> list[dict]:
+        """Who gives paraf before signing, in order: ``[{"nip", "nama", "jabatan"}]``, as the request (the current
+        version's) names them; none for a letter recorded before paraf existed."""
+        return self.permintaan.get("verifikator") or []
 
     @property
     def current_sha256(self) -> str:

@@ -38,7 +38,7 @@ def give_paraf(services: Services, surat: Surat, nip: str, versi: int, actor: au
     """
     check_version(surat, versi)
     person = whose_paraf(services, surat, nip)
-    place = (surat.verifikator or []).index(person)
+    place = surat.verifikator.index(person)
     last = place == len(surat.verifikator) - 1
     return move(services, surat, to=READY if last else DRAFT, actor=actor, aksi="surat.paraf",
                 event=outbox.DIPARAF, entry=Riwayat(aksi="diparaf", oleh=official_line(person),

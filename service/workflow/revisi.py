@@ -67,7 +67,7 @@ def _record(services: Services, surat: Surat, prepared: Prepared, sha256: str, c
         moved = session.execute(
             update(Surat).where(Surat.id == surat.id, Surat.status == surat.status, Surat.versi == surat.versi)
             .values(versi=versi, permintaan=permintaan, hal=data["hal"], sifat=data["sifat"],
-                    verifikator=data["verifikator"], pdf_sha256=sha256,
+                    pdf_sha256=sha256,
                     status=status_of_draft(data["verifikator"]),
                     tanggal=surat.tanggal if surat.nomor else data["tanggal"],
                     diubah=dt.datetime.now(dt.timezone.utc))).rowcount

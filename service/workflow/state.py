@@ -60,7 +60,7 @@ def due(session, surat: Surat) -> list[dict]:
 
 def still_due(surat: Surat, given: int) -> list[dict]:
     """The verifikators after the ``given`` who gave paraf on the current version (they give it in order)."""
-    return list((surat.verifikator or [])[given:])
+    return list(surat.verifikator[given:])
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ def upgrade() -> None:
         batch.alter_column("nomor", existing_type=sa.String(120), nullable=True)
         batch.alter_column("tanggal", existing_type=sa.Date(), nullable=True)
         batch.add_column(sa.Column("versi", sa.Integer(), nullable=False, server_default="1"))
-        batch.add_column(sa.Column("verifikator", sa.JSON(), nullable=True))
     op.execute("UPDATE surat SET status = 'siap_ditandatangani' WHERE status = 'konsep'")
     op.create_table(
         "surat_versi",
@@ -61,5 +60,4 @@ def downgrade() -> None:
     op.drop_table("surat_versi")
     op.execute("UPDATE surat SET status = 'konsep' WHERE status = 'siap_ditandatangani'")
     with op.batch_alter_table("surat") as batch:
-        batch.drop_column("verifikator")
         batch.drop_column("versi")
