@@ -163,13 +163,11 @@ MAX_VERIFIKATOR = 10
 """The longest paraf route a draft (or a unit's default route in the directory) may have."""
 
 
-class VerifikatorSchema(BaseSchema):
+class VerifikatorSchema(PejabatRujukanSchema):
     """An official who gives paraf on the draft before it is signed (nama and jabatan from the directory
     where it holds the NIP)."""
 
-    nip = NIP(required=True)
     nama = text(150)
-    jabatan = text(200)
 
 
 class SuratSchema(BaseSchema):
