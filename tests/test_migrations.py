@@ -22,7 +22,9 @@ from service.plumbing.config import load_settings
 from service.plumbing.models import Base
 
 from .conftest import PG_URL, sample
-from .support import PASSPHRASE
+from .support import PASSPHRASE, admin_client, sign
+
+HSS = "hulu-sungai-selatan"
 
 OLD = Path(__file__).parent / "data" / "registri-lama"
 TABLES = {
@@ -176,3 +178,35 @@ def test_a_registry_made_before_the_lookup_index_gains_it(tmp_path, converter, p
     with sqlite3.connect(database) as db:
         plan = db.execute("EXPLAIN QUERY PLAN SELECT surat_id FROM riwayat WHERE sha256 = ?", ("0" * 64,)).fetchall()
     assert any("ix_riwayat_sha256" in row[-1] for row in plan), plan
+
+
+PREVIOUS = Path(__file__).parent / "data" / "registri-sebelum-alur"
+"""A registry (database and files) made by main before drafts lost their numbers (64a482e, at
+0009_pencabutan): a signed letter, 800.1.11/1/BAPPEDA/2026, and one recorded unsigned with its number,
+800.1.11/2/BAPPEDA/2026."""
+
+
+def test_the_previous_mains_registry_upgrades_in_place_and_its_unsigned_letter_signs_with_its_own_number(
+        app_shell, tmp_path, converter, pki_dir):
+    shutil.copytree(PREVIOUS, tmp_path, dirs_exist_ok=True)
+    settings = load_settings({"instance_dir": tmp_path, "pki_dir": pki_dir})
+    engine = make_engine(settings)
+    before = _contents(engine)
+    try:
+        app_shell.extensions["suratkerja"] = build_services(settings, converter)
+        assert _contents(engine) == _upgraded(before)
+        assert _schema_differences(engine) == []
+        client = admin_client(app_shell)
+        letters = {s["nomor"]: s for s in client.get("/api/v1/surat").get_json()["items"]}
+        assert {n: s["status"] for n, s in letters.items()} == {
+            "800.1.11/1/BAPPEDA/2026": "ditandatangani", "800.1.11/2/BAPPEDA/2026": "siap_ditandatangani"}
+        old = letters["800.1.11/2/BAPPEDA/2026"]
+        signed = sign(client, old["id"])
+        assert signed.status_code == 200, signed.get_json()
+        assert signed.get_json()["nomor"] == "800.1.11/2/BAPPEDA/2026"  # numbered the old way: it keeps it
+        draft = client.post("/api/v1/surat/permohonan-pelibatan", json=sample(HSS, "permohonan-pelibatan"))
+        assert draft.get_json()["nomor"] is None
+        assert sign(client, draft.get_json()["id"]).get_json()["nomor"] == "800.1.11/3/BAPPEDA/2026"
+    finally:
+        app_shell.extensions["suratkerja"].sessions.kw["bind"].dispose()
+        engine.dispose()
